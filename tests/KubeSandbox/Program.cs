@@ -1,0 +1,2 @@
+// Placeholder entry point until the sandbox's standalone host lands.
+return 0;

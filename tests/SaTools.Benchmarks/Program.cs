@@ -1,0 +1,2 @@
+// Placeholder entry point until the benchmark lands.
+return 0;
