@@ -22,7 +22,7 @@ public static class DemoScenario
 {
     public static void Load(ScenarioBuilder b)
     {
-        var today = b.Store.Count("namespaces") >= 0 ? DateTime.UtcNow.Date : DateTime.UtcNow.Date;
+        var today = DateTime.UtcNow.Date;
 
         foreach (var (ns, team) in new[] { ("shop", "storefront"), ("payments", "payments"), ("legacy-apps", "platform"), ("data", "analytics"), ("ci", "platform"), ("monitoring", "sre") })
             b.Namespace(ns, new JsonObject { ["team"] = team });
@@ -39,11 +39,7 @@ public static class DemoScenario
         b.RoleBinding("shop", "frontend-view", "ClusterRole", "view", SaSubject("shop", "frontend"));
 
         // --- payments: default SA opted out; dedicated SA with EKS IRSA; a used legacy token.
-        b.Create("serviceaccounts", "payments", new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = "default" },
-            ["automountServiceAccountToken"] = false,
-        });
+        b.Store.Mutate("serviceaccounts", "payments", "default", sa => sa["automountServiceAccountToken"] = false);
         b.ServiceAccount("payments", "ledger", annotations: new JsonObject { ["eks.amazonaws.com/role-arn"] = "arn:aws:iam::111122223333:role/payments-ledger" });
         b.ServiceAccount("payments", "gateway", automount: false);
         Owned(b, "payments", "ledger-0", "ledger", "apps/v1", "StatefulSet", "ledger");
