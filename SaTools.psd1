@@ -12,6 +12,7 @@
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
+        'Get-K8sEffectivePermission'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -42,6 +42,10 @@ public sealed class ServiceAccountPermissionSummary
         RiskReasons = reasons.ToArray();
     }
 
+    /// <summary>The summary of grants already evaluated (one pass gives both rows and summary).</summary>
+    public static ServiceAccountPermissionSummary Of(ServiceAccountRef serviceAccount, IEnumerable<EffectiveGrant> grants) =>
+        new(serviceAccount, grants.ToList());
+
     public ServiceAccountRef ServiceAccount { get; }
     public int GrantCount { get; }
     public int ClusterGrantCount { get; }
