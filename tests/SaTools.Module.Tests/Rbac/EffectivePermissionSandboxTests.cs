@@ -218,7 +218,7 @@ public sealed partial class EffectivePermissionSandboxTests
             var expected = ParseCanIList(kubectl);
 
             var rows = session.Run(
-                "param($kc, $ns, $name) Get-K8sEffectivePermission -Kubeconfig $kc -Namespace $ns -Name $name -Scope $ns | Where-Object { -not $_.MissingRole } | ForEach-Object { $r = $_; foreach ($v in $r.Verbs) { if ($r.NonResourceUrls.Count) { foreach ($u in $r.NonResourceUrls) { 'url ' + $u + ' ' + $v } } ; foreach ($g in $r.ApiGroups) { foreach ($res in $r.Resources) { $names = @($r.ResourceNames); if ($names.Count -eq 0) { $names = @('') }; foreach ($n in $names) { $res + $(if ($g) { '.' + $g } else { '' }) + ' [' + $n + '] ' + $v } } } } }",
+                "param($kc, $ns, $name) Get-K8sEffectivePermission -Kubeconfig $kc -Namespace $ns -Name $name -Scope $ns | Where-Object { -not $_.MissingRole } | ForEach-Object { $r = $_; foreach ($v in $r.Verbs) { if ($r.NonResourceUrls.Count) { foreach ($u in $r.NonResourceUrls) { 'url ' + $u + ' ' + $v } } ; foreach ($g in $r.ApiGroups) { foreach ($res in $r.Resources) { $names = @($r.ResourceNames); if ($names.Count -eq 0) { $names = @('') }; $parts = $res.Split('/', 2); $combined = $parts[0] + $(if ($g) { '.' + $g } else { '' }) + $(if ($parts.Count -eq 2) { '/' + $parts[1] } else { '' }); foreach ($n in $names) { $combined + ' [' + $n + '] ' + $v } } } } }",
                 kubeconfig, ns, name).Select(o => o.ToString()).ToHashSet(StringComparer.Ordinal);
 
             Assert.True(expected.SetEquals(rows),
@@ -228,6 +228,9 @@ public sealed partial class EffectivePermissionSandboxTests
 
         _output.WriteLine($"kubectl auth can-i --list agrees for {compared} ServiceAccounts");
     }
+
+    // SaTools' rows are expanded as kubectl prints them: describe.CombineResourceGroup writes
+    // resource[.group][/subresource] (staging/src/k8s.io/kubectl/pkg/describe/describe.go).
 
     /// <summary>
     /// kubectl's table (pkg/cmd/auth/cani.go printStatus): rules broken down per resource and name, verbs merged;
