@@ -152,14 +152,13 @@ function Invoke-Demo {
     $work = Join-Path ([IO.Path]::GetTempPath()) "satools-demo-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $work | Out-Null
     $kubeconfig = Join-Path $work 'kubeconfig'
-    $ready = Join-Path $work 'ready'
-    # The sandbox's standalone host writes a kubeconfig (CA + admin token) and a ready file, then serves until stopped.
+        # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
     $sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
         'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '-c', $Configuration, '--',
-        '--scenario', 'demo', '--kubeconfig', $kubeconfig, '--ready-file', $ready)
+        '--scenario', 'demo', '--kubeconfig', $kubeconfig)
     try {
         $deadline = [DateTime]::UtcNow.AddMinutes(3)
-        while (-not (Test-Path $ready)) {
+        while (-not (Test-Path $kubeconfig)) {
             if ($sandbox.HasExited) { throw "The sandbox exited with code $($sandbox.ExitCode)" }
             if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start within 3 minutes' }
             Start-Sleep -Milliseconds 200

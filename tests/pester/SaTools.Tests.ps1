@@ -8,16 +8,15 @@ BeforeAll {
     $script:manifest = Join-Path $root 'out/SaTools/SaTools.psd1'
     Import-Module $script:manifest -Force
 
-    # The sandbox's standalone host (tests/KubeSandbox) writes a kubeconfig and a ready file.
+    # The sandbox's standalone host (tests/KubeSandbox) writes the kubeconfig once it listens.
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $script:work | Out-Null
     $script:kubeconfig = Join-Path $script:work 'kubeconfig'
-    $ready = Join-Path $script:work 'ready'
     $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
         'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
-        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig, '--ready-file', $ready)
+        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
     $deadline = [DateTime]::UtcNow.AddMinutes(3)
-    while (-not (Test-Path $ready)) {
+    while (-not (Test-Path $script:kubeconfig)) {
         if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
         if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
         Start-Sleep -Milliseconds 200
