@@ -17,6 +17,20 @@ internal static class KubeObject
     public static string? Str(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
+    /// <summary>A JSON number as a whole number (parsed or built in code, int, long or double), else null.</summary>
+    public static long? Long(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+        {
+            return null;
+        }
+        if (v.TryGetValue<long>(out var l)) return l;
+        if (v.TryGetValue<int>(out var i)) return i;
+        if (v.TryGetValue<double>(out var d)) return (long)d;
+        if (v.TryGetValue<decimal>(out var m)) return (long)m;
+        return null;
+    }
+
     public static List<string> Strings(JsonNode? node)
     {
         var list = new List<string>();

@@ -289,14 +289,7 @@ public sealed class TokenAuthenticator : IAuthenticator
         }
     }
 
-    private static long? Seconds(JsonNode? node)
-    {
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-        {
-            return v.TryGetValue<long>(out var l) ? l : (long)v.GetValue<double>();
-        }
-        return null;
-    }
+    private static long? Seconds(JsonNode? node) => KubeObject.Long(node);
 
     private static string? TryBase64(string s)
     {

@@ -74,9 +74,9 @@ public sealed class TokenRequestHandler : IVirtualCreateHandler
             audiences = _options.ApiAudiences.ToList();
         }
         long expirationSeconds = DefaultExpirationSeconds;
-        if (spec["expirationSeconds"] is JsonValue e && e.GetValueKind() == JsonValueKind.Number)
+        if (KubeObject.Long(spec["expirationSeconds"]) is { } requestedSeconds)
         {
-            expirationSeconds = e.TryGetValue<long>(out var l) ? l : (long)e.GetValue<double>();
+            expirationSeconds = requestedSeconds;
         }
         var now = _clock.GetUtcNow();
         var nowSeconds = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
