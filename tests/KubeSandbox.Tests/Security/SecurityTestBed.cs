@@ -12,8 +12,11 @@ internal sealed class SecurityTestBed : IDisposable
     {
         Clock.Set(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
         Services = new SecurityServices(Store, Clock, options ?? new SecurityOptions { CaCertificatePem = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n" },
-            synchronousControllers: true);
+            SharedKey, synchronousControllers: true);
     }
+
+    /// <summary>One key for all tests: RSA key generation is the slow part.</summary>
+    private static readonly ServiceAccountSigningKey SharedKey = ServiceAccountSigningKey.Generate();
 
     public InMemoryObjectStore Store { get; } = new();
     public SandboxClock Clock { get; } = new();
