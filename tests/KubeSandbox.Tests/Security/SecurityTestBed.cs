@@ -19,7 +19,7 @@ internal sealed class SecurityTestBed : IDisposable
     private static readonly ServiceAccountSigningKey SharedKey = ServiceAccountSigningKey.Generate();
 
     public InMemoryObjectStore Store { get; } = new();
-    public SandboxClock Clock { get; } = new();
+    public TestClock Clock { get; } = new();
     public SecurityServices Services { get; }
 
     public static readonly string Api = SecurityOptions.DefaultIssuer;
