@@ -43,6 +43,7 @@ public sealed class TokenRequestHandler : IVirtualCreateHandler
     public string? Subresource => "token";
     public bool Namespaced => true;
     public string Kind => "TokenRequest";
+    public string BodyGroup => AuthGroup;
 
     public JsonObject Create(RequestContext context, JsonObject body)
     {
