@@ -27,7 +27,7 @@ public static class SecurityRegistration
                 MaxTokenExpirationSeconds = options.MaxTokenExpirationSeconds,
             };
             return new SecurityServices(sp.GetRequiredService<IObjectStore>(),
-                new SandboxClockTimeProvider(sp.GetRequiredService<SandboxClock>()), securityOptions,
+                sp.GetRequiredService<SandboxClock>(), securityOptions,
                 synchronousControllers: true);
         });
         services.AddSingleton<IAuthenticator>(sp => sp.GetRequiredService<SecurityServices>().Authenticator);
@@ -62,11 +62,4 @@ public static class SecurityRegistration
     {
         public void Start() => controller.PopulateAll();
     }
-}
-
-/// <summary>The core's <see cref="SandboxClock"/> as a <see cref="TimeProvider"/>, so a test moving the sandbox
-/// clock moves token expiry too.</summary>
-public sealed class SandboxClockTimeProvider(SandboxClock clock) : TimeProvider
-{
-    public override DateTimeOffset GetUtcNow() => clock.UtcNow;
 }
