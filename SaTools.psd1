@@ -12,6 +12,8 @@
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
+        'New-K8sBoundToken'
+        'Test-K8sTokenReview'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
