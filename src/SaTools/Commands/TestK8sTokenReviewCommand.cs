@@ -32,7 +32,7 @@ public sealed class TestK8sTokenReviewCommand : K8sCmdletBase
 
     /// <summary>Files holding a token (for example a pod's projected token).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    [Alias("PSPath")]
+    [Alias("PSPath", "FullName")]
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
