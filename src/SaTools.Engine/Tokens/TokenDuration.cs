@@ -33,6 +33,11 @@ public static class TokenDuration
         {
             return duration;
         }
+        if (text is { Length: > 0 } && text.Trim().All(char.IsDigit))
+        {
+            throw new FormatException(
+                $"'{text.Trim()}' has no unit. Use a value such as 10m, 1h, 1h30m, 90s or a TimeSpan such as 00:10:00.");
+        }
         throw new FormatException(
             $"'{text}' is not a duration. Use a value such as 10m, 1h, 1h30m, 90s or a TimeSpan such as 00:10:00.");
     }
