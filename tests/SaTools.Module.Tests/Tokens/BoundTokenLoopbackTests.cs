@@ -44,6 +44,14 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         {
             return (201, """{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{},"status":{"authenticated":true,"user":{"username":"system:serviceaccount:alpha:runner","uid":"u-1","groups":["system:serviceaccounts","system:serviceaccounts:alpha","system:authenticated"]},"audiences":["https://kubernetes.default.svc.cluster.local"]}}""");
         }
+        if (path == "/.well-known/openid-configuration")
+        {
+            return (200, $$"""{"issuer":"{{ModuleTestSigner.Issuer}}","jwks_uri":"https://10.0.0.1:6443/openid/v1/jwks","response_types_supported":["id_token"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}""");
+        }
+        if (path == "/openid/v1/jwks")
+        {
+            return (200, signer.Jwks());
+        }
         if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith("/token", StringComparison.Ordinal))
         {
             return (404, Status(404, "NotFound", "the server could not find the requested resource"));
@@ -200,5 +208,26 @@ public sealed class BoundTokenLoopbackTests : IDisposable
 
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => SecretScanner.AssertNoToken(capture, lastToken!));
         SecretScanner.AssertNoToken(capture, lastToken!, plainTextTokenPropertyAllowed: true);
+    }
+
+    [Fact]
+    public void OfflineFetchesTheKeysFromTheApiServerItself()
+    {
+        using var other = new ModuleTestSigner();
+        var result = Run("""
+            $c = Connect-K8sCluster -Server $args[0] -Token $args[1]
+            [pscustomobject]@{ Token = $args[2] }, [pscustomobject]@{ Token = $args[3] } | Test-K8sTokenReview -Offline -Connection $c -Verbose
+            """, signer.Sign(ModuleTestSigner.Claims()), other.Sign(ModuleTestSigner.Claims()));
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(2, result.Output.Count);
+        Assert.True(Get<bool>(result.Output[0], "Authenticated"));
+        Assert.Equal("Offline", Get<string>(result.Output[0], "Method"));
+        Assert.False(Get<bool>(result.Output[1], "Authenticated"));
+        // The JWKS is read from the API server, not from the discovery document's (unreachable) jwks_uri.
+        Assert.Contains(server.Requests, r => r.Path == "/openid/v1/jwks" && r.Authorization is not null);
+        Assert.Contains(result.Verbose, v => v.Contains("issuer " + ModuleTestSigner.Issuer, StringComparison.Ordinal));
+        // Once per invocation, however many tokens come down the pipeline.
+        Assert.Equal(1, server.Requests.Count(r => r.Path == "/openid/v1/jwks"));
     }
 }
