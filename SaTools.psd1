@@ -13,6 +13,8 @@
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
         'Get-K8sEffectivePermission'
+        'New-K8sBoundToken'
+        'Test-K8sTokenReview'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
