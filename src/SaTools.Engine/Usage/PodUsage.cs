@@ -16,7 +16,7 @@ public sealed record PodUsage(
     string? Phase);
 
 /// <summary>One ServiceAccount with the pods that use it.</summary>
-public sealed record ServiceAccountUsageSummary(
+public sealed record ServiceAccountUsageTotals(
     string Namespace,
     string ServiceAccount,
     bool Exists,

@@ -35,7 +35,7 @@ internal static class UsageJoiner
     /// that does not exist. <c>Unused</c>: no pod uses it, and it is not a namespace's <c>default</c> (which exists
     /// in every namespace whether used or not).
     /// </summary>
-    public static IReadOnlyList<ServiceAccountUsageSummary> Summarize(
+    public static IReadOnlyList<ServiceAccountUsageTotals> Summarize(
         IReadOnlyList<PodUsage> usage, IEnumerable<V1ServiceAccount> serviceAccounts)
     {
         var rows = new Dictionary<(string, string), (bool Exists, bool? Field)>();
@@ -56,7 +56,7 @@ internal static class UsageJoiner
             .Select(kv =>
             {
                 var pods = byAccount[kv.Key].ToList();
-                return new ServiceAccountUsageSummary(kv.Key.Item1, kv.Key.Item2, kv.Value.Exists, kv.Value.Field,
+                return new ServiceAccountUsageTotals(kv.Key.Item1, kv.Key.Item2, kv.Value.Exists, kv.Value.Field,
                     pods.Count, pods.Count(p => p.TokenMounted), pods.Select(p => p.Pod).ToList(),
                     pods.Count == 0 && kv.Key.Item2 != PodServiceAccount.DefaultName);
             })
