@@ -9,7 +9,10 @@
     Description          = 'Audit and harden Kubernetes ServiceAccounts: inventory, effective RBAC permissions, bound tokens, token review and automount hardening.'
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('SaTools.Format.ps1xml')
-    CmdletsToExport      = @()
+    CmdletsToExport      = @(
+        'Connect-K8sCluster'
+        'Get-K8sServiceAccount'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
