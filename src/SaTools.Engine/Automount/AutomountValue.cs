@@ -7,7 +7,7 @@ namespace SaTools.Engine.Automount;
 public static class AutomountValue
 {
     /// <summary>The text used in output and accepted back by Set-K8sServiceAccountAutomount.</summary>
-    public const string NotSet = "NotSet";
+    public const string NotSet = "not set";
 
     public static string Format(bool? value) => value switch
     {

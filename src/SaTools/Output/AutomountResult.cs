@@ -2,13 +2,13 @@ namespace SaTools.Output;
 
 /// <summary>
 /// One ServiceAccount handled by Disable-K8sDefaultAutomount or Set-K8sServiceAccountAutomount. Flat and
-/// CSV-friendly: <see cref="Previous"/> and <see cref="Current"/> are "True", "False" or "NotSet", the values
+/// CSV-friendly: <see cref="Previous"/> and <see cref="Current"/> are "True", "False" or "not set", the values
 /// Set-K8sServiceAccountAutomount -Value accepts back, so a saved report replays as an undo.
 /// </summary>
 public sealed class AutomountResult
 {
     internal AutomountResult(string context, string @namespace, string serviceAccount, string previous, string current,
-        string action, string? error, NameList podsRelyingOnToken, bool impactKnown)
+        string action, string? error, StringList podsRelyingOnToken, bool impactKnown)
     {
         Context = context;
         Namespace = @namespace;
@@ -43,7 +43,7 @@ public sealed class AutomountResult
     public int? PodsRelyingOnToken { get; }
 
     /// <summary>Their names (joined with "; " in CSV).</summary>
-    public NameList RelyingPods { get; }
+    public StringList RelyingPods { get; }
 
     public override string ToString() => $"{Namespace}/{ServiceAccount}: {Action}";
 }

@@ -4,7 +4,7 @@ namespace SaTools.Output;
 public sealed class LegacyTokenResult
 {
     internal LegacyTokenResult(string context, string @namespace, string name, string serviceAccount, string action,
-        NameList mountedBy, string? error)
+        StringList mountedBy, string? error)
     {
         Context = context;
         Namespace = @namespace;
@@ -24,7 +24,7 @@ public sealed class LegacyTokenResult
     public string Action { get; }
 
     /// <summary>The pods that mounted the Secret when it was checked.</summary>
-    public NameList MountedBy { get; }
+    public StringList MountedBy { get; }
 
     public string? Error { get; }
 

@@ -54,7 +54,7 @@ public sealed class ServiceAccountPodUsage
     public string? Phase { get; }
 
     /// <summary>With -IncludePermission: the ServiceAccount's risk flags; empty otherwise.</summary>
-    public NameList RiskFlags { get; internal set; } = NameList.Empty;
+    public StringList RiskFlags { get; internal set; } = new StringList(Array.Empty<string>());
 
     public override string ToString() => $"{Namespace}/{Pod}: {ServiceAccount}";
 }

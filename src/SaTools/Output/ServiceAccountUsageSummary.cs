@@ -4,7 +4,7 @@ namespace SaTools.Output;
 public sealed class ServiceAccountUsageSummary
 {
     internal ServiceAccountUsageSummary(string context, string @namespace, string serviceAccount, bool exists,
-        bool? automountServiceAccount, int pods, int podsWithToken, NameList podNames, bool unused)
+        bool? automountServiceAccount, int pods, int podsWithToken, StringList podNames, bool unused)
     {
         Context = context;
         Namespace = @namespace;
@@ -32,13 +32,13 @@ public sealed class ServiceAccountUsageSummary
     /// <summary>Of those, the pods that carry a token.</summary>
     public int PodsWithToken { get; }
 
-    public NameList PodNames { get; }
+    public StringList PodNames { get; }
 
     /// <summary>True when no pod uses the ServiceAccount (never for a namespace's default).</summary>
     public bool Unused { get; }
 
     /// <summary>With -IncludePermission: the ServiceAccount's risk flags; empty otherwise.</summary>
-    public NameList RiskFlags { get; internal set; } = NameList.Empty;
+    public StringList RiskFlags { get; internal set; } = new StringList(Array.Empty<string>());
 
     public override string ToString() => $"{Namespace}/{ServiceAccount}: {Pods} pod(s)";
 }

@@ -73,6 +73,7 @@ public class AutomountPlannerTests
     [InlineData("True", true, true)]
     [InlineData("false", true, false)]
     [InlineData("NotSet", true, null)]
+    [InlineData("not set", true, null)]
     [InlineData("", true, null)]
     [InlineData("not set", true, null)]
     [InlineData("maybe", false, null)]
