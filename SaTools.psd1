@@ -12,6 +12,8 @@
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
+        'Disable-K8sDefaultAutomount'
+        'Set-K8sServiceAccountAutomount'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

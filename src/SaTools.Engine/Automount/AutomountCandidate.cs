@@ -8,6 +8,9 @@ public sealed class AutomountCandidate
     public required string Namespace { get; init; }
     public required string ServiceAccount { get; init; }
 
+    /// <summary>The value asked for: false, true, or null to remove the field.</summary>
+    public bool? Desired { get; init; }
+
     /// <summary>The stored automountServiceAccountToken (null: not set, or not read).</summary>
     public bool? Previous { get; init; }
 

@@ -40,37 +40,37 @@ public sealed class AutomountService
             }
         }
         var selection = NamespaceSelection.Resolve(namespaces, allNamespaces, exclude, existing);
-        var targets = selection.Targets.Select(ns => (ns, PodServiceAccount.DefaultName)).ToList();
+        var targets = selection.Targets.Select(ns => (ns, PodServiceAccount.DefaultName, (bool?)false)).ToList();
 
         if (needsList && targets.Count > 1)
         {
-            var wide = await TryPlanClusterWideAsync(targets, false, cancellationToken).ConfigureAwait(false);
+            var wide = await TryPlanClusterWideAsync(targets, cancellationToken).ConfigureAwait(false);
             if (wide is not null)
             {
                 return new AutomountPlan { Selection = selection, Candidates = wide, ReadClusterWide = true };
             }
         }
-        var candidates = await PlanPerNamespaceAsync(targets, false, throttleLimit, cancellationToken).ConfigureAwait(false);
+        var candidates = await PlanPerNamespaceAsync(targets, throttleLimit, cancellationToken).ConfigureAwait(false);
         return new AutomountPlan { Selection = selection, Candidates = candidates };
     }
 
-    /// <summary>Plans Set-K8sServiceAccountAutomount for the given ServiceAccounts (one GET each, and one pod list
-    /// per namespace when the value takes tokens away).</summary>
+    /// <summary>Plans Set-K8sServiceAccountAutomount for the given ServiceAccounts and values (one GET each, and one
+    /// pod list per namespace where a value takes tokens away).</summary>
     public async Task<IReadOnlyList<AutomountCandidate>> PlanAsync(
-        IReadOnlyList<(string Namespace, string Name)> serviceAccounts, bool? desired, int throttleLimit, CancellationToken cancellationToken) =>
-        await PlanPerNamespaceAsync(serviceAccounts, desired, throttleLimit, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<(string Namespace, string Name, bool? Desired)> serviceAccounts, int throttleLimit, CancellationToken cancellationToken) =>
+        await PlanPerNamespaceAsync(serviceAccounts, throttleLimit, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Writes the value to each approved ServiceAccount, at most <paramref name="throttleLimit"/> at a time, and
+    /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most <paramref name="throttleLimit"/> at a time, and
     /// yields each outcome as it is known. Cancelling <paramref name="stop"/> starts no new write; writes already
     /// sent finish (a PATCH is atomic on the server), and the rest come back Skipped.
     /// </summary>
     public IAsyncEnumerable<AutomountOutcome> ApplyAsync(
-        IReadOnlyList<AutomountCandidate> approved, bool? desired, int throttleLimit, CancellationToken stop) =>
+        IReadOnlyList<AutomountCandidate> approved, int throttleLimit, CancellationToken stop) =>
         BoundedParallelRunner.RunAsync(
             approved,
             throttleLimit,
-            (c, inFlight) => PatchAsync(c, desired, inFlight),
+            (c, inFlight) => PatchAsync(c, c.Desired, inFlight),
             (c, e) => Failed(c, e as KubeApiException ?? new KubeApiException(KubeErrorKind.Other, e.Message, e)),
             c => new AutomountOutcome { Candidate = c, Action = AutomountAction.Skipped, Current = c.Previous },
             stop);
@@ -118,9 +118,9 @@ public sealed class AutomountService
         new() { Candidate = c, Action = AutomountAction.Failed, Current = c.Previous, Error = e };
 
     private async Task<IReadOnlyList<AutomountCandidate>?> TryPlanClusterWideAsync(
-        IReadOnlyList<(string Namespace, string Name)> targets, bool? desired, CancellationToken cancellationToken)
+        IReadOnlyList<(string Namespace, string Name, bool? Desired)> targets, CancellationToken cancellationToken)
     {
-        var wanted = targets.ToHashSet();
+        var wanted = targets.Select(t => (t.Namespace, t.Name)).ToHashSet();
         var found = new Dictionary<(string, string), V1ServiceAccount>();
         var pods = new List<V1Pod>();
         try
@@ -146,14 +146,15 @@ public sealed class AutomountService
         var podsByNamespace = pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
         return targets.Select(t =>
         {
-            var exists = found.TryGetValue(t, out var sa);
+            var exists = found.TryGetValue((t.Namespace, t.Name), out var sa);
             return new AutomountCandidate
             {
                 Namespace = t.Namespace,
                 ServiceAccount = t.Name,
+                Desired = t.Desired,
                 Previous = sa?.AutomountServiceAccountToken,
-                Step = AutomountPlanner.Decide(exists, sa?.AutomountServiceAccountToken, desired),
-                PodsRelyingOnToken = AutomountPlanner.TakesTokenAway(desired)
+                Step = AutomountPlanner.Decide(exists, sa?.AutomountServiceAccountToken, t.Desired),
+                PodsRelyingOnToken = exists && AutomountPlanner.TakesTokenAway(t.Desired)
                     ? AutomountImpact.PodsRelyingOnToken(podsByNamespace[t.Namespace], t.Name)
                     : Array.Empty<string>(),
             };
@@ -161,7 +162,7 @@ public sealed class AutomountService
     }
 
     private async Task<IReadOnlyList<AutomountCandidate>> PlanPerNamespaceAsync(
-        IReadOnlyList<(string Namespace, string Name)> targets, bool? desired, int throttleLimit, CancellationToken cancellationToken)
+        IReadOnlyList<(string Namespace, string Name, bool? Desired)> targets, int throttleLimit, CancellationToken cancellationToken)
     {
         // Pods are read once per namespace, not once per ServiceAccount.
         var podLists = new Dictionary<string, Task<IReadOnlyList<V1Pod>?>>();
@@ -195,11 +196,11 @@ public sealed class AutomountService
                 }
                 catch (KubeApiException e)
                 {
-                    return new AutomountCandidate { Namespace = t.Namespace, ServiceAccount = t.Name, ReadError = e, ImpactKnown = false };
+                    return new AutomountCandidate { Namespace = t.Namespace, ServiceAccount = t.Name, Desired = t.Desired, ReadError = e, ImpactKnown = false };
                 }
                 IReadOnlyList<string> relying = Array.Empty<string>();
                 var impactKnown = true;
-                if (sa is not null && AutomountPlanner.TakesTokenAway(desired))
+                if (sa is not null && AutomountPlanner.TakesTokenAway(t.Desired))
                 {
                     var pods = await PodsOf(t.Namespace).ConfigureAwait(false);
                     impactKnown = pods is not null;
@@ -209,8 +210,9 @@ public sealed class AutomountService
                 {
                     Namespace = t.Namespace,
                     ServiceAccount = t.Name,
+                    Desired = t.Desired,
                     Previous = sa?.AutomountServiceAccountToken,
-                    Step = AutomountPlanner.Decide(sa is not null, sa?.AutomountServiceAccountToken, desired),
+                    Step = AutomountPlanner.Decide(sa is not null, sa?.AutomountServiceAccountToken, t.Desired),
                     PodsRelyingOnToken = relying,
                     ImpactKnown = impactKnown,
                 };
@@ -219,6 +221,7 @@ public sealed class AutomountService
             {
                 Namespace = t.Namespace,
                 ServiceAccount = t.Name,
+                Desired = t.Desired,
                 ReadError = e as KubeApiException ?? new KubeApiException(KubeErrorKind.Other, e.Message, e),
                 ImpactKnown = false,
             },
@@ -228,7 +231,7 @@ public sealed class AutomountService
             results.Add(c);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        var order = targets.Select((t, i) => (t, i)).ToDictionary(x => x.t, x => x.i);
+        var order = targets.Select((t, i) => ((t.Namespace, t.Name), i)).ToDictionary(x => x.Item1, x => x.i);
         return results.OrderBy(c => order[(c.Namespace, c.ServiceAccount)]).ToList();
     }
 

@@ -74,7 +74,8 @@ public class AutomountPlannerTests
     [InlineData("false", true, false)]
     [InlineData("NotSet", true, null)]
     [InlineData("not set", true, null)]
-    [InlineData("", true, null)]
+    [InlineData("", false, null)]
+    [InlineData("unknown", false, null)]
     [InlineData("not set", true, null)]
     [InlineData("maybe", false, null)]
     public void ValueTextRoundTrips(string text, bool ok, bool? value)
