@@ -14,6 +14,10 @@
         'Get-K8sServiceAccount'
         'Disable-K8sDefaultAutomount'
         'Set-K8sServiceAccountAutomount'
+        'Get-K8sLegacyToken'
+        'Disable-K8sLegacyToken'
+        'Remove-K8sLegacyToken'
+        'Get-K8sServiceAccountUsage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
