@@ -1,0 +1,6 @@
+namespace KubeSandbox.Scenarios;
+
+public static class DemoScenario
+{
+    public static void Load(ScenarioBuilder b) { }
+}
