@@ -63,11 +63,12 @@ public sealed class AutomountService
     /// <summary>
     /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most <paramref name="throttleLimit"/> at a time, and
     /// yields each outcome as it is known. Cancelling <paramref name="stop"/> starts no new write; writes already
-    /// sent finish (a PATCH is atomic on the server), and the rest come back Skipped.
+    /// sent finish (a PATCH is atomic on the server), and the rest come back Skipped. Wait on the batch's
+    /// Completion before closing the connection.
     /// </summary>
-    public IAsyncEnumerable<AutomountOutcome> ApplyAsync(
+    public RunningBatch<AutomountOutcome> Apply(
         IReadOnlyList<AutomountCandidate> approved, int throttleLimit, CancellationToken stop) =>
-        BoundedParallelRunner.RunAsync(
+        BoundedParallelRunner.Start(
             approved,
             throttleLimit,
             (c, inFlight) => PatchAsync(c, c.Desired, inFlight),

@@ -16,7 +16,8 @@ public static class BoundedParallelRunner
 {
     public const int DefaultThrottleLimit = 8;
 
-    public static IAsyncEnumerable<TResult> RunAsync<TItem, TResult>(
+    /// <summary>Starts the batch; see <see cref="RunningBatch{TResult}"/>.</summary>
+    public static RunningBatch<TResult> Start<TItem, TResult>(
         IReadOnlyList<TItem> items,
         int throttleLimit,
         Func<TItem, CancellationToken, Task<TResult>> operation,
@@ -26,9 +27,19 @@ public static class BoundedParallelRunner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
         var channel = Channel.CreateUnbounded<TResult>(new UnboundedChannelOptions { SingleReader = true });
-        _ = ProduceAsync(items, throttleLimit, operation, failed, notStarted, channel.Writer, stop);
-        return channel.Reader.ReadAllAsync(CancellationToken.None);
+        var completion = ProduceAsync(items, throttleLimit, operation, failed, notStarted, channel.Writer, stop);
+        return new RunningBatch<TResult>(channel.Reader.ReadAllAsync(CancellationToken.None), completion);
     }
+
+    /// <summary>Starts the batch and streams its results (for callers that need not wait for in-flight work).</summary>
+    public static IAsyncEnumerable<TResult> RunAsync<TItem, TResult>(
+        IReadOnlyList<TItem> items,
+        int throttleLimit,
+        Func<TItem, CancellationToken, Task<TResult>> operation,
+        Func<TItem, Exception, TResult> failed,
+        Func<TItem, TResult> notStarted,
+        CancellationToken stop) =>
+        Start(items, throttleLimit, operation, failed, notStarted, stop).Results;
 
     private static async Task ProduceAsync<TItem, TResult>(
         IReadOnlyList<TItem> items,
@@ -95,4 +106,23 @@ public static class BoundedParallelRunner
             writer.TryComplete(ex);
         }
     }
+}
+
+/// <summary>
+/// A started batch: <see cref="Results"/> streams each outcome as it is known, and <see cref="Completion"/>
+/// finishes once every operation that was started has finished. A caller that stops reading early (Ctrl+C) waits
+/// on <see cref="Completion"/> before closing the connection, so no write already sent is cut off.
+/// <see cref="Completion"/> never faults.
+/// </summary>
+public sealed class RunningBatch<TResult>
+{
+    internal RunningBatch(IAsyncEnumerable<TResult> results, Task completion)
+    {
+        Results = results;
+        Completion = completion;
+    }
+
+    public IAsyncEnumerable<TResult> Results { get; }
+
+    public Task Completion { get; }
 }

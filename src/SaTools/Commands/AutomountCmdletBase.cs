@@ -68,9 +68,11 @@ public abstract class AutomountCmdletBase : K8sCmdletBase
 
         if (approved.Count == 0) return;
         var done = 0;
+        RunningBatch<AutomountOutcome>? batch = null;
         try
         {
-            foreach (var outcome in Stream(ct => service.ApplyAsync(approved, ThrottleLimit, ct)))
+            // Started inside Stream so the writes report to this invocation's request log (-Verbose).
+            foreach (var outcome in Stream(ct => (batch = service.Apply(approved, ThrottleLimit, ct)).Results))
             {
                 done++;
                 var c = outcome.Candidate;
@@ -87,7 +89,13 @@ public abstract class AutomountCmdletBase : K8sCmdletBase
         }
         finally
         {
-            WriteProgress(new ProgressRecord(2, WriteActivity, "Done") { RecordType = ProgressRecordType.Completed });
+            // Ctrl+C: no new write starts, but the ones already sent finish before the connection closes, so
+            // each ServiceAccount ends patched or untouched.
+            batch?.Completion.GetAwaiter().GetResult();
+            if (!CancellationToken.IsCancellationRequested)
+            {
+                WriteProgress(new ProgressRecord(2, WriteActivity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
         }
     }
 
