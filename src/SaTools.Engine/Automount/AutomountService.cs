@@ -124,10 +124,17 @@ public sealed class AutomountService
         var wanted = targets.Select(t => (t.Namespace, t.Name)).ToHashSet();
         var found = new Dictionary<(string, string), V1ServiceAccount>();
         var pods = new List<V1Pod>();
+        var accountName = targets[0].Name;
         try
         {
-            // metadata.name is a field selector every resource supports (apimachinery DefaultMetaV1FieldSelectorConversion).
-            await foreach (var sa in ListServiceAccountsByNameAsync(null, PodServiceAccount.DefaultName, cancellationToken).ConfigureAwait(false))
+            // The two lists are independent: read them side by side. metadata.name is a field selector every
+            // resource supports (apimachinery DefaultMetaV1FieldSelectorConversion); spec.serviceAccountName is one
+            // of the pod's (pkg/registry/core/pod/strategy.go, PodToSelectableFields), and the ServiceAccount
+            // admission plugin fills it in on every pod, so only the pods of this ServiceAccount are fetched.
+            var accounts = ReadAllAsync(ListServiceAccountsAsync(null, $"metadata.name={accountName}", cancellationToken));
+            var podList = ReadAllAsync(ListPodsAsync(null, $"spec.serviceAccountName={accountName}", cancellationToken));
+            await Task.WhenAll(accounts, podList).ConfigureAwait(false);
+            foreach (var sa in accounts.Result)
             {
                 var key = (sa.Metadata?.NamespaceProperty ?? string.Empty, sa.Metadata?.Name ?? string.Empty);
                 if (wanted.Contains(key))
@@ -135,10 +142,7 @@ public sealed class AutomountService
                     found[key] = sa;
                 }
             }
-            await foreach (var pod in _api.ListPodsAsync(null, null, null, cancellationToken).ConfigureAwait(false))
-            {
-                pods.Add(pod);
-            }
+            pods = podList.Result;
         }
         catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
         {
@@ -165,16 +169,16 @@ public sealed class AutomountService
     private async Task<IReadOnlyList<AutomountCandidate>> PlanPerNamespaceAsync(
         IReadOnlyList<(string Namespace, string Name, bool? Desired)> targets, int throttleLimit, CancellationToken cancellationToken)
     {
-        // Pods are read once per namespace, not once per ServiceAccount.
-        var podLists = new Dictionary<string, Task<IReadOnlyList<V1Pod>?>>();
+        // Pods are read once per namespace and ServiceAccount, and only those that run as it.
+        var podLists = new Dictionary<(string, string), Task<IReadOnlyList<V1Pod>?>>();
         var gate = new object();
-        Task<IReadOnlyList<V1Pod>?> PodsOf(string ns)
+        Task<IReadOnlyList<V1Pod>?> PodsOf(string ns, string serviceAccount)
         {
             lock (gate)
             {
-                if (!podLists.TryGetValue(ns, out var task))
+                if (!podLists.TryGetValue((ns, serviceAccount), out var task))
                 {
-                    podLists[ns] = task = ReadPodsAsync(ns, cancellationToken);
+                    podLists[(ns, serviceAccount)] = task = ReadPodsAsync(ns, serviceAccount, cancellationToken);
                 }
                 return task;
             }
@@ -203,7 +207,7 @@ public sealed class AutomountService
                 var impactKnown = true;
                 if (sa is not null && AutomountPlanner.TakesTokenAway(t.Desired))
                 {
-                    var pods = await PodsOf(t.Namespace).ConfigureAwait(false);
+                    var pods = await PodsOf(t.Namespace, t.Name).ConfigureAwait(false);
                     impactKnown = pods is not null;
                     relying = pods is null ? Array.Empty<string>() : AutomountImpact.PodsRelyingOnToken(pods, t.Name);
                 }
@@ -236,16 +240,11 @@ public sealed class AutomountService
         return results.OrderBy(c => order[(c.Namespace, c.ServiceAccount)]).ToList();
     }
 
-    private async Task<IReadOnlyList<V1Pod>?> ReadPodsAsync(string ns, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<V1Pod>?> ReadPodsAsync(string ns, string serviceAccount, CancellationToken cancellationToken)
     {
         try
         {
-            var pods = new List<V1Pod>();
-            await foreach (var pod in _api.ListPodsAsync(ns, null, null, cancellationToken).ConfigureAwait(false))
-            {
-                pods.Add(pod);
-            }
-            return pods;
+            return await ReadAllAsync(ListPodsAsync(ns, $"spec.serviceAccountName={serviceAccount}", cancellationToken)).ConfigureAwait(false);
         }
         catch (KubeApiException)
         {
@@ -254,17 +253,40 @@ public sealed class AutomountService
         }
     }
 
-    private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsByNameAsync(string? ns, string name, CancellationToken cancellationToken) =>
-        Pager.ListAsync<V1ServiceAccount>(
-            "serviceaccounts",
+    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source.ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+
+    private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
+        ListByFieldAsync<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", cancellationToken, (c, cont, limit, t) => ns is null
+            ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
+            : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+
+    private IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
+        ListByFieldAsync<V1PodList, V1Pod>("pods", cancellationToken, (c, cont, limit, t) => ns is null
+            ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
+            : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+
+    /// <summary>A paged list with a field selector, through the API layer's pager (its own list helpers take label
+    /// selectors only).</summary>
+    private IAsyncEnumerable<T> ListByFieldAsync<TList, T>(
+        string resource, CancellationToken cancellationToken, Func<IKubernetes, string?, int, CancellationToken, Task<TList>> call)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+        where T : IMetadata<V1ObjectMeta> =>
+        Pager.ListAsync<T>(
+            resource,
             async (cont, limit, ct) =>
             {
-                var list = await _api.CallAsync((c, t) => ns is null
-                    ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, fieldSelector: $"metadata.name={name}", limit: limit, cancellationToken: t)
-                    : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, fieldSelector: $"metadata.name={name}", limit: limit, cancellationToken: t), ct).ConfigureAwait(false);
-                return new Pager.Page<V1ServiceAccount>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+                var list = await _api.CallAsync((c, t) => call(c, cont, limit, t), ct).ConfigureAwait(false);
+                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
             },
-            sa => sa.Metadata?.Uid,
+            item => item.Metadata?.Uid,
             _api.PageSize,
             null,
             cancellationToken);
