@@ -89,8 +89,14 @@ public static class ObjectDefaults
     private static void Binding(JsonObject obj)
     {
         // SetDefaults_RoleBinding / SetDefaults_Subject (pkg/apis/rbac/v1/defaults.go).
-        if (obj["roleRef"] is JsonObject rr && string.IsNullOrEmpty(rr["apiGroup"]?.GetValue<string>()))
-            rr["apiGroup"] = "rbac.authorization.k8s.io";
+        // RoleRef is a struct value in Go, so it is defaulted even when the client sent none.
+        if (obj["roleRef"] is not JsonObject rr) obj["roleRef"] = rr = new JsonObject();
+        if (string.IsNullOrEmpty(rr["apiGroup"]?.GetValue<string>()))
+        {
+            var copy = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io" };
+            foreach (var (k, v) in rr.ToList()) { if (k != "apiGroup") { rr.Remove(k); copy[k] = v; } }
+            obj["roleRef"] = copy;
+        }
         if (obj["subjects"] is JsonArray subjects)
             foreach (var s in subjects.OfType<JsonObject>())
             {

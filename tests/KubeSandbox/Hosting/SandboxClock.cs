@@ -1,7 +1,8 @@
 namespace KubeSandbox.Hosting;
 
-/// <summary>The sandbox's clock: real time plus an offset tests can move (token expiry, continue-token expiry).</summary>
-public sealed class SandboxClock
+/// <summary>The sandbox's clock: real time plus an offset tests can move (token expiry, continue-token expiry).
+/// A <see cref="TimeProvider"/>, so components that take one (the security side) follow it.</summary>
+public sealed class SandboxClock : TimeProvider
 {
     private readonly object _gate = new();
     private TimeSpan _offset;
@@ -11,6 +12,8 @@ public sealed class SandboxClock
     {
         if (start is { } s) _offset = s - DateTimeOffset.UtcNow;
     }
+
+    public override DateTimeOffset GetUtcNow() => UtcNow;
 
     public DateTimeOffset UtcNow
     {

@@ -38,8 +38,10 @@ public static class StandaloneHost
         }
         Console.WriteLine("Press Ctrl+C to stop.");
         var done = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+        // Ctrl+C (SIGINT) and SIGTERM stop the server cleanly; cancelling the default keeps the runtime from
+        // exiting before the server is disposed.
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c => { c.Cancel = true; done.TrySetResult(); });
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, c => { c.Cancel = true; done.TrySetResult(); });
         await done.Task;
         Console.WriteLine("stopping");
         return 0;
