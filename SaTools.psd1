@@ -9,7 +9,19 @@
     Description          = 'Audit and harden Kubernetes ServiceAccounts: inventory, effective RBAC permissions, bound tokens, token review and automount hardening.'
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('SaTools.Format.ps1xml')
-    CmdletsToExport      = @()
+    CmdletsToExport      = @(
+        'Connect-K8sCluster'
+        'Get-K8sServiceAccount'
+        'Get-K8sEffectivePermission'
+        'New-K8sBoundToken'
+        'Test-K8sTokenReview'
+        'Disable-K8sDefaultAutomount'
+        'Set-K8sServiceAccountAutomount'
+        'Get-K8sLegacyToken'
+        'Disable-K8sLegacyToken'
+        'Remove-K8sLegacyToken'
+        'Get-K8sServiceAccountUsage'
+    )
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

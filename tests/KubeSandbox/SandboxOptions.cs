@@ -31,6 +31,10 @@ public sealed class SandboxOptions
     /// <summary>The clock the sandbox starts with; null uses the real time (tests move it with <see cref="SandboxServer.Clock"/>).</summary>
     public DateTimeOffset? StartTime { get; set; }
 
+    /// <summary><c>--service-account-max-token-expiration</c> in seconds: TokenRequests asking for more are capped
+    /// silently (the caller reads status.expirationTimestamp). 0, the default, means no maximum.</summary>
+    public long MaxTokenExpirationSeconds { get; set; }
+
     /// <summary>Extra service registrations, applied after the defaults (tests replace components here).</summary>
     public Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? ConfigureServices { get; set; }
 }

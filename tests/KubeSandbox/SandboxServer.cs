@@ -12,6 +12,7 @@ using KubeSandbox.Faults;
 using KubeSandbox.Hosting;
 using KubeSandbox.Http;
 using KubeSandbox.Scenarios;
+using KubeSandbox.Security;
 using KubeSandbox.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -123,6 +124,7 @@ public sealed class SandboxServer : IAsyncDisposable
         services.AddSingleton<ScenarioBuilder>();
         services.AddSingleton<ISandboxController, NamespaceBootstrapController>();
         services.AddSingleton<ISandboxController, ClusterRoleAggregationController>();
+        services.AddSandboxSecurity(options);
         options.ConfigureServices?.Invoke(services);
         // TEMPORARY: until Security/ registers its IAuthenticator and IAuthorizer (ServiceAccount tokens, RBAC),
         // only the admin token authenticates and only system:masters is allowed. Replace with the security

@@ -279,7 +279,7 @@ public sealed class ApiHandler
         {
             if (!HttpMethods.IsPost(ctx.Request.Method)) throw StatusErrors.MethodNotAllowed();
             if (virtualHandler.Namespaced != (info.Namespace.Length > 0)) throw StatusErrors.NotFoundGeneric();
-            var body = await BodyDecoder.ReadObjectAsync(ctx.Request, virtualHandler.Kind, InternalGroup(virtualHandler.Group), virtualHandler.Group, virtualHandler.Version);
+            var body = await BodyDecoder.ReadObjectAsync(ctx.Request, virtualHandler.Kind, InternalGroup(virtualHandler.BodyGroup), virtualHandler.BodyGroup, virtualHandler.Version);
             var result = virtualHandler.Create(rc, body);
             return JsonReply(201, result);
         }

@@ -36,6 +36,16 @@ public static class BodyDecoder
     public static async Task<JsonObject> ReadObjectAsync(HttpRequest req, string kind, string internalGroup, string group, string version)
     {
         var media = MediaType(req);
+        if (media == "application/vnd.kubernetes.protobuf" && Security.KubeProtobuf.CanDecode(kind))
+        {
+            // kubectl's typed clients post protobuf for the authentication/authorization kinds.
+            using var buffer = new MemoryStream();
+            await req.Body.CopyToAsync(buffer);
+            var decoded = Security.KubeProtobuf.Decode(buffer.ToArray(), kind)
+                ?? throw StatusErrors.BadRequest($"the object provided is unrecognized (must be of type {kind}): provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]");
+            CheckKind(decoded, kind, internalGroup, group, version);
+            return decoded;
+        }
         if (media is not ("application/json" or "application/yaml" or "" or "*/*"))
             throw new ApiException(415, "UnsupportedMediaType",
                 "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf");

@@ -1,0 +1,177 @@
+using k8s;
+using k8s.Models;
+
+namespace SaTools.Engine.Api;
+
+/// <summary>
+/// The one way to the API server. Every request made through it, typed or raw, passes the same handler pipeline
+/// (retries of 429/5xx/resets with Retry-After and bounded backoff, then the request log), lists are paged and
+/// streamed by <see cref="Pager"/>, every method takes a cancellation token, and every failure comes out as a
+/// <see cref="KubeApiException"/>.
+/// <para>
+/// Public members use only BCL and engine types (SaTools.dll sees nothing else). The typed helpers that hand out
+/// KubernetesClient models are internal: engine features (Inventory, Rbac, Tokens, Automount...) call them and
+/// map the models to their own public result types.
+/// </para>
+/// </summary>
+public sealed class KubeApi
+{
+    internal KubeApi(IKubernetes client, string server)
+    {
+        Client = client;
+        Server = server;
+    }
+
+    /// <summary>The API server URL.</summary>
+    public string Server { get; }
+
+    /// <summary>Items asked for per page (<c>limit</c>).</summary>
+    public int PageSize { get; set; } = Pager.DefaultPageSize;
+
+    /// <summary>The typed client. Call it through <see cref="CallAsync{T}"/> so failures are translated.</summary>
+    internal IKubernetes Client { get; }
+
+    /// <summary>The server's git version (<c>v1.31.2</c>) from <c>/version</c>.</summary>
+    public async Task<string?> GetServerVersionAsync(CancellationToken cancellationToken)
+    {
+        var info = await CallAsync((c, ct) => c.Version.GetCodeAsync(ct), cancellationToken).ConfigureAwait(false);
+        return info?.GitVersion;
+    }
+
+    /// <summary>The names of every namespace the caller may list, page by page.</summary>
+    public async IAsyncEnumerable<string> ListNamespaceNamesAsync(
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var ns in ListNamespacesAsync(null, null, cancellationToken).ConfigureAwait(false))
+        {
+            if (ns.Metadata?.Name is { } name) yield return name;
+        }
+    }
+
+    /// <summary>Runs one typed call, translating every failure into a <see cref="KubeApiException"/>.</summary>
+    internal async Task<T> CallAsync<T>(Func<IKubernetes, CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call(Client, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var translated = ErrorTranslator.Translate(e, Server, cancellationToken);
+            if (ReferenceEquals(translated, e)) throw;
+            throw translated;
+        }
+    }
+
+    /// <summary>Runs one typed call that returns nothing useful, translating failures.</summary>
+    internal Task CallAsync(Func<IKubernetes, CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        CallAsync(async (c, ct) => { await call(c, ct).ConfigureAwait(false); return true; }, cancellationToken);
+
+    // ---- Paged, streamed lists. A null namespace means all namespaces. ----
+
+    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
+            ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
+            : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1PodList, V1Pod>("pods", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
+            ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
+            : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1SecretList, V1Secret>("secrets", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
+            ? c.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
+            : c.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1NamespaceList, V1Namespace>("namespaces", onPage, cancellationToken, (c, cont, limit, ct) =>
+            c.CoreV1.ListNamespaceAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1RoleList, V1Role>("roles", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
+            ? c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
+            : c.RbacAuthorizationV1.ListNamespacedRoleAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1RoleBindingList, V1RoleBinding>("rolebindings", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
+            ? c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
+            : c.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1ClusterRoleList, V1ClusterRole>("clusterroles", onPage, cancellationToken, (c, cont, limit, ct) =>
+            c.RbacAuthorizationV1.ListClusterRoleAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+
+    internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        List<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", onPage, cancellationToken, (c, cont, limit, ct) =>
+            c.RbacAuthorizationV1.ListClusterRoleBindingAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+
+    // ---- Single objects. ----
+
+    internal Task<V1ServiceAccount> GetServiceAccountAsync(string ns, string name, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(name, ns, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1Namespace> GetNamespaceAsync(string name, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1Secret> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+
+    /// <summary>A merge patch (<c>application/merge-patch+json</c>) of a ServiceAccount.</summary>
+    internal Task<V1ServiceAccount> PatchServiceAccountAsync(string ns, string name, object mergePatch, bool dryRun, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(
+            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), name, ns, dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1Secret> CreateSecretAsync(string ns, V1Secret secret, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: ct), cancellationToken);
+
+    internal Task DeleteSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+
+    /// <summary>TokenRequest: <c>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c>.</summary>
+    internal Task<Authenticationv1TokenRequest> CreateTokenAsync(string ns, string name, Authenticationv1TokenRequest request, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, name, ns, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1TokenReview> CreateTokenReviewAsync(V1TokenReview review, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1SubjectAccessReview> CreateSubjectAccessReviewAsync(V1SubjectAccessReview review, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: ct), cancellationToken);
+
+    internal Task<V1SelfSubjectRulesReview> CreateSelfSubjectRulesReviewAsync(V1SelfSubjectRulesReview review, CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.AuthorizationV1.CreateSelfSubjectRulesReviewAsync(review, cancellationToken: ct), cancellationToken);
+
+    /// <summary>The OIDC discovery document (<c>/.well-known/openid-configuration</c>) of the ServiceAccount issuer.</summary>
+    internal Task<string> GetOpenIdConfigurationAsync(CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.WellKnown.GetServiceAccountIssuerOpenIDConfigurationAsync(ct), cancellationToken);
+
+    /// <summary>The ServiceAccount issuer's signing keys (<c>/openid/v1/jwks</c>), as JSON.</summary>
+    internal Task<string> GetServiceAccountIssuerKeysAsync(CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.Openid.GetServiceAccountIssuerOpenIDKeysetAsync(ct), cancellationToken);
+
+    /// <summary>
+    /// Pages any typed list through <see cref="Pager"/>: <paramref name="call"/> gets the client, the continue
+    /// token (null for the first page), the page size and the token, e.g.
+    /// <c>(c, cont, limit, ct) =&gt; c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)</c>.
+    /// </summary>
+    internal IAsyncEnumerable<T> List<TList, T>(
+        string resource,
+        Action<ListProgress>? onPage,
+        CancellationToken cancellationToken,
+        Func<IKubernetes, string?, int, CancellationToken, Task<TList>> call)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+        where T : IMetadata<V1ObjectMeta>
+    {
+        return Pager.ListAsync<T>(
+            resource,
+            async (cont, limit, ct) =>
+            {
+                var list = await CallAsync((c, t) => call(c, cont, limit, t), ct).ConfigureAwait(false);
+                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+            },
+            item => item.Metadata?.Uid,
+            PageSize,
+            onPage,
+            cancellationToken);
+    }
+}

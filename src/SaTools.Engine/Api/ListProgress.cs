@@ -1,0 +1,8 @@
+namespace SaTools.Engine.Api;
+
+/// <summary>Where a paged list stands after a page arrived, for Write-Progress.</summary>
+/// <param name="Resource">What is listed (<c>serviceaccounts</c>).</param>
+/// <param name="Page">Pages received so far (restarts included).</param>
+/// <param name="ItemsSoFar">Items received so far in this listing.</param>
+/// <param name="RemainingItemCount">The server's estimate of items still to come, when it gives one.</param>
+public sealed record ListProgress(string Resource, int Page, long ItemsSoFar, long? RemainingItemCount);
