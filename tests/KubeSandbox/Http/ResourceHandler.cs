@@ -69,6 +69,11 @@ public sealed class ResourceHandler
         }
     }
 
+    private static string Manager(HttpContext ctx) =>
+        FieldManager.ManagerName(ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Headers.UserAgent.ToString());
+
+    private string Now() => InMemoryObjectStore.FormatTime(_clock.UtcNow);
+
     private static void CheckAccept(HttpRequest req)
     {
         var accept = req.Headers.Accept.ToString();
@@ -181,6 +186,7 @@ public sealed class ResourceHandler
         foreach (var c in checks) c.Admit(rcNamed, type.Plural, null, obj);
         ObjectDefaults.Apply(type.Plural, obj, true);
         ObjectValidator.ValidateCreate(type, obj);
+        FieldManager.OnCreate(obj, type.Plural, Manager(ctx), type.ApiVersion, Now());
         var stored = _store.CreateStored(type.Plural, ns, obj);
         return new ApiHandler.Reply(201, "application/json", stored.Json);
     }
@@ -205,15 +211,17 @@ public sealed class ResourceHandler
             foreach (var c in checks) c.Admit(rc, type.Plural, null, obj);
             ObjectDefaults.Apply(type.Plural, obj, true);
             ObjectValidator.ValidateCreate(type, obj);
+            FieldManager.OnCreate(obj, type.Plural, Manager(ctx), type.ApiVersion, Now());
             return new ApiHandler.Reply(201, "application/json", _store.CreateStored(type.Plural, ns, obj).Json);
         }
-        var stored = WriteUpdate(type, ns, name, rc, checks, _ => obj);
+        var stored = WriteUpdate(ctx, type, ns, name, rc, checks, _ => obj);
         return new ApiHandler.Reply(200, "application/json", stored.Json);
     }
 
     /// <summary>The update path shared by PUT and PATCH: preconditions, kept fields, defaults, admission, validation.</summary>
-    private StoredObject WriteUpdate(ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks, Func<StoredObject, JsonObject> produce)
+    private StoredObject WriteUpdate(HttpContext ctx, ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks, Func<StoredObject, JsonObject> produce)
     {
+        var manager = Manager(ctx);
         return _store.Update(type.Plural, ns, name, current =>
         {
             var next = produce(current);
@@ -233,8 +241,8 @@ public sealed class ResourceHandler
             if (type.Plural == "namespaces" && current.Object["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
             ObjectDefaults.Apply(type.Plural, next, false);
-            var errors = new List<FieldError>();
             ObjectValidator.ValidateUpdate(type, current.Object, next);
+            FieldManager.OnUpdate(current.Object, next, type.Plural, manager, type.ApiVersion, Now());
             return next;
         });
     }
@@ -249,7 +257,7 @@ public sealed class ResourceHandler
         if (GoJsonSyntax.Check(text) is { } err)
             throw StatusErrors.BadRequest($"error decoding patch: {err}");
         var patch = JsonNode.Parse(text);
-        var stored = WriteUpdate(type, ns, name, rc, checks, current =>
+        var stored = WriteUpdate(ctx, type, ns, name, rc, checks, current =>
         {
             JsonNode? result = media switch
             {
