@@ -63,17 +63,17 @@ public class SandboxFixture : IAsyncLifetime
     }
 }
 
-/// <summary>A few thousand ServiceAccounts (several pages of 500) for paging, streaming, retries and Ctrl+C.</summary>
+/// <summary>The size: 20,000 ServiceAccounts in 2,000 namespaces (40+ pages of 500), for paging, streaming, retries and Ctrl+C.</summary>
 public sealed class ScaleSandboxFixture : SandboxFixture
 {
-    public const int ServiceAccountCount = 1300;
+    public const int ServiceAccountCount = 20000;
 
     protected override SandboxOptions Options => new()
     {
         Scenario = "scale",
         Scale = new ScaleOptions
         {
-            Namespaces = 10, ServiceAccounts = ServiceAccountCount, Pods = 0, Roles = 0, RoleBindings = 0,
+            Namespaces = 2000, ServiceAccounts = ServiceAccountCount, Pods = 0, Roles = 0, RoleBindings = 0,
             ClusterRoles = 0, ClusterRoleBindings = 0, LegacySecrets = 0,
         },
     };
