@@ -140,6 +140,11 @@ function New-NupkgByHand {
 </package>
 "@
     Set-Content -Path (Join-Path $staging 'SaTools.nuspec') -Value $nuspec -Encoding utf8NoBOM
+    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same).
+    $types = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        ((('nuspec', 'psd1', 'dll', 'xml', 'ps1xml', 'txt', 'json', 'pdb') | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
+        '</Types>'
+    Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
     $target = Join-Path $Destination "SaTools.$Version.nupkg"
     Remove-Item $target -ErrorAction SilentlyContinue
     Compress-Archive -Path (Join-Path $staging '*') -DestinationPath ($target -replace '\.nupkg$', '.zip')
