@@ -146,9 +146,10 @@ function New-NupkgByHand {
         '</Types>'
     Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
     $target = Join-Path $Destination "SaTools.$Version.nupkg"
-    Remove-Item $target -ErrorAction SilentlyContinue
-    Compress-Archive -Path (Join-Path $staging '*') -DestinationPath ($target -replace '\.nupkg$', '.zip')
-    Move-Item ($target -replace '\.nupkg$', '.zip') $target -Force
+    Remove-Item -LiteralPath $target -ErrorAction SilentlyContinue
+    # ZipFile, not Compress-Archive: the latter reads '[Content_Types].xml' as a wildcard pattern.
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    [System.IO.Compression.ZipFile]::CreateFromDirectory($staging, $target)
     Remove-Item -Recurse -Force $staging
 }
 
