@@ -159,9 +159,11 @@ function Invoke-Demo {
     New-Item -ItemType Directory -Path $work | Out-Null
     $kubeconfig = Join-Path $work 'kubeconfig'
         # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
+    # Run the built host directly (not `dotnet run`, whose child process Stop-Process would leave behind).
+    Invoke-Native dotnet @('build', (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj'), '-c', $Configuration, '-v', 'q')
+    $sandboxDll = Join-Path $root "tests/KubeSandbox/bin/$Configuration/net10.0/KubeSandbox.dll"
     $sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '-c', $Configuration, '--',
-        '--scenario', 'demo', '--kubeconfig', $kubeconfig)
+        $sandboxDll, '--scenario', 'demo', '--kubeconfig', $kubeconfig)
     try {
         $deadline = [DateTime]::UtcNow.AddMinutes(3)
         while (-not (Test-Path $kubeconfig)) {
