@@ -116,14 +116,15 @@ public sealed class PagingTests(ScaleSandboxFixture fixture) : IClassFixture<Sca
     public void PersistentThrottlingEndsInResourceUnavailable()
     {
         using var session = new ModuleSession();
-        var rule = fixture.Sandbox.Faults.Add(FaultKind.ServiceUnavailable, ListPath);
+        // Retry-After: 0 keeps the eleven attempts quick.
+        var rule = fixture.Sandbox.Faults.Add(FaultKind.TooManyRequests, ListPath, retryAfterSeconds: 0);
         try
         {
             var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -AllNamespaces", fixture.Kubeconfig);
             var error = result.AllErrors.Single();
             Assert.Equal("GetK8sServiceAccountServerUnavailable,SaTools.Commands.GetK8sServiceAccountCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
-            Assert.Equal(6, fixture.Sandbox.Faults.FiredCount(rule)); // the first try and five retries
+            Assert.Equal(11, fixture.Sandbox.Faults.FiredCount(rule)); // the first try and ten retries
         }
         finally
         {
