@@ -192,48 +192,13 @@ public sealed class ApiHandler
         return result.User ?? throw StatusErrors.Unauthorized();
     }
 
-    /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go):
-    /// each asserted value authorized with verb impersonate, then the request runs as the impersonated user.</summary>
+    /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go),
+    /// as the security side implements it (Security/Impersonation.cs).</summary>
     private UserInfo Impersonate(HttpRequest req, UserInfo user)
     {
-        var asUser = req.Headers["Impersonate-User"].ToString();
-        var asGroups = req.Headers["Impersonate-Group"].SelectMany(v => (v ?? "").Split(',')).Where(v => v.Length > 0).ToList();
-        var asUid = req.Headers["Impersonate-Uid"].ToString();
-        var extras = req.Headers.Where(h => h.Key.StartsWith("Impersonate-Extra-", StringComparison.OrdinalIgnoreCase)).ToList();
-        if (asUser.Length == 0)
-        {
-            if (asGroups.Count > 0 || asUid.Length > 0 || extras.Count > 0)
-                throw StatusErrors.BadRequest("requested [" + string.Join(" ", asGroups) + "] without impersonating a user");
-            return user;
-        }
-        RequestAttributes Attr(string resource, string ns, string name, string sub = "") =>
-            new(user, "impersonate", true, req.Path.Value ?? "/", "", "", resource, sub, ns, name);
-        var checks = new List<RequestAttributes>();
-        var groups = new List<string>(asGroups);
-        const string saPrefix = "system:serviceaccount:";
-        if (asUser.StartsWith(saPrefix, StringComparison.Ordinal) && asUser[saPrefix.Length..].Split(':') is [var ns, var name])
-        {
-            checks.Add(Attr("serviceaccounts", ns, name));
-            if (asGroups.Count == 0) groups.AddRange(new[] { "system:serviceaccounts", "system:serviceaccounts:" + ns });
-        }
-        else checks.Add(Attr("users", "", asUser));
-        foreach (var g in asGroups) checks.Add(Attr("groups", "", g));
-        if (asUid.Length > 0) checks.Add(Attr("uids", "", asUid));
-        var extra = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var (k, v) in extras)
-        {
-            var key = Uri.UnescapeDataString(k["Impersonate-Extra-".Length..]).ToLowerInvariant();
-            var values = v.Select(x => x ?? "").ToList();
-            extra[key] = values;
-            foreach (var value in values) checks.Add(Attr("userextras", "", value, key));
-        }
-        foreach (var a in checks)
-        {
-            var d = _authorizer.Authorize(a);
-            if (!d.Allowed) throw Forbidden(a, d.Reason);
-        }
-        if (asUser != "system:anonymous" && !groups.Contains("system:authenticated")) groups.Add("system:authenticated");
-        return new UserInfo(asUser, asUid, groups, extra);
+        var headers = req.Headers.Where(h => h.Key.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value.Select(v => v ?? "").ToList(), StringComparer.OrdinalIgnoreCase);
+        return headers.Count == 0 ? user : new Impersonation(_authorizer).Apply(user, headers);
     }
 
     // ------------------------------------------------------------------ authorization
