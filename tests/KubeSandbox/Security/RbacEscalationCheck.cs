@@ -55,7 +55,8 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
             {
                 return;
             }
-            if (Allowed(context.User, "escalate", resource, ns, context.Name ?? ""))
+            // RoleEscalationAuthorized uses the request's name: none on a create (a POST to the collection).
+            if (Allowed(context.User, "escalate", resource, ns, oldObject is null ? "" : context.Name ?? ""))
             {
                 return;
             }
