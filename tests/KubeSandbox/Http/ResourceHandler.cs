@@ -277,11 +277,17 @@ public sealed class ResourceHandler
         {
             if (ImmortalNamespaces.Contains(name))
                 throw StatusErrors.Forbidden(type, name, "this namespace may not be deleted");
-            var current = _store.GetStored("namespaces", null, name) ?? throw StatusErrors.NotFound(type, name);
-            // The namespace controller's work, done at once: delete the content, then the namespace.
-            var answer = current.Clone();
-            ((JsonObject)answer["metadata"]!)["deletionTimestamp"] = InMemoryObjectStore.FormatTime(_clock.UtcNow);
-            answer["status"] = new JsonObject { ["phase"] = "Terminating" };
+            // The namespace enters the Terminating phase (pkg/registry/core/namespace/storage/storage.go Delete);
+            // the namespace controller's work is then done at once: delete the content, then the namespace.
+            var terminating = _store.Update("namespaces", null, name, current =>
+            {
+                var o = current.Clone();
+                var meta = (JsonObject)o["metadata"]!;
+                meta["deletionTimestamp"] ??= InMemoryObjectStore.FormatTime(_clock.UtcNow);
+                o["status"] = new JsonObject { ["phase"] = "Terminating" };
+                return o;
+            });
+            var answer = terminating.Clone();
             NamespaceContent.DeleteAll(_store, name);
             _store.DeleteStored("namespaces", null, name);
             return ApiHandler.JsonReply(200, answer);
