@@ -39,6 +39,8 @@ public sealed class TokenAuthenticatorTests : IDisposable
 
         Assert.Equal("sandbox-admin", result.User!.Name);
         Assert.Equal(new[] { "system:masters", "system:authenticated" }, result.User.Groups);
+        Assert.Equal(new[] { SecurityTestBed.Api }, _bed.Review(_bed.Services.Options.AdminToken, "vault", SecurityTestBed.Api).Audiences);
+        Assert.Equal("invalid bearer token", _bed.Review(_bed.Services.Options.AdminToken, "vault").Error);
     }
 
     [Fact]

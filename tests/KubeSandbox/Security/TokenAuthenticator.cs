@@ -44,8 +44,10 @@ public sealed class TokenAuthenticator : IAuthenticator
         var requested = audiences.Count > 0 ? audiences : _options.ApiAudiences;
         if (token.Length > 0 && token == _options.AdminToken)
         {
-            // A token-file user is not audience-bound: it authenticates for whatever the caller asked.
-            return new AuthenticationResult(AdminUser, requested, null);
+            // A token-file user is audience-agnostic (k8s.io/apiserver pkg/authentication/authenticator/audiences.go
+            // WrapAudienceAgnosticToken): valid for the API audiences only, and then for those the caller asked.
+            var apiAudiences = requested.Where(_options.ApiAudiences.Contains).ToList();
+            return apiAudiences.Count > 0 ? new AuthenticationResult(AdminUser, apiAudiences, null) : Unrecognised();
         }
 
         // jwt.go hasCorrectIssuer: a token whose issuer is not ours is simply not recognised (no error).
