@@ -61,6 +61,18 @@ public sealed class TokenAuthenticatorTests : IDisposable
     }
 
     [Fact]
+    public void PodBeingDeletedKeepsItsTokensForTheLeewayOnly()
+    {
+        _bed.Store.AddPod("alpha", "terminating", "runner");
+        var token = Token(new JsonObject { ["boundObjectRef"] = new JsonObject { ["kind"] = "Pod", ["apiVersion"] = "v1", ["name"] = "terminating" } });
+        _bed.Store.Mutate("pods", "alpha", "terminating", p => p["metadata"]!["deletionTimestamp"] = "2026-03-01T12:00:00Z");
+
+        Assert.True(_bed.Review(token).Authenticated);
+        _bed.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("[invalid bearer token, service account token has been invalidated]", _bed.Review(token).Error);
+    }
+
+    [Fact]
     public void TokenBoundToADeletedSecretIsInvalidated()
     {
         _bed.Store.AddSecret("alpha", "bind-target");
