@@ -308,9 +308,9 @@ public sealed class TokenAuthenticator : IAuthenticator
         {
             return _store.Get(resource, ns, name);
         }
-        catch (Api.ApiException)
+        catch (Exception e) when (e is Api.ApiException or ArgumentException or KeyNotFoundException)
         {
-            return null;
+            return null; // gone, or a resource this store does not serve (the sandbox has no nodes)
         }
     }
 
