@@ -170,6 +170,18 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.Equal("runner", Get<string>(Assert.Single(result.Output), "ServiceAccount"));
     }
 
+    [Fact]
+    public void AnUnquotedSuffixedNumberIsExplained()
+    {
+        // PowerShell reads 900s as a short (and 2d as a decimal) before the cmdlet sees it.
+        var result = Run("New-K8sBoundToken -Server $args[0] -Token $args[1] -Namespace alpha -ServiceAccount runner -Duration 900s");
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("ParameterArgumentTransformationError,SaTools.Commands.NewK8sBoundTokenCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("quote it", error.Exception.Message);
+        Assert.Empty(server.Requests);
+    }
+
     [Theory]
     [InlineData("-BoundObjectKind Pod")]
     [InlineData("-BoundObjectName runner-pod")]
