@@ -97,6 +97,23 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task ServiceAccountsFromGetK8sServiceAccountBindAndWhatIfRequestsNoToken()
+    {
+        var ns = await sandbox.NamespaceAsync();
+
+        var preview = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m -WhatIf", ns);
+        Assert.Empty(preview.AllErrors);
+        Assert.Empty(preview.Output);
+        Assert.Empty(sandbox.Server.Requests.ForPath($"/api/v1/namespaces/{ns}/serviceaccounts/").Where(r => r.Path.EndsWith("/token", StringComparison.Ordinal)));
+
+        var minted = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m", ns);
+        Assert.Empty(minted.AllErrors);
+        Assert.Equal(new[] { "default", "other", "runner" },
+            minted.Output.Select(o => Get<string>(o, "ServiceAccount")).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+        Assert.All(minted.Output, o => Assert.Equal(ns, Get<string>(o, "Namespace")));
+    }
+
+    [Fact]
     public async Task AWrongAudienceIsRefusedOnlineAndOffline()
     {
         var ns = await sandbox.NamespaceAsync();
