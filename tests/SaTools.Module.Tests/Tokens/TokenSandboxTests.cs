@@ -114,6 +114,19 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task ServiceAccountNamesComplete()
+    {
+        var ns = await sandbox.NamespaceAsync();
+
+        var matches = session.Run("""
+            $line = "New-K8sBoundToken -Kubeconfig '$($args[0])' -Namespace $($args[1]) -ServiceAccount ru"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText
+            """, sandbox.Kubeconfig, ns);
+
+        Assert.Equal(new[] { "runner" }, matches.Select(m => m.ToString()).ToArray());
+    }
+
+    [Fact]
     public async Task AWrongAudienceIsRefusedOnlineAndOffline()
     {
         var ns = await sandbox.NamespaceAsync();
