@@ -73,4 +73,31 @@ public sealed class DemoScenarioHardeningTests : IAsyncLifetime
         Assert.DoesNotContain("shop/frontend", unused);
         Assert.DoesNotContain(unused, u => u.EndsWith("/default", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void IncludePermissionFindsPodsCarryingATokenThatReadsSecrets()
+    {
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Get-K8sServiceAccountUsage -AllNamespaces -IncludePermission | Where-Object { $_.TokenMounted -and $_.Risks -contains 'ReadSecrets' }");
+        Assert.Empty(run.AllErrors);
+        var pods = run.Output.Select(o => $"{Prop(o, "Namespace")}/{Prop(o, "Pod")}").ToList();
+        Assert.Contains("payments/ledger-0", pods);            // Role secret-reader
+        Assert.Contains("legacy-apps/monolith", pods);         // default SA bound to cluster-admin
+        Assert.DoesNotContain("shop/debug-shell", pods);
+        Assert.Equal("Critical", Prop(run.Output.Single(o => Prop(o, "Pod") == "monolith"), "RiskLevel"));
+        // Pods and ServiceAccounts once each, one try each at ReplicaSets and Jobs (not served here), the four RBAC
+        // lists: all cluster-wide, never one request per namespace or ServiceAccount.
+        var paths = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[]
+        {
+            "/api/v1/pods", "/api/v1/serviceaccounts", "/apis/apps/v1/replicasets", "/apis/batch/v1/jobs",
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            "/apis/rbac.authorization.k8s.io/v1/rolebindings", "/apis/rbac.authorization.k8s.io/v1/roles",
+        }.OrderBy(p => p, StringComparer.Ordinal), paths);
+
+        var summary = _s.Run("Get-K8sServiceAccountUsage -Namespace payments -Summary -IncludePermission");
+        var ledger = summary.Output.Single(o => Prop(o, "ServiceAccount") == "ledger");
+        Assert.Contains("ReadSecrets", Prop(ledger, "Risks"));
+        Assert.Equal("", Prop(_s.Run("Get-K8sServiceAccountUsage -Namespace payments -Summary").Output.Single(o => Prop(o, "ServiceAccount") == "ledger"), "RiskLevel"));
+    }
 }
