@@ -282,7 +282,11 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.Equal("AlreadyDisabled", Prop(run.Output.Single(), "Action"));
         Assert.Empty(_s.Writes(mark));
         Assert.Contains(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("SetK8sServiceAccountAutomountInvalidValue", StringComparison.Ordinal));
-        await Task.CompletedTask;
+
+        var removed = _s.Run("Set-K8sServiceAccountAutomount -Namespace am-gamma -Name default -Value $null -PassThru -Confirm:$false");
+        Assert.Empty(removed.AllErrors);
+        Assert.Equal(("True", "not set", "Patched"), (Prop(removed.Output.Single(), "Previous"), Prop(removed.Output.Single(), "Current"), Prop(removed.Output.Single(), "Action")));
+        Assert.False((await _s.DumpServiceAccountsAsync())["am-gamma/default"].ContainsKey("automountServiceAccountToken"));
     }
 
     [Fact]
