@@ -177,7 +177,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     /// costs (JIT, load context) alone.</summary>
     private void WarmUp(ModuleRunspace runspace, IBenchCluster cluster)
     {
-        var warm = runspace.Invoke("Get-K8sServiceAccount -Namespace kube-system -Kubeconfig $args[0] | Out-Null", cluster.KubeconfigPath);
+        var warm = runspace.Count("Get-K8sServiceAccount -Namespace kube-system -Kubeconfig $args[0]", cluster.KubeconfigPath);
         if (warm.ErrorCount > 0) Log($"warm-up call failed: {warm.FirstError}");
     }
 

@@ -29,20 +29,40 @@ public sealed class ModuleRunspace : IDisposable
 
     /// <summary>Runs a script (positional arguments in $args) and returns its output and errors; a terminating
     /// error is captured, not thrown, so one failing workload does not stop the benchmark.</summary>
-    public Invocation Invoke(string script, params object?[] args)
+    public Invocation Invoke(string script, params object?[] args) => Run(script, args, countOnly: false);
+
+    /// <summary>Runs a script and counts what it writes without keeping it, as a pipeline into Out-Null would:
+    /// the measured memory is the module's, not a collection of its output (the SDK alone has no Measure-Object).</summary>
+    public Invocation Count(string script, params object?[] args) => Run(script, args, countOnly: true);
+
+    private Invocation Run(string script, object?[] args, bool countOnly)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
         ps.AddScript(script);
         foreach (var arg in args) ps.AddArgument(arg);
         var result = new Invocation();
+        using var output = new PSDataCollection<PSObject>();
+        if (countOnly)
+        {
+            output.DataAdded += (_, _) =>
+            {
+                result.Written++;
+                output.Clear();
+            };
+        }
         try
         {
-            result.Output.AddRange(ps.Invoke());
+            ps.Invoke<PSObject>(null, output);
         }
         catch (RuntimeException e)
         {
             result.Terminating = e.ErrorRecord;
+        }
+        if (!countOnly)
+        {
+            result.Output.AddRange(output);
+            result.Written = output.Count;
         }
         result.Errors.AddRange(ps.Streams.Error);
         return result;
@@ -60,10 +80,10 @@ public sealed class ModuleRunspace : IDisposable
 
         /// <summary>The first error, for the report (never a token: SaTools never puts one in an error).</summary>
         public string? FirstError => (Terminating ?? Errors.FirstOrDefault()) is { } e
-            ? $"{e.FullyQualifiedErrorId}: {e.Exception.Message}"
+            ? $"{e.FullyQualifiedErrorId}: {e.Exception.Message.ReplaceLineEndings(" ")}"
             : null;
 
-        /// <summary>The script's single integer output (a count), or null when it wrote none.</summary>
-        public long? Count => Output.Count == 1 && Output[0]?.BaseObject is IConvertible c ? Convert.ToInt64(c) : null;
+        /// <summary>How many objects the script wrote.</summary>
+        public long Written { get; set; }
     }
 }

@@ -41,4 +41,17 @@ public static class ApiPath
         var namespaced = segments.Length > skip && segments[skip] == "namespaces" && rest >= 3;
         return namespaced ? rest == 3 : rest == 1;
     }
+
+    /// <summary>True for discovery and version requests (<c>/version</c>, <c>/api</c>, <c>/api/v1</c>, <c>/apis</c>,
+    /// <c>/apis/{group}/{version}</c>, <c>/openapi/...</c>): what kubectl reads before it can map a resource.</summary>
+    public static bool IsDiscovery(string path)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments switch
+        {
+            ["version"] or ["api"] or ["api", _] or ["apis"] or ["apis", _] or ["apis", _, _] => true,
+            ["openapi", ..] => true,
+            _ => false,
+        };
+    }
 }

@@ -15,6 +15,7 @@ public sealed class RequestTally
             .OrderByDescending(g => g.Count())
             .ToDictionary(g => g.Key, g => g.Count());
         Writes = requests.Count(r => WriteMethods.Contains(r.Method));
+        Discovery = requests.Count(r => ApiPath.IsDiscovery(r.Path));
         SuccessfulPatches = requests.Count(r => r.Method.Equals("PATCH", StringComparison.OrdinalIgnoreCase) && r.Status is >= 200 and < 300);
         Failed = requests.Count(r => r.Status >= 400 || r.Status == 0);
         LastAnswerAt = requests.Count == 0 ? null : requests.Max(r => r.Time);
@@ -33,6 +34,9 @@ public sealed class RequestTally
     public IReadOnlyDictionary<string, int> ByResource { get; }
 
     public int Writes { get; }
+
+    /// <summary>Discovery and /version requests (kubectl's, before it can map a resource).</summary>
+    public int Discovery { get; }
 
     public int SuccessfulPatches { get; }
 

@@ -35,10 +35,10 @@ public sealed class Kubectl : IDisposable
     /// <summary>Fills the discovery cache (outside every window): a shell loop pays discovery once, not per call.</summary>
     public async Task WarmUpAsync(CancellationToken cancellationToken = default)
     {
-        var result = await RunAsync(["api-resources", "-o", "name"], cancellationToken).ConfigureAwait(false);
+        var result = await RunAsync(["get", "serviceaccounts", "-n", "default", "-o", "name"], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kubectl api-resources failed ({result.ExitCode}): {result.Stderr.Trim()}");
+            throw new InvalidOperationException($"kubectl cannot reach the sandbox (exit {result.ExitCode}): {result.Stderr.Trim().ReplaceLineEndings(" ")}");
         }
     }
 

@@ -31,9 +31,10 @@ public sealed class KubectlGetServiceAccounts : KubectlPeer
             objects,
             run.PeakBytes is { } p ? p / 1024.0 / 1024.0 : null,
             run.ExitCode == 0 ? 0 : 1,
-            run.ExitCode == 0 ? null : $"kubectl exit {run.ExitCode}: {run.Stderr.Trim()}")
+            run.ExitCode == 0 ? null : $"kubectl exit {run.ExitCode}: {run.Stderr.Trim().ReplaceLineEndings(" ")}")
         {
             Tally = tally,
+            DiscoveryRequests = tally.Discovery,
         };
     }
 }

@@ -35,7 +35,7 @@ public static class SampledLoop
                 continue;
             }
             failures++;
-            firstError ??= $"kubectl exit {run.ExitCode}: {run.Stderr.Trim()}";
+            firstError ??= $"kubectl exit {run.ExitCode}: {run.Stderr.Trim().ReplaceLineEndings(" ")}";
         }
         stopwatch.Stop();
         var tally = window.Close();
@@ -50,6 +50,7 @@ public static class SampledLoop
         {
             Tally = tally,
             Writes = (int)Math.Round(tally.Writes * factor),
+            DiscoveryRequests = (int)Math.Round(tally.Discovery * factor),
         };
     }
 }

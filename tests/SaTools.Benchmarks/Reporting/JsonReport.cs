@@ -95,6 +95,7 @@ public static class JsonReport
             e["writes"] = w.Writes;
             e["writes_needed"] = w.WritesNeeded;
         }
+        if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) e["discovery_requests"] = (long)discovery;
         if (r.ScaledFrom is { } scaled) e["scaled_from"] = new JsonObject { ["sample"] = scaled.Sample, ["total"] = scaled.Total };
         if (r.Runs.LastOrDefault()?.Tally is { } tally)
         {

@@ -15,7 +15,7 @@ public static class ResultTable
         {
             if (!r.HasRuns)
             {
-                rows.Add(new[] { r.Title, "", "", "", "", "", "", "", "", r.Skipped is { } why ? "skipped: " + why : "not run" });
+                rows.Add(new[] { r.Title, "", "", "", "", "", "", "", "", r.Skipped is { } why ? "skipped: " + Truncate(why, 120) : "not run" });
                 continue;
             }
             var t = r.Time;
@@ -24,6 +24,7 @@ public static class ResultTable
             if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}");
             if (r.MaxGrowthMb is { } growth) notes.Add($"+{growth:N0} MB");
             if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
+            if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) notes.Add($"{discovery:N0} of the requests discovery");
             if (r.ScaledFrom is { } scaled) notes.Add($"scaled from {scaled.Sample} to {scaled.Total:N0}");
             var minimum = r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null);
             rows.Add(new[]

@@ -30,6 +30,9 @@ public sealed record RunMeasurement(
 
     public int? WritesNeeded { get; init; }
 
+    /// <summary>Of <see cref="Requests"/>, the discovery and /version ones (scaled like the rest for a sampled peer).</summary>
+    public int? DiscoveryRequests { get; init; }
+
     /// <summary>The fewest requests the run could have sent (pages of the lists it must read).</summary>
     public int? MinimumRequests { get; init; }
 

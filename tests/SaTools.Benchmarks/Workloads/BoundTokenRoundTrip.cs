@@ -19,7 +19,7 @@ public sealed class BoundTokenRoundTrip(int serviceAccounts) : ModuleWorkload
     public override IReadOnlyList<string> Cmdlets => ["New-K8sBoundToken", "Test-K8sTokenReview"];
 
     public override string Script =>
-        "($args[1] | New-K8sBoundToken -Kubeconfig $args[0] | Test-K8sTokenReview -Kubeconfig $args[0] | Where-Object Authenticated | Measure-Object).Count";
+        "$args[1] | New-K8sBoundToken -Kubeconfig $args[0] | Test-K8sTokenReview -Kubeconfig $args[0] | Where-Object Authenticated";
 
     public override string Note => "objects = tokens minted and reviewed as authenticated";
 

@@ -32,14 +32,14 @@ public sealed class DisableDefaultAutomount(int? throttleLimit, int? latencyMs) 
 
     public override string Script =>
         "Disable-K8sDefaultAutomount -AllNamespaces -Confirm:$false -Kubeconfig $args[0]" +
-        (throttleLimit is { } t ? $" -ThrottleLimit {t}" : "") + " | Out-Null";
+        (throttleLimit is { } t ? $" -ThrottleLimit {t}" : "");
 
     public override bool NeedsFreshCluster => true;
 
     public override string? PeerKey => throttleLimit is null && latencyMs is null ? Peers.KubectlPatchLoop.PeerKey : null;
 
     /// <summary>A ServiceAccount patched is the object out (the cmdlet writes nothing without -PassThru).</summary>
-    public override long? Objects(long? scriptCount, RequestTally tally) => tally.SuccessfulPatches;
+    public override long? Objects(long written, RequestTally tally) => tally.SuccessfulPatches;
 
     public override int? WritesNeeded(ClusterCensus census) => census.DefaultsNeedingChange;
 

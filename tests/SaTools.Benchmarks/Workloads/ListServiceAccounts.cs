@@ -12,7 +12,7 @@ public sealed class ListServiceAccounts : ModuleWorkload
     public override IReadOnlyList<string> Cmdlets => ["Get-K8sServiceAccount"];
 
     public override string Script =>
-        "(Get-K8sServiceAccount -AllNamespaces -Kubeconfig $args[0] | Measure-Object).Count";
+        "Get-K8sServiceAccount -AllNamespaces -Kubeconfig $args[0]";
 
     public override IReadOnlyList<string> MinimumLists => ["serviceaccounts"];
 

@@ -4,8 +4,8 @@ namespace SaTools.Benchmarks.Workloads;
 
 /// <summary>
 /// One SaTools workload, run through the real module in the hosted runspace. The timed script gets the
-/// kubeconfig path in <c>$args[0]</c> and the prepared input (if any) in <c>$args[1]</c>, and writes one number:
-/// the objects it produced.
+/// kubeconfig path in <c>$args[0]</c> and the prepared input (if any) in <c>$args[1]</c>; what it writes is
+/// counted as it streams, not kept.
 /// </summary>
 public abstract class ModuleWorkload
 {
@@ -44,7 +44,7 @@ public abstract class ModuleWorkload
     public virtual object? Prepare(ClusterCensus census) => null;
 
     /// <summary>The objects out: by default the number the script wrote.</summary>
-    public virtual long? Objects(long? scriptCount, RequestTally tally) => scriptCount;
+    public virtual long? Objects(long written, RequestTally tally) => written;
 
     /// <summary>The writes the run must send (issue 6: one per ServiceAccount that needs the change); null when
     /// the workload has no such target.</summary>

@@ -19,7 +19,7 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
         using var memory = InProcessPeakMemory.Start();
         var window = RequestWindow.Open(cluster);
         var stopwatch = Stopwatch.StartNew();
-        var invocation = runspace.Invoke(workload.Script, cluster.KubeconfigPath, input);
+        var invocation = runspace.Count(workload.Script, cluster.KubeconfigPath, input);
         stopwatch.Stop();
         var finishedAt = DateTimeOffset.UtcNow;
         var peakBytes = memory.Stop();
@@ -28,7 +28,7 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
         return new RunMeasurement(
             stopwatch.Elapsed.TotalMilliseconds,
             tally.Total,
-            workload.Objects(invocation.Count, tally),
+            workload.Objects(invocation.Written, tally),
             ToMb(peakBytes),
             invocation.ErrorCount,
             invocation.FirstError)

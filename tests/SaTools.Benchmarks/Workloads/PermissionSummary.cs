@@ -12,7 +12,7 @@ public sealed class PermissionSummary : ModuleWorkload
     public override IReadOnlyList<string> Cmdlets => ["Get-K8sEffectivePermission"];
 
     public override string Script =>
-        "(Get-K8sEffectivePermission -AllNamespaces -Summary -Kubeconfig $args[0] | Measure-Object).Count";
+        "Get-K8sEffectivePermission -AllNamespaces -Summary -Kubeconfig $args[0]";
 
     public override IReadOnlyList<string> MinimumLists => RbacLists.All;
 

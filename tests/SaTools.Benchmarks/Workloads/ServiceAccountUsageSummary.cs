@@ -13,7 +13,7 @@ public sealed class ServiceAccountUsageSummary : ModuleWorkload
     public override IReadOnlyList<string> Cmdlets => ["Get-K8sServiceAccountUsage"];
 
     public override string Script =>
-        "(Get-K8sServiceAccountUsage -AllNamespaces -Summary -Kubeconfig $args[0] | Measure-Object).Count";
+        "Get-K8sServiceAccountUsage -AllNamespaces -Summary -Kubeconfig $args[0]";
 
     public override IReadOnlyList<string> MinimumLists => ["pods", "serviceaccounts"];
 }

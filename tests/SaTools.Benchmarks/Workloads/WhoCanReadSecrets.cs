@@ -12,7 +12,7 @@ public sealed class WhoCanReadSecrets : ModuleWorkload
     public override IReadOnlyList<string> Cmdlets => ["Get-K8sEffectivePermission"];
 
     public override string Script =>
-        "(Get-K8sEffectivePermission -AllNamespaces -Verb get -Resource secrets -Kubeconfig $args[0] | Measure-Object).Count";
+        "Get-K8sEffectivePermission -AllNamespaces -Verb get -Resource secrets -Kubeconfig $args[0]";
 
     public override IReadOnlyList<string> MinimumLists => RbacLists.All;
 
