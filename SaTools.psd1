@@ -12,6 +12,15 @@
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
+        'Get-K8sEffectivePermission'
+        'New-K8sBoundToken'
+        'Test-K8sTokenReview'
+        'Disable-K8sDefaultAutomount'
+        'Set-K8sServiceAccountAutomount'
+        'Get-K8sLegacyToken'
+        'Disable-K8sLegacyToken'
+        'Remove-K8sLegacyToken'
+        'Get-K8sServiceAccountUsage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,2 +1,1 @@
-// Placeholder entry point until the sandbox's standalone host lands.
-return 0;
+return await KubeSandbox.Hosting.StandaloneHost.RunAsync(args);

@@ -26,10 +26,12 @@ public sealed class HelpTests
             $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
             $synopsis = "$($help.Synopsis)".Trim()
             if (-not $synopsis -or $synopsis -like "$name *[[]*" -or $synopsis -eq $name) { "no synopsis" }
-            if (-not ($help.description | Out-String).Trim()) { "no description" }
+            # Out-String is in Microsoft.PowerShell.Utility, which a hosted SMA lacks: read the Text of each paragraph.
+            function Get-Text($paragraphs) { (@($paragraphs) | ForEach-Object { "$($_.Text)" }) -join ' ' }
+            if (-not (Get-Text $help.description).Trim()) { "no description" }
             $documented = @{}
             foreach ($p in @($help.parameters.parameter)) {
-                if ($p.name) { $documented[$p.name] = ($p.description | Out-String).Trim() }
+                if ($p.name) { $documented[$p.name] = (Get-Text $p.description).Trim() }
             }
             foreach ($p in (Get-Command -Name $name).Parameters.Keys) {
                 if ($p -in $common) { continue }

@@ -32,6 +32,14 @@ public sealed class LoopbackApiServer : IDisposable
         ? (200, """{"major":"1","minor":"31","gitVersion":"v1.31.0-loopback"}""")
         : (404, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"not found","reason":"NotFound","code":404}""");
 
+    /// <summary>A kubeconfig (plain http, a token) whose only context is <paramref name="context"/>.</summary>
+    public string WriteKubeconfig(string context, string token = "loopback-token")
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"satools-loopback-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(path, $"apiVersion: v1\nkind: Config\ncurrent-context: {context}\nclusters:\n- name: {context}\n  cluster:\n    server: {Url}\nusers:\n- name: {context}\n  user:\n    token: {token}\ncontexts:\n- name: {context}\n  context:\n    cluster: {context}\n    user: {context}\n");
+        return path;
+    }
+
     private async Task LoopAsync()
     {
         while (!_stop.IsCancellationRequested)

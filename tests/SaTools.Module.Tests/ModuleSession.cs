@@ -42,11 +42,13 @@ public sealed class ModuleSession : IDisposable
         return ps.Invoke().ToList();
     }
 
-    /// <summary>Runs a script and returns output and the error stream, terminating errors included.</summary>
+    /// <summary>Runs a script and returns output and the error stream. A terminating error (a cmdlet's
+    /// ThrowTerminatingError, which in a script only ends its statement) stops the script and is kept apart in
+    /// <see cref="Result.Terminating"/>; non-terminating errors stay in <see cref="Result.Errors"/>.</summary>
     public Result RunCapturing(string script, params object?[] args)
     {
         using var ps = Create();
-        ps.AddScript(script);
+        ps.AddScript("try {\n" + script + "\n} catch { throw }");
         foreach (var arg in args) ps.AddArgument(arg);
         var result = new Result();
         try

@@ -141,7 +141,20 @@ public sealed class KubeApi
     internal Task<V1SelfSubjectRulesReview> CreateSelfSubjectRulesReviewAsync(V1SelfSubjectRulesReview review, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.AuthorizationV1.CreateSelfSubjectRulesReviewAsync(review, cancellationToken: ct), cancellationToken);
 
-    private IAsyncEnumerable<T> List<TList, T>(
+    /// <summary>The OIDC discovery document (<c>/.well-known/openid-configuration</c>) of the ServiceAccount issuer.</summary>
+    internal Task<string> GetOpenIdConfigurationAsync(CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.WellKnown.GetServiceAccountIssuerOpenIDConfigurationAsync(ct), cancellationToken);
+
+    /// <summary>The ServiceAccount issuer's signing keys (<c>/openid/v1/jwks</c>), as JSON.</summary>
+    internal Task<string> GetServiceAccountIssuerKeysAsync(CancellationToken cancellationToken) =>
+        CallAsync((c, ct) => c.Openid.GetServiceAccountIssuerOpenIDKeysetAsync(ct), cancellationToken);
+
+    /// <summary>
+    /// Pages any typed list through <see cref="Pager"/>: <paramref name="call"/> gets the client, the continue
+    /// token (null for the first page), the page size and the token, e.g.
+    /// <c>(c, cont, limit, ct) =&gt; c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)</c>.
+    /// </summary>
+    internal IAsyncEnumerable<T> List<TList, T>(
         string resource,
         Action<ListProgress>? onPage,
         CancellationToken cancellationToken,

@@ -88,8 +88,9 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     /// <summary>The name every output object carries in its Context property.</summary>
     protected string ContextName => ClusterConnection.Context;
 
-    /// <summary>True when any connection parameter was given on the command line.</summary>
-    protected bool HasExplicitConnectionParameters =>
+    /// <summary>True when any connection parameter was given on the command line. Virtual for a cmdlet that
+    /// hides one of them with a parameter of its own (Test-K8sTokenReview's -Token is the token under review).</summary>
+    protected virtual bool HasExplicitConnectionParameters =>
         MyInvocation.BoundParameters.ContainsKey(nameof(Context)) || MyInvocation.BoundParameters.ContainsKey(nameof(Kubeconfig)) ||
         MyInvocation.BoundParameters.ContainsKey(nameof(Server)) || MyInvocation.BoundParameters.ContainsKey(nameof(Token)) ||
         MyInvocation.BoundParameters.ContainsKey(nameof(CertificateAuthority)) || SkipTlsVerification.IsPresent;

@@ -21,14 +21,33 @@ internal sealed class NamespaceCompleter : IArgumentCompleter
         {
             var context = fakeBoundParameters["Context"] as string;
             var kubeconfig = fakeBoundParameters["Kubeconfig"] as string;
-            var names = CompletionCache.GetOrAdd("namespaces|" + context + "|" + kubeconfig + "|" + Environment.GetEnvironmentVariable("KUBECONFIG"),
-                () => Load(context, kubeconfig));
+            var connection = fakeBoundParameters["Connection"] as Output.ClusterConnection;
+            if (connection is null && context is null && kubeconfig is null) connection = Commands.SessionConnection.Current;
+            var key = connection is not null
+                ? "namespaces|connection|" + connection.Server + "|" + connection.Context
+                : "namespaces|" + context + "|" + kubeconfig + "|" + Environment.GetEnvironmentVariable("KUBECONFIG");
+            var names = CompletionCache.GetOrAdd(key, () => connection is not null ? List(connection.Engine) : Load(context, kubeconfig));
             return ContextCompleter.Matches(names, wordToComplete);
         }
         catch (Exception)
         {
             return Array.Empty<CompletionResult>();
         }
+    }
+
+    private static IReadOnlyList<string> List(KubeConnection connection)
+    {
+        using var timeout = new CancellationTokenSource(TimeLimit);
+        var work = Task.Run(async () =>
+        {
+            var names = new List<string>();
+            await foreach (var name in connection.Api.ListNamespaceNamesAsync(timeout.Token).ConfigureAwait(false))
+            {
+                names.Add(name);
+            }
+            return (IReadOnlyList<string>)names;
+        });
+        return work.Wait(TimeLimit) ? work.Result : Array.Empty<string>();
     }
 
     private static IReadOnlyList<string> Load(string? context, string? kubeconfig)

@@ -27,6 +27,10 @@ public interface IVirtualCreateHandler
     bool Namespaced { get; }
     /// <summary>The kind of the request and response bodies (<c>TokenReview</c>, <c>TokenRequest</c>).</summary>
     string Kind { get; }
+    /// <summary>The API group of the request and response bodies, when it is not the URL's: TokenRequest, a
+    /// subresource of core <c>serviceaccounts</c>, is an <c>authentication.k8s.io</c> object.</summary>
+    string BodyGroup => Group;
+
     JsonObject Create(RequestContext context, JsonObject body);
 }
 

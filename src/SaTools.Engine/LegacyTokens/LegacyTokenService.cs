@@ -1,0 +1,131 @@
+using k8s;
+using k8s.Models;
+using SaTools.Engine.Api;
+using SaTools.Engine.Automount;
+
+namespace SaTools.Engine.LegacyTokens;
+
+/// <summary>
+/// Finds legacy token Secrets and retires them. Secrets are listed with the <c>type</c> field selector
+/// (pkg/registry/core/secret/strategy.go, SelectableFields), so other Secrets are never fetched; their data is
+/// dropped as soon as a page arrives and never reaches a result.
+/// </summary>
+public sealed class LegacyTokenService
+{
+    private readonly KubeApi _api;
+    private readonly Func<DateTime> _utcNow;
+
+    public LegacyTokenService(KubeApi api, Func<DateTime>? utcNow = null)
+    {
+        _api = api ?? throw new ArgumentNullException(nameof(api));
+        _utcNow = utcNow ?? (() => DateTime.UtcNow);
+    }
+
+    /// <summary>
+    /// The legacy tokens of one namespace, or of all namespaces when <paramref name="namespace"/> is null (then
+    /// three lists in all: Secrets, ServiceAccounts, pods), optionally only those of one ServiceAccount.
+    /// </summary>
+    public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken)
+    {
+        var secrets = new List<V1Secret>();
+        await foreach (var s in _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", null, cancellationToken).ConfigureAwait(false))
+        {
+            s.Data = null; // the token: never kept
+            s.StringData = null;
+            if (LegacyTokenClassifier.IsLegacyToken(s))
+            {
+                secrets.Add(s);
+            }
+        }
+        var matching = secrets.Where(s => serviceAccount is null || ServiceAccountOf(s) == serviceAccount).ToList();
+        if (matching.Count == 0)
+        {
+            return Array.Empty<LegacyTokenInfo>();
+        }
+        var sas = await ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        var pods = await ReadAllAsync(_api.ListPodsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        var sasByNs = sas.ToLookup(sa => sa.Metadata?.NamespaceProperty ?? string.Empty);
+        var podsByNs = pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
+        var now = _utcNow();
+        return matching
+            .Select(s => LegacyTokenClassifier.Classify(s, sasByNs[s.Metadata?.NamespaceProperty ?? string.Empty],
+                podsByNs[s.Metadata?.NamespaceProperty ?? string.Empty], now))
+            .OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Reads one Secret and its namespace's ServiceAccounts and pods fresh, just before retiring it, so the mount
+    /// check sees the cluster as it is now. Throws <see cref="KubeApiException"/> (NotFound when gone) and
+    /// <see cref="ArgumentException"/> when the Secret is not a legacy token.
+    /// </summary>
+    public async Task<LegacyTokenInfo> InspectAsync(string @namespace, string name, PodCache pods, CancellationToken cancellationToken)
+    {
+        var secret = await _api.GetSecretAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
+        secret.Data = null;
+        secret.StringData = null;
+        if (!LegacyTokenClassifier.IsLegacyToken(secret))
+        {
+            throw new ArgumentException($"The Secret {@namespace}/{name} is of type '{secret.Type}', not {LegacyTokenLabels.SecretType}: it is not a legacy ServiceAccount token.");
+        }
+        var podList = await pods.GetAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        var sas = await ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        return LegacyTokenClassifier.Classify(secret, sas, podList, _utcNow());
+    }
+
+    /// <summary>Adds the invalid-since label (merge patch of that label only).</summary>
+    public Task InvalidateAsync(LegacyTokenInfo token, CancellationToken cancellationToken) =>
+        _api.CallAsync((c, ct) => c.CoreV1.PatchNamespacedSecretAsync(
+            new V1Patch(LegacyTokenRetirement.InvalidatePatch(_utcNow()), V1Patch.PatchType.MergePatch),
+            token.Name, token.Namespace, cancellationToken: ct), cancellationToken);
+
+    /// <summary>Deletes the Secret, on condition that it is still the object inspected (uid precondition), so a
+    /// Secret recreated under the same name in between is not deleted unseen.</summary>
+    public Task RemoveAsync(LegacyTokenInfo token, CancellationToken cancellationToken) =>
+        _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(token.Name, token.Namespace,
+            new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
+            cancellationToken: ct), cancellationToken);
+
+    /// <summary>A cmdlet's per-namespace pod lists, read once each.</summary>
+    public PodCache NewPodCache() => new(_api);
+
+    private static string? ServiceAccountOf(V1Secret s)
+    {
+        string? name = null;
+        s.Metadata?.Annotations?.TryGetValue(LegacyTokenLabels.ServiceAccountNameAnnotation, out name);
+        return name;
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source.ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+        return list;
+    }
+
+    /// <summary>The pods of each namespace, read once per cmdlet invocation.</summary>
+    public sealed class PodCache
+    {
+        private readonly KubeApi _api;
+        private readonly Dictionary<string, IReadOnlyList<V1Pod>> _byNamespace = new(StringComparer.Ordinal);
+
+        internal PodCache(KubeApi api) => _api = api;
+
+        internal async Task<IReadOnlyList<V1Pod>> GetAsync(string ns, CancellationToken cancellationToken)
+        {
+            if (_byNamespace.TryGetValue(ns, out var pods))
+            {
+                return pods;
+            }
+            pods = await ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken)).ConfigureAwait(false);
+            _byNamespace[ns] = pods;
+            return pods;
+        }
+
+        /// <summary>Forgets a namespace's pods (after a write, the next Secret re-reads them).</summary>
+        public void Forget(string ns) => _byNamespace.Remove(ns);
+    }
+}

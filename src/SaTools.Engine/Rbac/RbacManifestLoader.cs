@@ -1,0 +1,225 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+
+namespace SaTools.Engine.Rbac;
+
+/// <summary>
+/// Reads exported cluster state for offline analysis: the output of <c>kubectl get ... -o json</c> or
+/// <c>-o yaml</c> (a <c>List</c>, a single object, or several YAML documents), from one or several files.
+/// Roles, ClusterRoles, RoleBindings, ClusterRoleBindings and ServiceAccounts are kept; every other kind is
+/// skipped, so a full <c>kubectl get all,... -o yaml</c> dump works. Objects are parsed by KubernetesClient's
+/// <see cref="KubernetesJson"/> and <see cref="KubernetesYaml"/> into its models.
+/// </summary>
+public static class RbacManifestLoader
+{
+    private static readonly Regex DocumentSeparator = new(@"^---[ \t]*(?:#.*)?\r?$", RegexOptions.Multiline | RegexOptions.CultureInvariant);
+
+    /// <summary>Loads and merges the given files.</summary>
+    public static RbacSnapshot LoadFiles(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return RbacSnapshot.Combine(paths.Select(LoadFile));
+    }
+
+    public static RbacSnapshot LoadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RbacManifestException($"Cannot read '{path}': {e.Message}", e);
+        }
+
+        try
+        {
+            return LoadText(text);
+        }
+        catch (RbacManifestException e)
+        {
+            throw new RbacManifestException($"'{path}': {e.Message}", e.InnerException);
+        }
+    }
+
+    /// <summary>Parses JSON (starts with <c>{</c> or <c>[</c>) or YAML text.</summary>
+    public static RbacSnapshot LoadText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var collector = new Collector();
+        var trimmed = text.AsSpan().TrimStart();
+        if (trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '['))
+        {
+            LoadJson(text, collector);
+        }
+        else
+        {
+            LoadYaml(text, collector);
+        }
+
+        return collector.ToSnapshot();
+    }
+
+    private static void LoadJson(string text, Collector collector)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true });
+        }
+        catch (JsonException e)
+        {
+            throw new RbacManifestException($"Not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            AddJsonElement(document.RootElement, collector);
+        }
+    }
+
+    private static void AddJsonElement(JsonElement element, Collector collector)
+    {
+        if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                AddJsonElement(item, collector);
+            }
+
+            return;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        var kind = element.TryGetProperty("kind", out var kindElement) && kindElement.ValueKind == JsonValueKind.String
+            ? kindElement.GetString()
+            : null;
+        if (kind is not null && IsListKind(kind))
+        {
+            if (element.TryGetProperty("items", out var items) && items.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var item in items.EnumerateArray())
+                {
+                    AddJsonElement(item, collector);
+                }
+            }
+
+            return;
+        }
+
+        try
+        {
+            var raw = element.GetRawText();
+            switch (kind)
+            {
+                case "Role": collector.Roles.Add(KubernetesJson.Deserialize<V1Role>(raw)); break;
+                case "ClusterRole": collector.ClusterRoles.Add(KubernetesJson.Deserialize<V1ClusterRole>(raw)); break;
+                case "RoleBinding": collector.RoleBindings.Add(KubernetesJson.Deserialize<V1RoleBinding>(raw)); break;
+                case "ClusterRoleBinding": collector.ClusterRoleBindings.Add(KubernetesJson.Deserialize<V1ClusterRoleBinding>(raw)); break;
+                case "ServiceAccount": collector.ServiceAccounts.Add(KubernetesJson.Deserialize<V1ServiceAccount>(raw)); break;
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new RbacManifestException($"A {kind} object is malformed: {e.Message}", e);
+        }
+    }
+
+    private static void LoadYaml(string text, Collector collector)
+    {
+        foreach (var document in DocumentSeparator.Split(text))
+        {
+            if (string.IsNullOrWhiteSpace(document))
+            {
+                continue;
+            }
+
+            AddYamlDocument(document, collector);
+        }
+    }
+
+    private static void AddYamlDocument(string document, Collector collector)
+    {
+        try
+        {
+            var probe = KubernetesYaml.Deserialize<ManifestHeader>(document);
+            var kind = probe?.Kind;
+            if (kind is null)
+            {
+                return;
+            }
+
+            if (IsListKind(kind))
+            {
+                var list = KubernetesYaml.Deserialize<ManifestList>(document);
+                foreach (var item in list?.Items ?? new List<object>())
+                {
+                    if (item is not null)
+                    {
+                        AddYamlDocument(KubernetesYaml.Serialize(item), collector);
+                    }
+                }
+
+                return;
+            }
+
+            switch (kind)
+            {
+                case "Role": collector.Roles.Add(KubernetesYaml.Deserialize<V1Role>(document)); break;
+                case "ClusterRole": collector.ClusterRoles.Add(KubernetesYaml.Deserialize<V1ClusterRole>(document)); break;
+                case "RoleBinding": collector.RoleBindings.Add(KubernetesYaml.Deserialize<V1RoleBinding>(document)); break;
+                case "ClusterRoleBinding": collector.ClusterRoleBindings.Add(KubernetesYaml.Deserialize<V1ClusterRoleBinding>(document)); break;
+                case "ServiceAccount": collector.ServiceAccounts.Add(KubernetesYaml.Deserialize<V1ServiceAccount>(document)); break;
+            }
+        }
+        catch (YamlDotNet.Core.YamlException e)
+        {
+            throw new RbacManifestException($"Not valid YAML (line {e.Start.Line}): {e.Message}", e);
+        }
+    }
+
+    // kubectl writes "List"; API list responses use "<Kind>List" (RoleList, ServiceAccountList...).
+    private static bool IsListKind(string kind) => kind.EndsWith("List", StringComparison.Ordinal);
+
+    private sealed class Collector
+    {
+        public List<V1Role> Roles { get; } = new();
+        public List<V1ClusterRole> ClusterRoles { get; } = new();
+        public List<V1RoleBinding> RoleBindings { get; } = new();
+        public List<V1ClusterRoleBinding> ClusterRoleBindings { get; } = new();
+        public List<V1ServiceAccount> ServiceAccounts { get; } = new();
+
+        public RbacSnapshot ToSnapshot() => new(Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, ServiceAccounts);
+    }
+
+    /// <summary>Just enough of a manifest to learn its kind.</summary>
+    internal sealed class ManifestHeader
+    {
+        public string? ApiVersion { get; set; }
+        public string? Kind { get; set; }
+    }
+
+    /// <summary>A <c>List</c> whose items are read as plain YAML maps, then parsed again by kind.</summary>
+    internal sealed class ManifestList
+    {
+        public string? ApiVersion { get; set; }
+        public string? Kind { get; set; }
+        public List<object>? Items { get; set; }
+    }
+}
+
+/// <summary>A dump file that cannot be read or parsed; the message names the file and the problem.</summary>
+public sealed class RbacManifestException : Exception
+{
+    public RbacManifestException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}

@@ -1,0 +1,64 @@
+namespace SaTools.Engine.Rbac;
+
+/// <summary>What one ServiceAccount may do, in one row: counts, the union of its risk flags and one level.</summary>
+public sealed class ServiceAccountPermissionSummary
+{
+    internal ServiceAccountPermissionSummary(ServiceAccountRef serviceAccount, IReadOnlyList<EffectiveGrant> grants)
+    {
+        ServiceAccount = serviceAccount;
+        var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        var bindings = new HashSet<(BindingKind, string?, string)>();
+        foreach (var grant in grants)
+        {
+            bindings.Add((grant.BindingKind, grant.BindingNamespace, grant.BindingName));
+            if (grant.IsMissingRole)
+            {
+                MissingRoleCount++;
+                continue;
+            }
+
+            GrantCount++;
+            if (grant.IsClusterScope)
+            {
+                ClusterGrantCount++;
+            }
+
+            var flags = grant.Flags;
+            Flags |= flags;
+            var level = grant.RiskLevel;
+            if (level > RiskLevel)
+            {
+                RiskLevel = level;
+            }
+
+            if (level >= RiskLevel.Medium)
+            {
+                var what = flags == RiskFlags.None ? grant.OtherRisk : flags.ToString();
+                reasons.Add($"{level}: {what} at {grant.Scope} via {grant.BindingKind} {Qualified(grant.BindingNamespace, grant.BindingName)} ({grant.RoleKind} {grant.RoleName})");
+            }
+        }
+
+        BindingCount = bindings.Count;
+        RiskReasons = reasons.ToArray();
+    }
+
+    /// <summary>The summary of grants already evaluated (one pass gives both rows and summary).</summary>
+    public static ServiceAccountPermissionSummary Of(ServiceAccountRef serviceAccount, IEnumerable<EffectiveGrant> grants) =>
+        new(serviceAccount, grants.ToList());
+
+    public ServiceAccountRef ServiceAccount { get; }
+    public int GrantCount { get; }
+    public int ClusterGrantCount { get; }
+    public int NamespaceGrantCount => GrantCount - ClusterGrantCount;
+    public int BindingCount { get; }
+    public int MissingRoleCount { get; }
+    public RiskFlags Flags { get; }
+    public RiskLevel RiskLevel { get; }
+
+    /// <summary>Why the level is Medium or worse: one line per flagged binding and scope.</summary>
+    public IReadOnlyList<string> RiskReasons { get; }
+
+    public bool Has(RiskFlags flag) => (Flags & flag) == flag;
+
+    private static string Qualified(string? ns, string name) => ns is null ? name : ns + "/" + name;
+}

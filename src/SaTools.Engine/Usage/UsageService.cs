@@ -1,0 +1,102 @@
+using k8s;
+using k8s.Models;
+using SaTools.Engine.Api;
+
+namespace SaTools.Engine.Usage;
+
+/// <summary>The join of pods to ServiceAccounts, read with the fewest requests.</summary>
+public sealed class ServiceAccountUsageReport
+{
+    public required IReadOnlyList<PodUsage> Pods { get; init; }
+    public required IReadOnlyList<ServiceAccountUsageTotals> ServiceAccounts { get; init; }
+
+    /// <summary>True when ReplicaSets could not be read (apps/v1 not served or forbidden) and Deployments were
+    /// inferred from the ReplicaSet naming convention.</summary>
+    public bool DeploymentsInferred { get; init; }
+}
+
+/// <summary>
+/// Reads pods and ServiceAccounts (one list each, cluster-wide or per namespace) and, only when some pod is owned by
+/// a ReplicaSet or a Job, the ReplicaSets or Jobs to climb to the Deployment or CronJob. A ReplicaSet or Job list
+/// that the server does not serve (404) or the caller may not read (403) is not an error: Deployments are then
+/// inferred from the ReplicaSet name and Jobs are reported as they are.
+/// </summary>
+public sealed class UsageService
+{
+    private readonly KubeApi _api;
+
+    public UsageService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
+
+    /// <param name="namespace">One namespace, or null for all namespaces.</param>
+    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, CancellationToken cancellationToken)
+    {
+        var pods = new List<V1Pod>();
+        await foreach (var p in _api.ListPodsAsync(@namespace, null, null, cancellationToken).ConfigureAwait(false))
+        {
+            pods.Add(p);
+        }
+        var sas = new List<V1ServiceAccount>();
+        await foreach (var sa in _api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken).ConfigureAwait(false))
+        {
+            sas.Add(sa);
+        }
+        var controllers = pods.Select(p => OwnerResolver.ControllerOf(p.Metadata)?.Kind).ToHashSet();
+        var replicaSets = controllers.Contains("ReplicaSet")
+            ? await TryReadOwnersAsync(@namespace, ListReplicaSetsAsync, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<(string, string), V1OwnerReference?>();
+        var jobs = controllers.Contains("Job")
+            ? await TryReadOwnersAsync(@namespace, ListJobsAsync, cancellationToken).ConfigureAwait(false)
+            : new Dictionary<(string, string), V1OwnerReference?>();
+        var resolver = new OwnerResolver(replicaSets, jobs);
+        var rows = UsageJoiner.Join(pods, sas, resolver);
+        return new ServiceAccountUsageReport
+        {
+            Pods = rows,
+            ServiceAccounts = UsageJoiner.Summarize(rows, sas),
+            DeploymentsInferred = resolver.InfersDeployments,
+        };
+    }
+
+    private delegate Task<(IEnumerable<V1ObjectMeta> Items, string? Continue)> PageReader(string? ns, string? cont, int limit, CancellationToken ct);
+
+    private async Task<IReadOnlyDictionary<(string, string), V1OwnerReference?>?> TryReadOwnersAsync(
+        string? ns, PageReader read, CancellationToken cancellationToken)
+    {
+        var owners = new Dictionary<(string, string), V1OwnerReference?>();
+        string? cont = null;
+        try
+        {
+            do
+            {
+                var (items, next) = await read(ns, cont, _api.PageSize, cancellationToken).ConfigureAwait(false);
+                foreach (var meta in items)
+                {
+                    owners[(meta.NamespaceProperty ?? string.Empty, meta.Name ?? string.Empty)] = OwnerResolver.ControllerOf(meta);
+                }
+                cont = string.IsNullOrEmpty(next) ? null : next;
+            }
+            while (cont is not null);
+        }
+        catch (KubeApiException e) when (e.Kind is KubeErrorKind.NotFound or KubeErrorKind.Forbidden)
+        {
+            return null;
+        }
+        return owners;
+    }
+
+    private async Task<(IEnumerable<V1ObjectMeta>, string?)> ListReplicaSetsAsync(string? ns, string? cont, int limit, CancellationToken ct)
+    {
+        var list = await _api.CallAsync((c, t) => ns is null
+            ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
+            : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t), ct).ConfigureAwait(false);
+        return (list.Items.Select(i => i.Metadata), list.Metadata?.ContinueProperty);
+    }
+
+    private async Task<(IEnumerable<V1ObjectMeta>, string?)> ListJobsAsync(string? ns, string? cont, int limit, CancellationToken ct)
+    {
+        var list = await _api.CallAsync((c, t) => ns is null
+            ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
+            : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t), ct).ConfigureAwait(false);
+        return (list.Items.Select(i => i.Metadata), list.Metadata?.ContinueProperty);
+    }
+}

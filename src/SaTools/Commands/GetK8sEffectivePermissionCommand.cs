@@ -1,0 +1,372 @@
+using System.Management.Automation;
+using SaTools.Completion;
+using SaTools.Engine.Api;
+using SaTools.Engine.Rbac;
+using SaTools.Output;
+
+namespace SaTools.Commands;
+
+/// <summary>
+/// What ServiceAccounts may really do, as the API server's RBAC authorizer decides it: every grant (one row per
+/// rule, binding and scope) or one summary row per ServiceAccount with risk flags and a RiskLevel. The RBAC
+/// objects are read once per invocation (one paged list per kind) or from exported dumps (-InputFile).
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "K8sEffectivePermission", DefaultParameterSetName = ParameterSetInNamespaces)]
+[OutputType(typeof(EffectivePermission), typeof(EffectivePermissionSummary))]
+public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
+{
+    public const string ParameterSetInNamespaces = "InNamespaces";
+    public const string ParameterSetAllNamespaces = "AllNamespaces";
+    private const string ReadActivity = "Reading RBAC objects";
+    private const string EvaluateActivity = "Evaluating effective permissions";
+
+    private readonly HashSet<ServiceAccountRef> _done = new();
+    private readonly HashSet<string> _warnedMissingRoles = new(StringComparer.Ordinal);
+    private EffectivePermissionEvaluator? _evaluator;
+    private IReadOnlyList<ServiceAccountRef>? _serviceAccounts;
+    private PermissionFilter? _filter;
+    private AccessReviewer? _reviewer;
+    private string? _context;
+    private int _evaluated;
+
+    /// <summary>Namespaces of the ServiceAccounts (wildcards allowed). Default: the connection's namespace
+    /// (every namespace of the dump with -InputFile).</summary>
+    [Parameter(ParameterSetName = ParameterSetInNamespaces, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>ServiceAccounts of every namespace.</summary>
+    [Parameter(ParameterSetName = ParameterSetAllNamespaces, Mandatory = true)]
+    [Alias("A")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>ServiceAccount names (wildcards allowed). Default: all in the namespaces chosen.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("ServiceAccount", "ServiceAccountName")]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Name { get; set; }
+
+    /// <summary>Exported state to analyse offline instead of a cluster: <c>kubectl get ... -o json</c> or
+    /// <c>-o yaml</c> output (a List or several documents), one or more files merged.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? InputFile { get; set; }
+
+    /// <summary>One row per ServiceAccount with counts, risk flags and RiskLevel instead of one per grant.</summary>
+    [Parameter]
+    public SwitchParameter Summary { get; set; }
+
+    /// <summary>Keep only grants that allow this verb (get, list, create...).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Verb { get; set; }
+
+    /// <summary>Keep only grants that allow this resource: <c>pods</c>, <c>pods/exec</c>, or kubectl's
+    /// <c>deployments.apps</c> spelling.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Resource { get; set; }
+
+    /// <summary>The API group of -Resource; '' (or leaving it out) is the core group.</summary>
+    [Parameter]
+    [AllowEmptyString]
+    public string? ApiGroup { get; set; }
+
+    /// <summary>Keep only grants that allow the request on this object name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ResourceName { get; set; }
+
+    /// <summary>Keep only grants that allow this non-resource URL (<c>/metrics</c>, <c>/healthz</c>).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? NonResourceUrl { get; set; }
+
+    /// <summary>Keep only grants that apply in this namespace (RoleBindings there and every ClusterRoleBinding),
+    /// or, with <c>Cluster</c>, only cluster-wide grants (ClusterRoleBindings).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Scope { get; set; }
+
+    /// <summary>Confirm each answer with a SubjectAccessReview and warn where the API server disagrees.</summary>
+    [Parameter]
+    public SwitchParameter Verify { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _filter = new PermissionFilter
+        {
+            Verb = Verb,
+            Resource = Resource,
+            ApiGroup = ApiGroup,
+            ResourceName = ResourceName,
+            NonResourceUrl = NonResourceUrl,
+            Scope = Scope,
+        };
+        try
+        {
+            _filter.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, CommandId + "InvalidFilter", ErrorCategory.InvalidArgument, null));
+        }
+
+        if (InputFile is not null && Verify.IsPresent)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-Verify asks the cluster's API server and cannot be used with -InputFile, which reads exported files offline."),
+                CommandId + "VerifyNeedsCluster", ErrorCategory.InvalidArgument, null));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        EnsureLoaded();
+        foreach (var serviceAccount in ResolveTargets())
+        {
+            if (!_done.Add(serviceAccount))
+            {
+                continue;
+            }
+
+            Evaluate(serviceAccount);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        WriteProgress(new ProgressRecord(2, EvaluateActivity, "Done") { RecordType = ProgressRecordType.Completed });
+        if (_reviewer is not null)
+        {
+            WriteVerbose($"Sent {_reviewer.ReviewsSent} SubjectAccessReview(s).");
+        }
+    }
+
+    private void EnsureLoaded()
+    {
+        if (_evaluator is not null)
+        {
+            return;
+        }
+
+        RbacSnapshot snapshot;
+        if (InputFile is not null)
+        {
+            var paths = InputFile.Select(GetUnresolvedProviderPathFromPSPath).ToList();
+            try
+            {
+                snapshot = RbacManifestLoader.LoadFiles(paths);
+            }
+            catch (RbacManifestException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, CommandId + "InputFileInvalid", ErrorCategory.InvalidData, InputFile));
+                return;
+            }
+
+            _context = Context ?? "file:" + string.Join(",", paths.Select(Path.GetFileName));
+        }
+        else
+        {
+            var onPage = ListProgressReporter(ReadActivity);
+            try
+            {
+                snapshot = AwaitRead(onPage);
+            }
+            finally
+            {
+                CompleteProgress(ReadActivity);
+            }
+
+            _context = ContextName;
+            if (Verify.IsPresent)
+            {
+                _reviewer = new AccessReviewer(KubeConnection.Api);
+            }
+        }
+
+        WriteVerbose($"RBAC: {snapshot.ClusterRoleCount} ClusterRoles, {snapshot.ClusterRoleBindingCount} ClusterRoleBindings, " +
+                     $"{snapshot.RoleCount} Roles, {snapshot.RoleBindingCount} RoleBindings, {snapshot.ServiceAccountCount} ServiceAccounts.");
+        _evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot));
+        _serviceAccounts = snapshot.ServiceAccounts;
+    }
+
+    private RbacSnapshot AwaitRead(Action<ListProgress> onPage)
+    {
+        // A 403 ends the run with GetK8sEffectivePermissionForbidden (PermissionDenied); the engine's message names
+        // the list permission that is missing.
+        var reader = new RbacSnapshotReader(KubeConnection.Api);
+        return Await(ct => reader.ReadAsync(includeServiceAccounts: true, onPage, ct), "rbac.authorization.k8s.io");
+    }
+
+    private IEnumerable<ServiceAccountRef> ResolveTargets()
+    {
+        var all = _serviceAccounts!;
+        IEnumerable<ServiceAccountRef> inScope;
+        List<WildcardPattern>? namespacePatterns = null;
+        if (AllNamespaces.IsPresent || (Namespace is null && InputFile is not null))
+        {
+            inScope = all;
+        }
+        else
+        {
+            var namespaces = Namespace ?? new[] { KubeConnection.Namespace };
+            namespacePatterns = namespaces.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+            inScope = all.Where(sa => namespacePatterns.Any(p => p.IsMatch(sa.Namespace)));
+        }
+
+        var names = Name ?? Array.Empty<string>();
+        var namePatterns = names.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
+        var result = inScope.Where(sa => namePatterns.Count == 0 || namePatterns.Any(p => p.IsMatch(sa.Name))).ToList();
+
+        // A literal name that matched nothing: say so, rather than answer for an account that does not exist.
+        foreach (var name in names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
+        {
+            if (!result.Any(sa => string.Equals(sa.Name, name, StringComparison.OrdinalIgnoreCase)))
+            {
+                var where = namespacePatterns is null ? "any namespace" : $"namespace '{string.Join("', '", Namespace ?? new[] { KubeConnection.Namespace })}'";
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"No ServiceAccount '{name}' was found in {where}."),
+                    CommandId + "ServiceAccountNotFound", ErrorCategory.ObjectNotFound, name));
+            }
+        }
+
+        return result;
+    }
+
+    private void Evaluate(ServiceAccountRef serviceAccount)
+    {
+        _evaluated++;
+        if (_evaluated % 250 == 1 && _serviceAccounts!.Count > 0)
+        {
+            var total = AllNamespaces.IsPresent ? _serviceAccounts!.Count : 0;
+            var record = new ProgressRecord(2, EvaluateActivity, total > 0 ? $"{_evaluated} of {total} ServiceAccounts" : $"{_evaluated} ServiceAccounts")
+            {
+                CurrentOperation = serviceAccount.ToString(),
+            };
+            if (total > 0)
+            {
+                record.PercentComplete = Math.Min(100, _evaluated * 100 / total);
+            }
+
+            WriteProgress(record);
+        }
+
+        var grants = _evaluator!.GetGrants(serviceAccount, _filter!.IsEmpty ? null : _filter).ToList();
+        WarnMissingRoles(grants);
+
+        var verdicts = _reviewer is null ? null : VerifyGrants(serviceAccount, grants);
+
+        if (Summary.IsPresent)
+        {
+            bool? verified = verdicts is null ? null : verdicts.All(v => v.Verified != false);
+            WriteObject(new EffectivePermissionSummary(_context!, ServiceAccountPermissionSummary.Of(serviceAccount, grants), verified));
+            return;
+        }
+
+        for (var i = 0; i < grants.Count; i++)
+        {
+            var verdict = verdicts?[i];
+            WriteObject(new EffectivePermission(_context!, grants[i], verdict?.Verified, verdict?.Detail));
+        }
+    }
+
+    private void WarnMissingRoles(List<EffectiveGrant> grants)
+    {
+        foreach (var grant in grants.Where(g => g.IsMissingRole))
+        {
+            var binding = grant.BindingNamespace is null ? grant.BindingName : grant.BindingNamespace + "/" + grant.BindingName;
+            if (_warnedMissingRoles.Add(grant.BindingKind + "/" + binding))
+            {
+                WriteWarning($"{grant.BindingKind} '{binding}' references {grant.RoleKind} '{grant.RoleName}', which does not exist: it grants nothing (MissingRole rows).");
+            }
+        }
+    }
+
+    private readonly record struct Verdict(bool? Verified, string? Detail);
+
+    /// <summary>
+    /// One SubjectAccessReview per distinct request: the one the filter asks about (also when RBAC grants nothing,
+    /// to catch other authorizers that allow it), else the request each grant claims.
+    /// </summary>
+    private List<Verdict>? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants)
+    {
+        var verdicts = new List<Verdict>(grants.Count);
+        var asked = _filter!.ToRequest();
+        if (asked is not null)
+        {
+            var review = Review(serviceAccount, asked);
+            if (review is null)
+            {
+                return null;
+            }
+
+            var rbacSays = grants.Any(g => !g.IsMissingRole);
+            if (review.Allowed != rbacSays)
+            {
+                WriteWarning(rbacSays
+                    ? $"{serviceAccount}: RBAC allows '{asked}' but the API server's SubjectAccessReview denies it ({Reason(review)})."
+                    : $"{serviceAccount}: RBAC grants nothing for '{asked}' but the API server's SubjectAccessReview allows it ({Reason(review)}): another authorizer (webhook, Node, ABAC) decides.");
+            }
+
+            foreach (var grant in grants)
+            {
+                verdicts.Add(grant.IsMissingRole ? new Verdict(null, null) : new Verdict(review.Allowed, $"{asked}: {Reason(review)}"));
+            }
+
+            return verdicts;
+        }
+
+        foreach (var grant in grants)
+        {
+            var request = grant.SampleRequest();
+            if (request is null)
+            {
+                verdicts.Add(new Verdict(null, null));
+                continue;
+            }
+
+            var review = Review(serviceAccount, request);
+            if (review is null)
+            {
+                return null;
+            }
+
+            if (!review.Allowed)
+            {
+                WriteWarning($"{serviceAccount}: RBAC grants '{request}' through {grant.BindingKind} '{grant.BindingName}' but the API server's SubjectAccessReview denies it ({Reason(review)}).");
+            }
+
+            verdicts.Add(new Verdict(review.Allowed, $"{request}: {Reason(review)}"));
+        }
+
+        return verdicts;
+    }
+
+    private AccessReviewResult? Review(ServiceAccountRef serviceAccount, RbacRequest request)
+    {
+        if (_reviewer is null)
+        {
+            return null;
+        }
+
+        var reviewer = _reviewer;
+        var result = TryAwait(ct => reviewer.ReviewAsync(serviceAccount, request, ct), serviceAccount.ToString(), out var succeeded, "VerifyFailed");
+        if (!succeeded)
+        {
+            // Usually 403: the caller may not create subjectaccessreviews.authorization.k8s.io. One error is enough.
+            WriteWarning("-Verify is switched off for the rest of this run: the SubjectAccessReview failed (see the error). It needs 'create' on subjectaccessreviews.authorization.k8s.io.");
+            _reviewer = null;
+            return null;
+        }
+
+        return result;
+    }
+
+    private static string Reason(AccessReviewResult review) =>
+        string.IsNullOrEmpty(review.Reason) ? (review.Allowed ? "allowed" : "no reason given") : review.Reason;
+}

@@ -1,0 +1,105 @@
+using System.Management.Automation;
+using SaTools.Completion;
+using SaTools.Engine.Api;
+using SaTools.Engine.Usage;
+using SaTools.Output;
+
+namespace SaTools.Commands;
+
+/// <summary>
+/// Joins pods to the ServiceAccounts they run as: per pod, its controller (Deployment through its ReplicaSet,
+/// StatefulSet, DaemonSet, Job, CronJob through its Job), its ServiceAccount and whether it carries a token; with
+/// -Summary, one row per ServiceAccount with Unused for those no pod runs as.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "K8sServiceAccountUsage", DefaultParameterSetName = ParameterSetInNamespaces)]
+[OutputType(typeof(ServiceAccountPodUsage), typeof(ServiceAccountUsageSummary))]
+public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
+{
+    public const string ParameterSetInNamespaces = "InNamespaces";
+    public const string ParameterSetAllNamespaces = "AllNamespaces";
+
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+    private List<string>? _namespaceNames;
+    private bool _inferenceNoted;
+
+    /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
+    [Parameter(ParameterSetName = ParameterSetInNamespaces, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Namespace { get; set; }
+
+    /// <summary>Every namespace: one list of pods and one of ServiceAccounts in all.</summary>
+    [Parameter(ParameterSetName = ParameterSetAllNamespaces, Mandatory = true)]
+    [Alias("A")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>One row per ServiceAccount instead of one per pod.</summary>
+    [Parameter]
+    public SwitchParameter Summary { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var service = new UsageService(KubeConnection.Api);
+        IEnumerable<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : ResolveNamespaces();
+        foreach (var ns in scopes)
+        {
+            if (!_done.Add(ns ?? "*")) continue;
+            var report = TryAwait(ct => service.ReadAsync(ns, ct), ns ?? "*", out var ok);
+            if (!ok || report is null) continue;
+            if (report.DeploymentsInferred && !_inferenceNoted && report.Pods.Any(p => p.OwnerKind == "Deployment"))
+            {
+                _inferenceNoted = true;
+                WriteVerbose("ReplicaSets could not be read (apps/v1 not served or not allowed): Deployments were inferred from the ReplicaSet names and the pods' pod-template-hash label.");
+            }
+            if (Summary.IsPresent)
+            {
+                foreach (var s in report.ServiceAccounts)
+                {
+                    WriteObject(new ServiceAccountUsageSummary(ContextName, s.Namespace, s.ServiceAccount, s.Exists, s.AutomountServiceAccount,
+                        s.Pods, s.PodsWithToken, new StringList(s.PodNames), s.Unused));
+                }
+                continue;
+            }
+            foreach (var p in report.Pods)
+            {
+                WriteObject(new ServiceAccountPodUsage(ContextName, p.Namespace, p.Pod, p.OwnerKind, p.OwnerName, p.ServiceAccount,
+                    p.ServiceAccountExists, p.UsesDefault, p.AutomountPod, p.AutomountServiceAccount, p.DeclaresTokenVolume, p.TokenMounted, p.Phase));
+            }
+        }
+    }
+
+    private IEnumerable<string?> ResolveNamespaces()
+    {
+        if (Namespace is not { Length: > 0 }) return new[] { KubeConnection.Namespace };
+        var result = new List<string>();
+        foreach (var entry in Namespace)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(entry))
+            {
+                result.Add(entry);
+                continue;
+            }
+            if (_namespaceNames is null)
+            {
+                try
+                {
+                    _namespaceNames = Stream(ct => KubeConnection.Api.ListNamespaceNamesAsync(ct)).ToList();
+                }
+                catch (KubeApiException e)
+                {
+                    ThrowKubeError(e, "namespaces");
+                }
+            }
+            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
+            var matches = _namespaceNames!.Where(pattern.IsMatch).ToList();
+            if (matches.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{entry}'."),
+                    CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, entry));
+            }
+            result.AddRange(matches);
+        }
+        return result.Distinct(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,136 @@
+using System.Management.Automation;
+using SaTools.Completion;
+using SaTools.Engine.Api;
+using SaTools.Engine.Tokens;
+using SaTools.Output;
+
+namespace SaTools.Commands;
+
+/// <summary>
+/// New-K8sBoundToken: mints a short-lived, audience-bound token with the TokenRequest API and returns it as an
+/// object whose only copy of the token is a SecureString (a string with -AsPlainText).
+/// </summary>
+[Cmdlet(VerbsCommon.New, "K8sBoundToken", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(K8sBoundToken))]
+public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
+{
+    /// <summary>The ServiceAccount (binds from a ServiceAccount object's Name).</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    public string ServiceAccount { get; set; } = string.Empty;
+
+    /// <summary>The ServiceAccount's namespace; the context's namespace when not given.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Namespace { get; set; }
+
+    /// <summary>The lifetime asked for (10m minimum); the server's default (1h) when not given.</summary>
+    [Parameter]
+    [TokenDurationTransformation]
+    [ValidateTokenDuration]
+    public TimeSpan Duration { get; set; }
+
+    /// <summary>The audiences; the API server's own when not given.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Audience { get; set; }
+
+    /// <summary>Bind the token to a Pod, Secret or Node.</summary>
+    [Parameter]
+    [ValidateSet("Pod", "Secret", "Node")]
+    public string? BoundObjectKind { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BoundObjectName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BoundObjectUid { get; set; }
+
+    /// <summary>Return the token as a plain string.</summary>
+    [Parameter]
+    public SwitchParameter AsPlainText { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if ((BoundObjectKind is null) != (BoundObjectName is null) || (BoundObjectUid is not null && BoundObjectKind is null))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException("-BoundObjectKind and -BoundObjectName go together (and -BoundObjectUid needs both): give the kind (Pod, Secret or Node) and the name of the object to bind the token to."),
+                CommandId + "BoundObjectIncomplete", ErrorCategory.InvalidArgument, BoundObjectKind ?? BoundObjectName ?? BoundObjectUid));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var ns = Namespace ?? KubeConnection.Namespace;
+        var target = $"{ns}/{ServiceAccount}";
+        BoundTokenRequest request;
+        try
+        {
+            request = new BoundTokenRequest(ns, ServiceAccount)
+            {
+                Duration = MyInvocation.BoundParameters.ContainsKey(nameof(Duration)) ? Duration : null,
+                Audiences = Audience ?? Array.Empty<string>(),
+                BoundObject = BoundObjectKind is null ? null : new TokenBoundObject(CanonicalKind(BoundObjectKind), BoundObjectName!, BoundObjectUid),
+            };
+            request.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            WriteError(new ErrorRecord(new ArgumentException(e.Message.Split(" (Parameter")[0]), CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
+            return;
+        }
+
+        var description = request.Describe();
+        if (!ShouldProcess($"ServiceAccount {target}", description))
+        {
+            return;
+        }
+        WriteVerbose(description);
+
+        var service = new TokenService(KubeConnection.Api);
+        KubeApiException? refused = null;
+        var token = TryAwait(async ct =>
+        {
+            try
+            {
+                return await service.RequestAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (KubeApiException e) when (!IsFatal(e))
+            {
+                refused = e;
+                return null;
+            }
+        }, target, out _);
+
+        if (refused is not null)
+        {
+            WriteKubeError(refused, target, ProblemName(TokenRequestFailure.Classify(refused)));
+            return;
+        }
+        if (token is null)
+        {
+            return;
+        }
+        WriteObject(new K8sBoundToken(ContextName, token, AsPlainText.IsPresent));
+    }
+
+    private static string CanonicalKind(string kind) =>
+        BoundTokenRequest.BindableKinds.First(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The error id suffix: NewK8sBoundToken + this.</summary>
+    private static string ProblemName(TokenRequestProblem problem) => problem switch
+    {
+        TokenRequestProblem.ServiceAccountNotFound => "ServiceAccountNotFound",
+        TokenRequestProblem.BoundObjectNotFound => "BoundObjectNotFound",
+        TokenRequestProblem.PodServiceAccountMismatch => "PodServiceAccountMismatch",
+        TokenRequestProblem.BoundObjectUidMismatch => "BoundObjectUidMismatch",
+        TokenRequestProblem.Forbidden => "Forbidden",
+        TokenRequestProblem.Invalid => "Invalid",
+        _ => "Failed",
+    };
+}

@@ -1,0 +1,88 @@
+using SaTools.Engine.Tokens;
+
+namespace SaTools.Output;
+
+/// <summary>
+/// What Test-K8sTokenReview returns for one token: the verdict (TokenReview or offline) and what the token says
+/// of itself. Never contains the token.
+/// </summary>
+public sealed class K8sTokenReviewResult
+{
+    internal K8sTokenReviewResult(string? context, string? source, TokenReviewOutcome outcome, DateTimeOffset now)
+    {
+        var token = outcome.Token;
+        Context = context;
+        Source = source;
+        Method = outcome.Method.ToString();
+        Authenticated = outcome.Authenticated;
+        UserName = outcome.UserName;
+        Uid = outcome.Uid;
+        Groups = outcome.Groups.ToArray();
+        Audiences = outcome.Audiences.ToArray();
+        RequestedAudiences = outcome.RequestedAudiences.ToArray();
+        Extra = outcome.Extra.SelectMany(pair => pair.Value.Select(value => pair.Key + "=" + value)).ToArray();
+        PodName = outcome.PodName;
+        PodUid = outcome.PodUid;
+        NodeName = outcome.NodeName;
+        CredentialId = outcome.CredentialId;
+        Error = outcome.Error;
+        Issuer = token.Issuer;
+        Subject = token.Subject;
+        Namespace = token.Namespace;
+        ServiceAccount = token.ServiceAccountName;
+        TokenAudiences = token.Audiences.ToArray();
+        IssuedAt = token.IssuedAt?.UtcDateTime;
+        ExpiresAt = token.ExpiresAt?.UtcDateTime;
+        ExpiresIn = token.ExpiresIn(now);
+        BoundObject = token.BoundObject?.ToString();
+        BoundObjectUid = token.BoundObject?.Uid;
+        IsLegacy = token.IsLegacy;
+        TokenId = token.TokenId;
+        Limitations = outcome.Limitations.ToArray();
+    }
+
+    public string? Context { get; }
+    /// <summary>Where the token came from: a file path, or <c>-Token</c>.</summary>
+    public string? Source { get; }
+    /// <summary><c>TokenReview</c> or <c>Offline</c>.</summary>
+    public string Method { get; }
+    public bool Authenticated { get; }
+    public string? UserName { get; }
+    public string? Uid { get; }
+    public string[] Groups { get; }
+    public string GroupList => string.Join(", ", Groups);
+    /// <summary>The requested audiences the token is valid for (TokenReview's status.audiences).</summary>
+    public string[] Audiences { get; }
+    public string AudienceList => string.Join(", ", Audiences);
+    public string[] RequestedAudiences { get; }
+    /// <summary><c>key=value</c> for each extra value (pod name and uid, node, credential id).</summary>
+    public string[] Extra { get; }
+    public string ExtraList => string.Join("; ", Extra);
+    public string? PodName { get; }
+    public string? PodUid { get; }
+    public string? NodeName { get; }
+    public string? CredentialId { get; }
+    /// <summary>Why the token is not authenticated.</summary>
+    public string? Error { get; }
+
+    // What the token says of itself, decoded locally (not trusted unless Authenticated).
+    public string? Issuer { get; }
+    public string? Subject { get; }
+    public string? Namespace { get; }
+    public string? ServiceAccount { get; }
+    public string[] TokenAudiences { get; }
+    public DateTime? IssuedAt { get; }
+    public DateTime? ExpiresAt { get; }
+    public TimeSpan? ExpiresIn { get; }
+    public string? BoundObject { get; }
+    public string? BoundObjectUid { get; }
+    /// <summary>A legacy Secret-based token without expiry.</summary>
+    public bool IsLegacy { get; }
+    public string? TokenId { get; }
+    /// <summary>What this check could not know (offline: bound object existence, legacy invalidation).</summary>
+    public string[] Limitations { get; }
+    public string LimitationList => string.Join(" ", Limitations);
+
+    public override string ToString() =>
+        Authenticated ? $"{Method}: authenticated as {UserName}" : $"{Method}: not authenticated: {Error}";
+}

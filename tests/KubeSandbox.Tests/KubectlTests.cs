@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+
+namespace KubeSandbox.Tests;
+
+/// <summary>
+/// The real kubectl (v1.32, a client nobody here wrote) against the sandbox, through a kubeconfig, with its
+/// discovery cache in a temporary directory.
+/// </summary>
+public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
+{
+    private const string Kubectl = "/usr/bin/kubectl";
+    private readonly DemoSandbox _fx;
+    private readonly DirectoryInfo _dir;
+    private readonly string _kubeconfig;
+
+    public KubectlTests(DemoSandbox fx)
+    {
+        _fx = fx;
+        _dir = Directory.CreateTempSubdirectory("kubectl-tests-");
+        _kubeconfig = fx.Server.WriteKubeconfig(Path.Combine(_dir.FullName, "config"));
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private async Task<ProcessRunner.Result> Run(params string[] args) => await RunWith(_kubeconfig, args);
+
+    private async Task<ProcessRunner.Result> RunWith(string kubeconfig, params string[] args)
+    {
+        var all = new List<string> { "--kubeconfig", kubeconfig, "--cache-dir", Path.Combine(_dir.FullName, "cache") };
+        all.AddRange(args);
+        return await ProcessRunner.RunAsync(Kubectl, all, new Dictionary<string, string> { ["KUBECONFIG"] = kubeconfig, ["HOME"] = _dir.FullName });
+    }
+
+    [Fact]
+    public async Task Get_serviceaccounts_in_all_namespaces_as_json()
+    {
+        var r = await Run("get", "sa", "-A", "-o", "json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var list = JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("List", list["kind"]!.GetValue<string>());
+        var names = list["items"]!.AsArray().Select(i => $"{i!["metadata"]!["namespace"]}/{i["metadata"]!["name"]}").ToList();
+        Assert.Contains("kube-system/default", names);
+        Assert.Contains("shop/frontend", names);
+        Assert.All(list["items"]!.AsArray(), i => Assert.Equal("ServiceAccount", i!["kind"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Get_clusterroles_prints_the_table()
+    {
+        var r = await Run("get", "clusterroles");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("NAME", lines[0]);
+        Assert.Contains("CREATED AT", lines[0]);
+        Assert.Contains(lines, l => l.StartsWith("cluster-admin ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("monitoring-reader ", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null)]        // kubectl's default for a built-in kind: strategic merge patch
+    [InlineData("strategic")]
+    [InlineData("merge")]
+    public async Task Patch_serviceaccount_automount(string? type)
+    {
+        var ns = "kubectl-patch-" + (type ?? "default");
+        await _fx.Client.CreateNamespaceAsync(ns);
+        var args = new List<string> { "-n", ns, "patch", "serviceaccount", "default", "-p", "{\"automountServiceAccountToken\":false}" };
+        if (type is not null) args.AddRange(new[] { "--type", type });
+        var r = await Run(args.ToArray());
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("serviceaccount/default patched", r.Stdout);
+        var sa = _fx.Server.Store.Get("serviceaccounts", ns, "default")!;
+        Assert.False(sa["automountServiceAccountToken"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Get_missing_serviceaccount_reports_the_servers_words()
+    {
+        var r = await Run("get", "sa", "no-such-sa", "-n", "default");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("serviceaccounts \"no-such-sa\" not found", r.Stderr);
+    }
+
+    // ---- token and authorization commands: they need the security side (TokenRequest, SSRR, SSR).
+
+    [Fact]
+    public async Task Create_token_with_duration_and_audience()
+    {
+        var r = await Run("create", "token", "frontend", "-n", "shop", "--duration=10m", "--audience=x");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var parts = r.Stdout.Trim().Split('.');
+        Assert.Equal(3, parts.Length);
+        var claims = JsonNode.Parse(Base64Url(parts[1]))!;
+        Assert.Equal("x", claims["aud"]!.AsArray().Single()!.GetValue<string>());
+        Assert.Equal(600, claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>());
+        Assert.Equal("system:serviceaccount:shop:frontend", claims["sub"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Create_token_bound_to_a_pod()
+    {
+        var pod = _fx.Server.Store.List("pods", "shop").First(p => p["spec"]!["serviceAccountName"]!.GetValue<string>() == "frontend");
+        var podName = pod["metadata"]!["name"]!.GetValue<string>();
+        var r = await Run("create", "token", "frontend", "-n", "shop", "--bound-object-kind=Pod", "--bound-object-name=" + podName);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var claims = JsonNode.Parse(Base64Url(r.Stdout.Trim().Split('.')[1]))!;
+        Assert.Equal(podName, claims["kubernetes.io"]!["pod"]!["name"]!.GetValue<string>());
+        Assert.Equal(pod["metadata"]!["uid"]!.GetValue<string>(), claims["kubernetes.io"]!["pod"]!["uid"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Auth_can_i_list_as_a_serviceaccount()
+    {
+        var r = await Run("auth", "can-i", "--list", "-n", "shop", "--as=system:serviceaccount:shop:backend");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains(r.Stdout.Split('\n'), l => l.StartsWith("configmaps ", StringComparison.Ordinal) && l.Contains("[get list watch]"));
+        Assert.DoesNotContain(r.Stdout.Split('\n'), l => l.StartsWith("secrets ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Auth_can_i_get_secrets_as_serviceaccounts()
+    {
+        var yes = await Run("auth", "can-i", "get", "secrets", "-n", "payments", "--as=system:serviceaccount:payments:ledger");
+        Assert.True(yes.ExitCode == 0, yes.ToString());
+        Assert.Equal("yes", yes.Stdout.Trim());
+        var no = await Run("auth", "can-i", "get", "secrets", "-n", "shop", "--as=system:serviceaccount:shop:frontend");
+        Assert.Equal(1, no.ExitCode);
+        Assert.Equal("no", no.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Auth_whoami_with_a_serviceaccount_token()
+    {
+        var token = await _fx.Server.CreateTokenAsync("ci", "runner");
+        var kc = _fx.Server.WriteKubeconfig(Path.Combine(_dir.FullName, "runner-config"), token, "runner");
+        var r = await RunWith(kc, "auth", "whoami", "-o", "json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var review = JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("system:serviceaccount:ci:runner", review["status"]!["userInfo"]!["username"]!.GetValue<string>());
+        Assert.Contains("system:serviceaccounts:ci", review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+    }
+
+    private static string Base64Url(string s)
+    {
+        var b = s.Replace('-', '+').Replace('_', '/');
+        b += new string('=', (4 - b.Length % 4) % 4);
+        return System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(b));
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.RegularExpressions;
+
+namespace KubeSandbox.Faults;
+
+/// <summary>What a fault does to a request.</summary>
+public enum FaultKind
+{
+    /// <summary>Answer normally after <see cref="FaultRule.Delay"/>.</summary>
+    Latency,
+    /// <summary>429 TooManyRequests Status with a Retry-After header (as API Priority and Fairness rejects).</summary>
+    TooManyRequests,
+    /// <summary>500 InternalError Status.</summary>
+    InternalError,
+    /// <summary>503 ServiceUnavailable Status.</summary>
+    ServiceUnavailable,
+    /// <summary>Abort the connection without an answer.</summary>
+    ConnectionReset,
+    /// <summary>Answer normally, writing the body in small chunks with <see cref="FaultRule.Delay"/> between them.</summary>
+    SlowBody,
+}
+
+/// <summary>
+/// One fault rule: which requests (path prefix or regex, optional method), what happens, how often
+/// (probability, decided by the injector's seeded random, so the same seed and request sequence give the same
+/// faults) and how many times (null = unlimited).
+/// </summary>
+public sealed class FaultRule
+{
+    public FaultKind Kind { get; init; }
+    /// <summary>Matches paths starting with this; null or "" matches every path.</summary>
+    public string? PathPrefix { get; init; }
+    /// <summary>Matches paths by regex (in addition to <see cref="PathPrefix"/>).</summary>
+    public Regex? PathPattern { get; init; }
+    /// <summary>HTTP method to match (GET, POST...); null matches any.</summary>
+    public string? Method { get; init; }
+    public double Probability { get; init; } = 1.0;
+    /// <summary>How many times the rule fires before it retires; null = forever.</summary>
+    public int? Times { get; init; }
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(100);
+    public int RetryAfterSeconds { get; init; } = 1;
+    /// <summary>Chunk size for <see cref="FaultKind.SlowBody"/>.</summary>
+    public int ChunkBytes { get; init; } = 256;
+
+    internal int Fired;
+
+    internal bool Matches(string method, string path) =>
+        (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
+        && (string.IsNullOrEmpty(PathPrefix) || path.StartsWith(PathPrefix, StringComparison.Ordinal))
+        && (PathPattern is null || PathPattern.IsMatch(path));
+
+    public override string ToString() => $"{Kind} {PathPrefix}{PathPattern}";
+}
+
+/// <summary>The sandbox's fault injection: rules added by tests, consulted for every request in order.</summary>
+public sealed class FaultInjector
+{
+    private readonly object _gate = new();
+    private readonly List<FaultRule> _rules = new();
+    private Random _random;
+
+    public FaultInjector(int seed) => _random = new Random(seed);
+
+    /// <summary>Adds a rule; returns it so a test can remove it.</summary>
+    public FaultRule Add(FaultRule rule)
+    {
+        lock (_gate) _rules.Add(rule);
+        return rule;
+    }
+
+    public FaultRule Add(FaultKind kind, string? pathPrefix = null, double probability = 1.0, int? times = null, TimeSpan? delay = null, int retryAfterSeconds = 1, string? method = null) =>
+        Add(new FaultRule { Kind = kind, PathPrefix = pathPrefix, Probability = probability, Times = times, Delay = delay ?? TimeSpan.FromMilliseconds(100), RetryAfterSeconds = retryAfterSeconds, Method = method });
+
+    public void Remove(FaultRule rule)
+    {
+        lock (_gate) _rules.Remove(rule);
+    }
+
+    /// <summary>Removes every rule and restarts the random sequence from <paramref name="seed"/> when given.</summary>
+    public void Clear(int? seed = null)
+    {
+        lock (_gate)
+        {
+            _rules.Clear();
+            if (seed is { } s) _random = new Random(s);
+        }
+    }
+
+    /// <summary>How many times each rule fired.</summary>
+    public int FiredCount(FaultRule rule)
+    {
+        lock (_gate) return rule.Fired;
+    }
+
+    /// <summary>The faults for this request: at most one latency-like rule plus at most one terminal rule.</summary>
+    internal IReadOnlyList<FaultRule> Decide(string method, string path)
+    {
+        lock (_gate)
+        {
+            if (_rules.Count == 0) return Array.Empty<FaultRule>();
+            var chosen = new List<FaultRule>();
+            foreach (var r in _rules)
+            {
+                if (!r.Matches(method, path)) continue;
+                if (r.Times is { } t && r.Fired >= t) continue;
+                if (r.Probability < 1.0 && _random.NextDouble() >= r.Probability) continue;
+                r.Fired++;
+                chosen.Add(r);
+            }
+            return chosen;
+        }
+    }
+}

@@ -1,0 +1,334 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using KubeSandbox.Admission;
+using KubeSandbox.Api;
+using KubeSandbox.Discovery;
+using KubeSandbox.Faults;
+using KubeSandbox.Hosting;
+using KubeSandbox.Security;
+using KubeSandbox.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace KubeSandbox.Http;
+
+/// <summary>
+/// The request pipeline, in kube-apiserver's order (k8s.io/apiserver pkg/server/config.go DefaultBuildHandlerChain):
+/// faults (the sandbox's own), authentication (bearer token, else anonymous), impersonation, authorization
+/// (on the parsed RequestInfo, so an unknown path or resource is 403 before it is 404), then the handler:
+/// discovery and health, registered non-resource endpoints, create-only virtual resources, or the REST verbs
+/// of the stored resources. Every request goes to the request log.
+/// </summary>
+public sealed class ApiHandler
+{
+    private readonly InMemoryObjectStore _store;
+    private readonly IAuthenticator _authenticator;
+    private readonly IAuthorizer _authorizer;
+    private readonly IReadOnlyList<IVirtualCreateHandler> _virtuals;
+    private readonly IReadOnlyList<IAdmissionCheck> _admissionChecks;
+    private readonly Dictionary<string, INonResourceHandler> _nonResource;
+    private readonly DiscoveryDocuments _discovery;
+    private readonly FaultInjector _faults;
+    private readonly RequestLog _log;
+    private readonly ResourceHandler _resources;
+
+    public ApiHandler(
+        InMemoryObjectStore store,
+        IAuthenticator authenticator,
+        IAuthorizer authorizer,
+        IEnumerable<IVirtualCreateHandler> virtuals,
+        IEnumerable<IAdmissionCheck> admissionChecks,
+        IEnumerable<INonResourceHandler> nonResource,
+        DiscoveryDocuments discovery,
+        FaultInjector faults,
+        RequestLog log,
+        ResourceHandler resources)
+    {
+        _store = store;
+        _authenticator = authenticator;
+        _authorizer = authorizer;
+        _virtuals = virtuals.ToList();
+        _admissionChecks = admissionChecks.ToList();
+        _nonResource = nonResource.ToDictionary(h => h.Path, StringComparer.Ordinal);
+        _discovery = discovery;
+        _faults = faults;
+        _log = log;
+        _resources = resources;
+    }
+
+    public sealed record Reply(int Status, string ContentType, byte[] Body)
+    {
+        public Dictionary<string, string>? Headers { get; init; }
+    }
+
+    private const string Json = "application/json";
+    private const string TextPlain = "text/plain; charset=utf-8";
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var sw = Stopwatch.StartNew();
+        var req = ctx.Request;
+        var path = req.Path.HasValue ? req.Path.Value! : "/";
+        var query = req.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
+        var userName = "";
+        var verb = req.Method.ToLowerInvariant();
+        string? fault = null;
+        Reply reply;
+        FaultRule? slow = null;
+        try
+        {
+            foreach (var f in _faults.Decide(req.Method, path))
+            {
+                switch (f.Kind)
+                {
+                    case FaultKind.Latency:
+                        fault = Append(fault, "latency");
+                        await Task.Delay(f.Delay, ctx.RequestAborted);
+                        break;
+                    case FaultKind.SlowBody:
+                        fault = Append(fault, "slow-body");
+                        slow = f;
+                        break;
+                    case FaultKind.ConnectionReset:
+                        fault = Append(fault, "reset");
+                        _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
+                        ctx.Abort();
+                        return;
+                    case FaultKind.TooManyRequests:
+                        fault = Append(fault, "429");
+                        // API Priority and Fairness rejection (k8s.io/apiserver pkg/server/filters/priority-and-fairness.go).
+                        throw WithHeader(StatusErrors.TooManyRequests("Too many requests, please try again later."), "Retry-After", f.RetryAfterSeconds.ToString());
+                    case FaultKind.InternalError:
+                        fault = Append(fault, "500");
+                        throw StatusErrors.Internal("injected fault");
+                    case FaultKind.ServiceUnavailable:
+                        fault = Append(fault, "503");
+                        throw StatusErrors.ServiceUnavailable("the server is currently unable to handle the request");
+                }
+            }
+            var user = Authenticate(req);
+            user = Impersonate(req, user);
+            userName = user.Name;
+            var info = RequestInfo.Parse(req.Method, path, query);
+            verb = info.Verb;
+            Authorize(user, info);
+            reply = await DispatchAsync(ctx, info, user, query);
+        }
+        catch (ApiException e)
+        {
+            reply = StatusReply(e);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            reply = StatusReply(StatusErrors.Internal(e.Message));
+        }
+
+        var res = ctx.Response;
+        res.StatusCode = reply.Status;
+        res.ContentType = reply.ContentType;
+        if (reply.Headers is not null)
+            foreach (var (k, v) in reply.Headers) res.Headers[k] = v;
+        // Kubernetes sends Cache-Control: no-cache, private on API responses.
+        res.Headers.CacheControl = "no-cache, private";
+        try
+        {
+            if (slow is null)
+            {
+                res.ContentLength = reply.Body.Length;
+                if (!HttpMethods.IsHead(req.Method)) await res.Body.WriteAsync(reply.Body, ctx.RequestAborted);
+            }
+            else
+            {
+                ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                for (var i = 0; i < reply.Body.Length; i += slow.ChunkBytes)
+                {
+                    await res.Body.WriteAsync(reply.Body.AsMemory(i, Math.Min(slow.ChunkBytes, reply.Body.Length - i)), ctx.RequestAborted);
+                    await res.Body.FlushAsync(ctx.RequestAborted);
+                    await Task.Delay(slow.Delay, ctx.RequestAborted);
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+        catch (IOException) { }
+        _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", reply.Status, sw.Elapsed, userName, fault));
+    }
+
+    private static string Append(string? a, string b) => a is null ? b : a + "," + b;
+
+    private static ApiException WithHeader(ApiException e, string name, string value)
+    {
+        e.Data["header:" + name] = value;
+        return e;
+    }
+
+    public static Reply StatusReply(ApiException e)
+    {
+        var status = StatusErrors.ToStatus(e);
+        if (e.Data["continue"] is string cont) ((JsonObject)status["metadata"]!)["continue"] = cont;
+        Dictionary<string, string>? headers = null;
+        foreach (var key in e.Data.Keys.OfType<string>().Where(k => k.StartsWith("header:", StringComparison.Ordinal)))
+            (headers ??= new())[key["header:".Length..]] = (string)e.Data[key]!;
+        return new Reply(e.Code, Json, JsonSerializer.SerializeToUtf8Bytes(status)) { Headers = headers };
+    }
+
+    // ------------------------------------------------------------------ authentication and impersonation
+
+    private UserInfo Authenticate(HttpRequest req)
+    {
+        var header = req.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return SandboxUsers.Anonymous;
+        var space = header.IndexOf(' ');
+        if (space < 0 || !header[..space].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+            return SandboxUsers.Anonymous;
+        var token = header[(space + 1)..].Trim();
+        if (token.Length == 0) return SandboxUsers.Anonymous;
+        var result = _authenticator.Authenticate(token, Array.Empty<string>());
+        return result.User ?? throw StatusErrors.Unauthorized();
+    }
+
+    /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go):
+    /// each asserted value authorized with verb impersonate, then the request runs as the impersonated user.</summary>
+    private UserInfo Impersonate(HttpRequest req, UserInfo user)
+    {
+        var asUser = req.Headers["Impersonate-User"].ToString();
+        var asGroups = req.Headers["Impersonate-Group"].SelectMany(v => (v ?? "").Split(',')).Where(v => v.Length > 0).ToList();
+        var asUid = req.Headers["Impersonate-Uid"].ToString();
+        var extras = req.Headers.Where(h => h.Key.StartsWith("Impersonate-Extra-", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (asUser.Length == 0)
+        {
+            if (asGroups.Count > 0 || asUid.Length > 0 || extras.Count > 0)
+                throw StatusErrors.BadRequest("requested [" + string.Join(" ", asGroups) + "] without impersonating a user");
+            return user;
+        }
+        RequestAttributes Attr(string resource, string ns, string name, string sub = "") =>
+            new(user, "impersonate", true, req.Path.Value ?? "/", "", "", resource, sub, ns, name);
+        var checks = new List<RequestAttributes>();
+        var groups = new List<string>(asGroups);
+        const string saPrefix = "system:serviceaccount:";
+        if (asUser.StartsWith(saPrefix, StringComparison.Ordinal) && asUser[saPrefix.Length..].Split(':') is [var ns, var name])
+        {
+            checks.Add(Attr("serviceaccounts", ns, name));
+            if (asGroups.Count == 0) groups.AddRange(new[] { "system:serviceaccounts", "system:serviceaccounts:" + ns });
+        }
+        else checks.Add(Attr("users", "", asUser));
+        foreach (var g in asGroups) checks.Add(Attr("groups", "", g));
+        if (asUid.Length > 0) checks.Add(Attr("uids", "", asUid));
+        var extra = new Dictionary<string, IReadOnlyList<string>>();
+        foreach (var (k, v) in extras)
+        {
+            var key = Uri.UnescapeDataString(k["Impersonate-Extra-".Length..]).ToLowerInvariant();
+            var values = v.Select(x => x ?? "").ToList();
+            extra[key] = values;
+            foreach (var value in values) checks.Add(Attr("userextras", "", value, key));
+        }
+        foreach (var a in checks)
+        {
+            var d = _authorizer.Authorize(a);
+            if (!d.Allowed) throw Forbidden(a, d.Reason);
+        }
+        if (asUser != "system:anonymous" && !groups.Contains("system:authenticated")) groups.Add("system:authenticated");
+        return new UserInfo(asUser, asUid, groups, extra);
+    }
+
+    // ------------------------------------------------------------------ authorization
+
+    private void Authorize(UserInfo user, RequestInfo info)
+    {
+        var a = new RequestAttributes(user, info.Verb, info.IsResourceRequest, info.Path, info.ApiGroup, info.ApiVersion,
+            info.Resource, info.Subresource, info.Namespace, info.Name);
+        var d = _authorizer.Authorize(a);
+        if (!d.Allowed) throw Forbidden(a, d.Reason);
+    }
+
+    /// <summary>responsewriters.Forbidden: forbiddenMessage(attributes) [+ ": " + reason], as NewForbidden.</summary>
+    public static ApiException Forbidden(RequestAttributes a, string reason)
+    {
+        string msg;
+        if (!a.IsResourceRequest) msg = $"User \"{a.User.Name}\" cannot {a.Verb} path \"{a.Path}\"";
+        else
+        {
+            var resource = a.Subresource.Length > 0 ? a.Resource + "/" + a.Subresource : a.Resource;
+            msg = a.Namespace.Length > 0
+                ? $"User \"{a.User.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.ApiGroup}\" in the namespace \"{a.Namespace}\""
+                : $"User \"{a.User.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.ApiGroup}\" at the cluster scope";
+        }
+        if (!string.IsNullOrEmpty(reason)) msg += ": " + reason;
+        return a.IsResourceRequest
+            ? StatusErrors.Forbidden(null, a.ApiGroup, a.Resource, a.Name, msg)
+            : StatusErrors.Forbidden(null, "", "", null, msg);
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    private async Task<Reply> DispatchAsync(HttpContext ctx, RequestInfo info, UserInfo user, Dictionary<string, string> query)
+    {
+        var rc = new RequestContext(user, info.Verb, info.Namespace.Length > 0 ? info.Namespace : null, info.Name.Length > 0 ? info.Name : null, query);
+        if (!info.IsResourceRequest) return NonResource(ctx, info, rc);
+
+        var type = ResourceCatalog.Find(info.ApiGroup, info.ApiVersion, info.Resource);
+        var virtualHandler = _virtuals.FirstOrDefault(v => v.Group == info.ApiGroup && v.Version == info.ApiVersion
+            && v.Resource == info.Resource && (v.Subresource ?? "") == info.Subresource);
+        if (!GroupVersionServed(info)) return NotFoundText();
+        if (virtualHandler is not null)
+        {
+            if (!HttpMethods.IsPost(ctx.Request.Method)) throw StatusErrors.MethodNotAllowed();
+            if (virtualHandler.Namespaced != (info.Namespace.Length > 0)) throw StatusErrors.NotFoundGeneric();
+            var body = await BodyDecoder.ReadObjectAsync(ctx.Request, virtualHandler.Kind, InternalGroup(virtualHandler.BodyGroup), virtualHandler.BodyGroup, virtualHandler.Version);
+            var result = virtualHandler.Create(rc, body);
+            return JsonReply(201, result);
+        }
+        if (type is null || info.Subresource.Length > 0 || (info.Namespace.Length > 0 && !type.Namespaced && type.Plural != "namespaces"))
+            throw StatusErrors.NotFoundGeneric();
+        return await _resources.HandleAsync(ctx, info, type, rc, _admissionChecks);
+    }
+
+    private static string InternalGroup(string group) => group.Length == 0 ? "core" : group.Split('.')[0];
+
+    private bool GroupVersionServed(RequestInfo info)
+    {
+        if (info.ApiPrefix == "api") return info.ApiVersion == "v1";
+        return info.ApiGroup is "rbac.authorization.k8s.io" or "authentication.k8s.io" or "authorization.k8s.io" && info.ApiVersion == "v1";
+    }
+
+    private Reply NonResource(HttpContext ctx, RequestInfo info, RequestContext rc)
+    {
+        var path = info.Path.Length > 1 ? info.Path.TrimEnd('/') : info.Path;
+        if (_nonResource.TryGetValue(path, out var handler))
+        {
+            var r = handler.Handle(rc, ctx.Request.Headers.Accept.Count == 0 ? null : ctx.Request.Headers.Accept.ToString());
+            return new Reply(r.StatusCode, r.ContentType, r.Body);
+        }
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+            return path is "/version" or "/api" or "/apis" or "/api/v1" ? throw StatusErrors.MethodNotAllowed() : NotFoundText();
+        switch (path)
+        {
+            case "/version": return JsonReply(200, _discovery.Version);
+            case "/api": return JsonReply(200, _discovery.Api);
+            case "/apis": return JsonReply(200, _discovery.Apis);
+            case "/api/v1": return JsonReply(200, _discovery.CoreV1);
+            case "/healthz" or "/livez" or "/readyz":
+                return new Reply(200, TextPlain, "ok"u8.ToArray());
+        }
+        var parts = path.Trim('/').Split('/');
+        if (parts.Length == 2 && parts[0] == "apis")
+            return _discovery.Group(parts[1]) is { } g ? JsonReply(200, g) : NotFoundText();
+        if (parts.Length == 3 && parts[0] == "apis")
+        {
+            if (_discovery.GroupVersion(parts[1], parts[2]) is { } gv) return JsonReply(200, gv);
+            // A known group answers an unknown version with a Status (recorded err-unknown-version).
+            if (_discovery.HasGroup(parts[1])) throw StatusErrors.NotFoundGeneric();
+        }
+        return NotFoundText();
+    }
+
+    /// <summary>The Go mux's plain-text 404 (recorded err-unknown-group).</summary>
+    public static Reply NotFoundText() => new(404, TextPlain, "404 page not found\n"u8.ToArray());
+
+    public static Reply JsonReply(int status, JsonNode body) => new(status, Json, JsonSerializer.SerializeToUtf8Bytes(body));
+}

@@ -1,0 +1,135 @@
+using System.Text.Json.Nodes;
+using static KubeSandbox.Scenarios.ScenarioBuilder;
+
+namespace KubeSandbox.Scenarios;
+
+/// <summary>
+/// The demo estate (on top of bootstrap): what an audit of ServiceAccounts should find in a real cluster.
+/// <list type="bullet">
+/// <item>shop: dedicated SAs for frontend/backend (Deployments -> ReplicaSets -> Pods), a pod on the default SA
+/// with the token automounted, and one with automount switched off in the pod spec.</item>
+/// <item>payments: the default SA has automountServiceAccountToken: false; a StatefulSet pod on a dedicated SA with an
+/// EKS role annotation; a legacy token Secret that is used (kubernetes.io/legacy-token-last-used).</item>
+/// <item>legacy-apps: the over-privileged default SA (bound to cluster-admin), a legacy token Secret never used, one
+/// invalidated (kubernetes.io/legacy-token-invalid-since), and a pod mounting a legacy token Secret.</item>
+/// <item>data: a Job pod, a DaemonSet pod in monitoring, GKE and AKS workload-identity annotations.</item>
+/// <item>ci: a binding to the group system:serviceaccounts:ci (every SA of the namespace) and a deployer SA that
+/// can create tokens.</item>
+/// <item>monitoring: an aggregated ClusterRole (monitoring-reader) built from two labelled member roles.</item>
+/// </list>
+/// </summary>
+public static class DemoScenario
+{
+    public static void Load(ScenarioBuilder b)
+    {
+        var today = DateTime.UtcNow.Date;
+
+        foreach (var (ns, team) in new[] { ("shop", "storefront"), ("payments", "payments"), ("legacy-apps", "platform"), ("data", "analytics"), ("ci", "platform"), ("monitoring", "sre") })
+            b.Namespace(ns, new JsonObject { ["team"] = team });
+
+        // --- shop: Deployments with dedicated SAs; default SA used with and without automount.
+        b.ServiceAccount("shop", "frontend", labels: new JsonObject { ["app"] = "frontend" });
+        b.ServiceAccount("shop", "backend", labels: new JsonObject { ["app"] = "backend" });
+        Deployment(b, "shop", "frontend", "frontend", "6d4cf56db6", 2);
+        Deployment(b, "shop", "backend", "backend", "7c9f8b5d44", 2);
+        b.Pod("shop", "debug-shell", null);                                   // default SA, token mounted
+        b.Pod("shop", "batch-report", null, automount: false);               // default SA, automount off in the pod
+        b.Role("shop", "config-reader", Rule(new[] { "" }, new[] { "configmaps" }, new[] { "get", "list", "watch" }));
+        b.RoleBinding("shop", "backend-config-reader", "Role", "config-reader", SaSubject("shop", "backend"));
+        b.RoleBinding("shop", "frontend-view", "ClusterRole", "view", SaSubject("shop", "frontend"));
+
+        // --- payments: default SA opted out; dedicated SA with EKS IRSA; a used legacy token.
+        b.Store.Mutate("serviceaccounts", "payments", "default", sa => sa["automountServiceAccountToken"] = false);
+        b.ServiceAccount("payments", "ledger", annotations: new JsonObject { ["eks.amazonaws.com/role-arn"] = "arn:aws:iam::111122223333:role/payments-ledger" });
+        b.ServiceAccount("payments", "gateway", automount: false);
+        Owned(b, "payments", "ledger-0", "ledger", "apps/v1", "StatefulSet", "ledger");
+        Owned(b, "payments", "ledger-1", "ledger", "apps/v1", "StatefulSet", "ledger");
+        b.Pod("payments", "legacy-job", null);
+        b.Role("payments", "secret-reader", Rule(new[] { "" }, new[] { "secrets" }, new[] { "get", "list" }));
+        b.RoleBinding("payments", "ledger-secrets", "Role", "secret-reader", SaSubject("payments", "ledger"));
+        b.RoleBinding("payments", "gateway-named-secret", "ClusterRole", "payments-gateway-keys", SaSubject("payments", "gateway"));
+        b.ClusterRole("payments-gateway-keys", null, Rule(new[] { "" }, new[] { "secrets" }, new[] { "get" }, new[] { "gateway-tls", "gateway-api-key" }));
+        b.LegacyTokenSecret("payments", "ledger-token", "ledger",
+            new JsonObject { ["kubernetes.io/legacy-token-last-used"] = today.AddDays(-3).ToString("yyyy-MM-dd") });
+
+        // --- legacy-apps: over-privileged default SA, unused and invalidated legacy tokens, a pod mounting one.
+        b.ServiceAccount("legacy-apps", "reporter");
+        b.ServiceAccount("legacy-apps", "old-deployer");
+        b.ClusterRoleBinding("legacy-apps-default-admin", "cluster-admin", SaSubject("legacy-apps", "default"));
+        b.RoleBinding("legacy-apps", "reporter-edit", "ClusterRole", "edit", SaSubject("legacy-apps", "reporter"));
+        b.LegacyTokenSecret("legacy-apps", "reporter-token", "reporter");
+        b.LegacyTokenSecret("legacy-apps", "old-deployer-token", "old-deployer", new JsonObject
+        {
+            ["kubernetes.io/legacy-token-last-used"] = today.AddDays(-400).ToString("yyyy-MM-dd"),
+            ["kubernetes.io/legacy-token-invalid-since"] = today.AddDays(-30).ToString("yyyy-MM-dd"),
+        });
+        b.LegacyTokenSecret("legacy-apps", "default-token-manual", "default",
+            new JsonObject { ["kubernetes.io/legacy-token-last-used"] = today.AddDays(-1).ToString("yyyy-MM-dd") });
+        b.Pod("legacy-apps", "monolith", null);
+        b.Pod("legacy-apps", "reporter-cron", "reporter", automount: false, volumes: new JsonArray(new JsonObject
+        {
+            ["name"] = "api-token",
+            ["secret"] = new JsonObject { ["secretName"] = "reporter-token", ["defaultMode"] = 420 },
+        }));
+
+        // --- data: Job pod, GKE and AKS workload identity.
+        b.ServiceAccount("data", "etl", annotations: new JsonObject { ["iam.gke.io/gcp-service-account"] = "etl@data-project.iam.gserviceaccount.com" });
+        b.ServiceAccount("data", "ml-trainer",
+            annotations: new JsonObject
+            {
+                ["azure.workload.identity/client-id"] = "00000000-1111-2222-3333-444444444444",
+                ["azure.workload.identity/tenant-id"] = "55555555-6666-7777-8888-999999999999",
+            },
+            labels: new JsonObject { ["azure.workload.identity/use"] = "true" });
+        Owned(b, "data", "nightly-etl-28391040-abcde", "etl", "batch/v1", "Job", "nightly-etl-28391040");
+        b.Pod("data", "trainer", "ml-trainer", labels: new JsonObject { ["azure.workload.identity/use"] = "true" });
+        b.RoleBinding("data", "etl-edit", "ClusterRole", "edit", SaSubject("data", "etl"));
+
+        // --- ci: group binding for every SA of the namespace, a token-minting deployer.
+        b.ServiceAccount("ci", "deployer");
+        b.ServiceAccount("ci", "runner");
+        b.ClusterRole("ci-token-creator", null, Rule(new[] { "" }, new[] { "serviceaccounts/token" }, new[] { "create" }));
+        b.RoleBinding("ci", "deployer-token-creator", "ClusterRole", "ci-token-creator", SaSubject("ci", "deployer"));
+        b.RoleBinding("ci", "all-sas-edit", "ClusterRole", "edit", GroupSubject("system:serviceaccounts:ci"));
+        b.Pod("ci", "runner-1", "runner");
+        b.LegacyTokenSecret("ci", "deployer-token", "deployer");
+
+        // --- monitoring: aggregated custom role and a DaemonSet.
+        b.ServiceAccount("monitoring", "prometheus");
+        b.ServiceAccount("monitoring", "node-exporter");
+        b.Create("clusterroles", null, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "monitoring-reader" },
+            ["aggregationRule"] = new JsonObject
+            {
+                ["clusterRoleSelectors"] = new JsonArray(new JsonObject
+                {
+                    ["matchLabels"] = new JsonObject { ["rbac.example.com/aggregate-to-monitoring"] = "true" },
+                }),
+            },
+        });
+        b.ClusterRole("monitoring-pods", new JsonObject { ["rbac.example.com/aggregate-to-monitoring"] = "true" },
+            Rule(new[] { "" }, new[] { "pods", "services", "endpoints" }, new[] { "get", "list", "watch" }));
+        b.ClusterRole("monitoring-metrics", new JsonObject { ["rbac.example.com/aggregate-to-monitoring"] = "true" },
+            Rule(new[] { "" }, new[] { "nodes", "nodes/metrics" }, new[] { "get", "list", "watch" }));
+        b.ClusterRoleBinding("prometheus-monitoring-reader", "monitoring-reader", SaSubject("monitoring", "prometheus"));
+        Owned(b, "monitoring", "node-exporter-x7k2p", "node-exporter", "apps/v1", "DaemonSet", "node-exporter");
+        Owned(b, "monitoring", "node-exporter-m4q9z", "node-exporter", "apps/v1", "DaemonSet", "node-exporter");
+        Deployment(b, "monitoring", "prometheus", "prometheus", "5f7b9c8d6d", 1);
+    }
+
+    /// <summary>Pods owned by a ReplicaSet owned by a Deployment (the owners are not stored; their uids are stable).</summary>
+    private static void Deployment(ScenarioBuilder b, string ns, string deployment, string sa, string hash, int replicas)
+    {
+        var rs = $"{deployment}-{hash}";
+        var suffixes = new[] { "x2k9w", "p7m4n", "b5v8q" };
+        for (var i = 0; i < replicas; i++)
+            b.Pod(ns, $"{rs}-{suffixes[i % suffixes.Length]}", sa,
+                ownerReferences: new JsonArray(OwnerReference("apps/v1", "ReplicaSet", rs, SyntheticUids.For("ReplicaSet", ns, rs))),
+                labels: new JsonObject { ["app"] = deployment, ["pod-template-hash"] = hash });
+    }
+
+    private static void Owned(ScenarioBuilder b, string ns, string pod, string sa, string apiVersion, string kind, string owner) =>
+        b.Pod(ns, pod, sa, ownerReferences: new JsonArray(OwnerReference(apiVersion, kind, owner, SyntheticUids.For(kind, ns, owner))),
+            labels: new JsonObject { ["app"] = owner });
+}

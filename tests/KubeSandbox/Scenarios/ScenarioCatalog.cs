@@ -1,0 +1,28 @@
+namespace KubeSandbox.Scenarios;
+
+/// <summary>The seed scenarios by name: empty, bootstrap, demo, scale.</summary>
+public static class ScenarioCatalog
+{
+    public static void Load(SandboxOptions options, ScenarioBuilder b)
+    {
+        switch (options.Scenario.ToLowerInvariant())
+        {
+            case "empty":
+                b.Namespace("default");
+                break;
+            case "bootstrap":
+                BootstrapScenario.Load(b);
+                break;
+            case "demo":
+                BootstrapScenario.Load(b);
+                DemoScenario.Load(b);
+                break;
+            case "scale":
+                BootstrapScenario.Load(b);
+                ScaleScenario.Load(b, options.Scale, options.Seed);
+                break;
+            default:
+                throw new ArgumentException($"unknown scenario '{options.Scenario}': use empty, bootstrap, demo or scale", nameof(options));
+        }
+    }
+}

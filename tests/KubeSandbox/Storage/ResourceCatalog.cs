@@ -1,0 +1,71 @@
+namespace KubeSandbox.Storage;
+
+/// <summary>How a resource's object names are validated (k8s.io/apimachinery pkg/api/validation/generic.go).</summary>
+public enum NameRule
+{
+    /// <summary>DNS-1123 label: namespaces (pkg/apis/core/validation ValidateNamespaceName).</summary>
+    Label,
+    /// <summary>DNS-1123 subdomain: most core objects (NameIsDNSSubdomain).</summary>
+    Subdomain,
+    /// <summary>Any path segment: RBAC objects (ValidateRBACName = path.IsValidPathSegmentName).</summary>
+    PathSegment,
+}
+
+/// <summary>One stored resource type the sandbox serves.</summary>
+public sealed record ResourceType(
+    string Plural,
+    string Singular,
+    string Kind,
+    string Group,
+    string Version,
+    bool Namespaced,
+    NameRule NameRule,
+    bool ReturnsDeletedObject,
+    bool AllowCreateOnUpdate,
+    IReadOnlyList<string> ExtraFieldSelectors)
+{
+    public string ApiVersion => Group.Length == 0 ? Version : Group + "/" + Version;
+    public string ListKind => Kind + "List";
+    /// <summary>"roles.rbac.authorization.k8s.io" or "serviceaccounts": schema.GroupResource.String().</summary>
+    public string QualifiedResource => Group.Length == 0 ? Plural : Plural + "." + Group;
+    /// <summary>"Role.rbac.authorization.k8s.io" or "ServiceAccount": schema.GroupKind.String(), used in Invalid errors.</summary>
+    public string QualifiedKind => Group.Length == 0 ? Kind : Kind + "." + Group;
+    /// <summary>The internal API group name in conversion errors ("core", "rbac").</summary>
+    public string InternalGroup => Group.Length == 0 ? "core" : Group.Split('.')[0];
+}
+
+/// <summary>The stored resources served, with the registry facts of kubernetes/kubernetes pkg/registry/*.</summary>
+public static class ResourceCatalog
+{
+    private const string Rbac = "rbac.authorization.k8s.io";
+
+    // ReturnDeletedObject: pkg/registry/core/serviceaccount/storage/storage.go sets it; pods return the object
+    // because of graceful deletion (pkg/registry/core/pod/strategy.go); namespaces return the object in the
+    // Terminating phase (pkg/registry/core/namespace/storage/storage.go). Secrets, ConfigMaps and RBAC objects
+    // answer with a Status (recorded: trv-setup-delete-secret, rbac-role-delete).
+    // AllowCreateOnUpdate: true for the RBAC strategies (pkg/registry/rbac/*/strategy.go), false for core kinds.
+    // Extra field selectors: pkg/registry/core/secret/strategy.go (type), pkg/registry/core/pod/strategy.go.
+    public static readonly IReadOnlyList<ResourceType> All = new[]
+    {
+        new ResourceType("namespaces", "namespace", "Namespace", "", "v1", false, NameRule.Label, true, false, new[] { "status.phase" }),
+        new ResourceType("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", true, NameRule.Subdomain, true, false, Array.Empty<string>()),
+        new ResourceType("pods", "pod", "Pod", "", "v1", true, NameRule.Subdomain, true, false,
+            new[] { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName" }),
+        new ResourceType("secrets", "secret", "Secret", "", "v1", true, NameRule.Subdomain, false, false, new[] { "type" }),
+        new ResourceType("configmaps", "configmap", "ConfigMap", "", "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("roles", "role", "Role", Rbac, "v1", true, NameRule.PathSegment, false, true, Array.Empty<string>()),
+        new ResourceType("rolebindings", "rolebinding", "RoleBinding", Rbac, "v1", true, NameRule.PathSegment, false, true, Array.Empty<string>()),
+        new ResourceType("clusterroles", "clusterrole", "ClusterRole", Rbac, "v1", false, NameRule.PathSegment, false, true, Array.Empty<string>()),
+        new ResourceType("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", Rbac, "v1", false, NameRule.PathSegment, false, true, Array.Empty<string>()),
+    };
+
+    private static readonly Dictionary<string, ResourceType> ByPlural = All.ToDictionary(r => r.Plural);
+
+    public static ResourceType Get(string plural) =>
+        ByPlural.TryGetValue(plural, out var t) ? t : throw new ArgumentException($"unknown resource {plural}", nameof(plural));
+
+    public static ResourceType? Find(string group, string version, string plural) =>
+        ByPlural.TryGetValue(plural, out var t) && t.Group == group && t.Version == version ? t : null;
+
+    public static ResourceType? FindByKind(string kind) => All.FirstOrDefault(r => r.Kind == kind);
+}

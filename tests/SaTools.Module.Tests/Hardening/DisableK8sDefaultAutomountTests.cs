@@ -1,0 +1,314 @@
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using KubeSandbox.Faults;
+using static SaTools.Module.Tests.Hardening.HardeningSandbox;
+
+namespace SaTools.Module.Tests.Hardening;
+
+/// <summary>Disable-K8sDefaultAutomount and Set-K8sServiceAccountAutomount against the sandbox (demo scenario plus
+/// a few namespaces of its own), asserting on what the server holds and on the sandbox's request log.</summary>
+public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
+{
+    private HardeningSandbox _s = null!;
+
+    public async Task InitializeAsync()
+    {
+        _s = await HardeningSandbox.StartAsync();
+        foreach (var ns in new[] { "am-alpha", "am-beta", "am-gamma", "am-delta" })
+        {
+            await _s.NamespaceAsync(ns);
+        }
+        await _s.PatchServiceAccountAsync("am-gamma", "default", new JsonObject { ["automountServiceAccountToken"] = true });
+        await _s.PatchServiceAccountAsync("am-delta", "default", new JsonObject { ["automountServiceAccountToken"] = false });
+        // The impact: relies (implicit default SA), relies (explicit), opted out, opted in, another ServiceAccount.
+        await _s.ServiceAccountAsync("am-alpha", "builder");
+        await _s.PodAsync("am-alpha", "web-1");
+        await _s.PodAsync("am-alpha", "web-2", serviceAccount: "default");
+        await _s.PodAsync("am-alpha", "batch-off", automount: false);
+        await _s.PodAsync("am-alpha", "probe-on", automount: true);
+        await _s.PodAsync("am-alpha", "builder-1", serviceAccount: "builder");
+    }
+
+    public async Task DisposeAsync() => await _s.DisposeAsync();
+
+    private static bool? Automount(JsonObject sa) =>
+        sa["automountServiceAccountToken"] is JsonValue v ? v.GetValue<bool>() : null;
+
+    /// <summary>Every difference between two dumps except the automount field of default ServiceAccounts and
+    /// the bookkeeping the server changes on a write.</summary>
+    private static List<string> OtherDifferences(Dictionary<string, JsonObject> before, Dictionary<string, JsonObject> after)
+    {
+        var problems = new List<string>();
+        foreach (var key in before.Keys.Union(after.Keys))
+        {
+            if (!before.TryGetValue(key, out var b) || !after.TryGetValue(key, out var a))
+            {
+                problems.Add($"{key} appeared or disappeared");
+                continue;
+            }
+            var bc = b.DeepClone().AsObject();
+            var ac = a.DeepClone().AsObject();
+            foreach (var o in new[] { bc, ac })
+            {
+                var meta = o["metadata"]!.AsObject();
+                meta.Remove("resourceVersion");
+                meta.Remove("managedFields");
+                if (key.EndsWith("/default", StringComparison.Ordinal)) o.Remove("automountServiceAccountToken");
+            }
+            if (!JsonNode.DeepEquals(bc, ac)) problems.Add($"{key} changed: {bc.ToJsonString()} -> {ac.ToJsonString()}");
+        }
+        return problems;
+    }
+
+    [Fact]
+    public async Task AllNamespacesPatchesOnlyWhatNeedsItAndASecondRunWritesNothing()
+    {
+        var before = await _s.DumpServiceAccountsAsync();
+        var namespaces = await _s.NamespacesAsync();
+        var needing = before.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) != false).Select(kv => kv.Key).ToHashSet();
+        var mark = _s.Server.Requests.Count;
+
+        var run = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -PassThru -Confirm:$false");
+
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(namespaces.OrderBy(n => n), run.Output.Select(o => Prop(o, "Namespace")).OrderBy(n => n));
+        Assert.All(run.Output, o => Assert.Equal("default", Prop(o, "ServiceAccount")));
+        Assert.Equal("AlreadyDisabled", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-delta"), "Action"));
+        var gamma = run.Output.Single(o => Prop(o, "Namespace") == "am-gamma");
+        Assert.Equal(("True", "False", "Patched"), (Prop(gamma, "Previous"), Prop(gamma, "Current"), Prop(gamma, "Action")));
+        Assert.Equal("not set", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-beta"), "Previous"));
+        Assert.All(run.Output, o => Assert.False(string.IsNullOrEmpty(Prop(o, "Context"))));
+
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.All(after.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal)), kv => Assert.False(Automount(kv.Value)));
+        Assert.Empty(OtherDifferences(before, after));
+        var writes = _s.Writes(mark);
+        Assert.All(writes, w => Assert.Equal("PATCH", w.Method));
+        Assert.Equal(needing.OrderBy(n => n), writes.Select(w => PathKey(w.Path)).OrderBy(n => n));
+        Assert.Equal(needing.Count, run.Output.Count(o => Prop(o, "Action") == "Patched"));
+
+        mark = _s.Server.Requests.Count;
+        var second = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -PassThru -Confirm:$false");
+        Assert.Empty(second.AllErrors);
+        Assert.All(second.Output, o => Assert.Equal("AlreadyDisabled", Prop(o, "Action")));
+        Assert.Empty(_s.Writes(mark));
+        // Cluster-wide reads: namespaces, default ServiceAccounts and pods, one list each (one page each here).
+        var reads = _s.Server.Requests.Snapshot().Skip(mark).ToList();
+        Assert.Equal(3, reads.Count);
+    }
+
+    private static string PathKey(string path)
+    {
+        // /api/v1/namespaces/{ns}/serviceaccounts/{name}
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return $"{parts[3]}/{parts[5]}";
+    }
+
+    [Fact]
+    public async Task WildcardExclusionsLeaveThoseNamespacesAloneAndSayWhich()
+    {
+        var before = await _s.DumpServiceAccountsAsync();
+        var run = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -ExcludeNamespace 'kube-*', 'am-g?mma' -PassThru -Confirm:$false -Verbose");
+        Assert.Empty(run.AllErrors);
+        var handled = run.Output.Select(o => Prop(o, "Namespace")).ToList();
+        Assert.DoesNotContain(handled, n => n.StartsWith("kube-", StringComparison.Ordinal) || n == "am-gamma");
+        Assert.Contains("am-alpha", handled);
+        var after = await _s.DumpServiceAccountsAsync();
+        foreach (var key in before.Keys.Where(k => k.StartsWith("kube-", StringComparison.Ordinal) || k.StartsWith("am-gamma/", StringComparison.Ordinal)))
+        {
+            Assert.Equal(Automount(before[key]), Automount(after[key]));
+        }
+        Assert.Contains(run.Verbose, v => v.Contains("'kube-system' excluded", StringComparison.Ordinal));
+        Assert.Contains(run.Verbose, v => v.Contains("'am-gamma' excluded", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PipelineInputFromGetK8sServiceAccountIsFoldedPerNamespace()
+    {
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Get-K8sServiceAccount -Namespace am-alpha, am-beta | Disable-K8sDefaultAutomount -PassThru -Confirm:$false");
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(new[] { "am-alpha", "am-beta" }, run.Output.Select(o => Prop(o, "Namespace")).OrderBy(n => n));
+        Assert.All(run.Output, o => Assert.Equal("Patched", Prop(o, "Action")));
+        Assert.Equal(2, _s.Writes(mark).Count);
+        Assert.Null(Automount((await _s.DumpServiceAccountsAsync())["am-alpha/builder"]));
+    }
+
+    [Fact]
+    public async Task WhatIfWritesNothingAndReportsWouldPatch()
+    {
+        var before = await _s.DumpServiceAccountsAsync();
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-*' -WhatIf -PassThru");
+        Assert.Empty(run.AllErrors);
+        Assert.Empty(_s.Writes(mark));
+        var actions = run.Output.ToDictionary(o => Prop(o, "Namespace"), o => Prop(o, "Action"));
+        Assert.Equal("WouldPatch", actions["am-alpha"]);
+        Assert.Equal("WouldPatch", actions["am-gamma"]);
+        Assert.Equal("AlreadyDisabled", actions["am-delta"]);
+        Assert.Empty(OtherDifferences(before, await _s.DumpServiceAccountsAsync()));
+        Assert.Equal(before.Count, (await _s.DumpServiceAccountsAsync()).Count);
+        Assert.Equal(Automount(before["am-alpha/default"]), Automount((await _s.DumpServiceAccountsAsync())["am-alpha/default"]));
+    }
+
+    [Fact]
+    public async Task ImpactNamesThePodsThatRelyOnTheDefaultToken()
+    {
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace am-alpha, am-beta -PassThru -Confirm:$false");
+        Assert.Empty(run.AllErrors);
+        var alpha = run.Output.Single(o => Prop(o, "Namespace") == "am-alpha");
+        Assert.Equal(2, (int)alpha.Properties["PodsRelyingOnToken"].Value);
+        Assert.Equal(new[] { "web-1", "web-2" }, ((IEnumerable<string>)alpha.Properties["RelyingPods"].Value).ToArray());
+        Assert.Equal(0, (int)run.Output.Single(o => Prop(o, "Namespace") == "am-beta").Properties["PodsRelyingOnToken"].Value);
+
+        // Export-Csv writes each property's ToString() (the hosted runspace has no Microsoft.PowerShell.Utility, so
+        // the test reads the values the same way).
+        var csvCells = alpha.Properties.Select(p => p.Value?.ToString() ?? "").ToList();
+        Assert.Contains("web-1; web-2", csvCells);
+        Assert.DoesNotContain(csvCells, c => c.StartsWith("System.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task MissingNamespaceIsAFailedRowAndTheOthersGoOn()
+    {
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace am-alpha, no-such-ns, 'zz-*' -PassThru -Confirm:$false");
+        Assert.Null(run.Terminating);
+        Assert.Contains(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("DisableK8sDefaultAutomount", StringComparison.Ordinal) && e.CategoryInfo.Category == ErrorCategory.ObjectNotFound);
+        var failed = run.Output.Single(o => Prop(o, "Namespace") == "no-such-ns");
+        Assert.Equal("Failed", Prop(failed, "Action"));
+        Assert.Equal("unknown", Prop(failed, "Previous"));
+        Assert.Equal("Patched", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-alpha"), "Action"));
+        Assert.False(Automount((await _s.DumpServiceAccountsAsync())["am-alpha/default"]));
+    }
+
+    [Fact(Skip = "Needs the sandbox's RBAC and TokenRequest (sandbox security), not yet wired into SandboxServer on this branch.")]
+    public async Task ForbiddenNamespaceIsAFailedRowWithANonTerminatingError()
+    {
+        // An operator ServiceAccount allowed to read and patch ServiceAccounts and list pods in two namespaces only.
+        await _s.NamespaceAsync("am-ops");
+        await _s.ServiceAccountAsync("am-ops", "operator");
+        await _s.SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/clusterroles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "am-sa-patcher" },
+            ["rules"] = new JsonArray(
+                new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("serviceaccounts"), ["verbs"] = new JsonArray("get", "patch") },
+                new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("pods"), ["verbs"] = new JsonArray("list") }),
+        });
+        foreach (var ns in new[] { "am-alpha", "am-beta" })
+        {
+            await _s.SendAsync(HttpMethod.Post, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings", new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = "operator" },
+                ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = "am-sa-patcher" },
+                ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "operator", ["namespace"] = "am-ops" }),
+            });
+        }
+        var kubeconfig = await _s.KubeconfigForAsync("am-ops", "operator");
+
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace am-alpha, am-gamma, am-beta -Kubeconfig $args[0] -PassThru -Confirm:$false", kubeconfig);
+
+        Assert.Null(run.Terminating);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("DisableK8sDefaultAutomountForbidden,SaTools.Commands.DisableK8sDefaultAutomountCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        var rows = run.Output.ToDictionary(o => Prop(o, "Namespace"), o => Prop(o, "Action"));
+        Assert.Equal("Failed", rows["am-gamma"]);
+        Assert.Equal("Patched", rows["am-alpha"]);
+        Assert.Equal("Patched", rows["am-beta"]);
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.True(Automount(after["am-gamma/default"]));
+    }
+
+    [Fact]
+    public async Task UnderFaultsEveryDefaultEndsFalseWrittenOnceWithNoOtherChange()
+    {
+        var before = await _s.DumpServiceAccountsAsync();
+        var needing = before.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) != false).Select(kv => kv.Key).ToHashSet();
+        _s.Server.Faults.Add(FaultKind.TooManyRequests, "/api/v1/namespaces/", probability: 0.3, retryAfterSeconds: 1, method: "PATCH");
+        _s.Server.Faults.Add(FaultKind.InternalError, "/api/v1/namespaces/", probability: 0.3, method: "PATCH");
+        _s.Server.Faults.Add(FaultKind.ConnectionReset, "/api/v1/namespaces/", probability: 0.2, method: "PATCH");
+        _s.Server.Faults.Add(FaultKind.ServiceUnavailable, "/api/v1/serviceaccounts", times: 1);
+        var mark = _s.Server.Requests.Count;
+
+        var run = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -PassThru -Confirm:$false");
+
+        Assert.Empty(run.AllErrors);
+        _s.Server.Faults.Clear();
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.All(after.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal)), kv => Assert.False(Automount(kv.Value)));
+        Assert.Empty(OtherDifferences(before, after));
+        // Written at most once each: the PATCHes the server carried out (answered 200, no fault) are one per needed change.
+        var applied = _s.Writes(mark).Where(w => w.Status == 200 && w.Fault is null).Select(w => PathKey(w.Path)).ToList();
+        Assert.Equal(needing.OrderBy(n => n), applied.OrderBy(n => n));
+        Assert.True(_s.Writes(mark).Count(w => w.Fault is not null) > 0, "no fault was injected: the test proves nothing");
+    }
+
+    [Fact]
+    public async Task UndoFromTheFirstRunsReportRestoresEveryValue()
+    {
+        var before = await _s.DumpServiceAccountsAsync();
+        // What Export-Csv then Import-Csv give back: objects whose every property is the text of the original.
+        var run = _s.Run("""
+            $global:saved = Disable-K8sDefaultAutomount -Namespace 'am-*' -PassThru -Confirm:$false | ForEach-Object {
+                $row = [ordered]@{}
+                foreach ($p in $_.PSObject.Properties) { $row[$p.Name] = "$($p.Value)" }
+                [pscustomobject]$row
+            }
+            """);
+        Assert.Empty(run.AllErrors);
+        Assert.False(Automount((await _s.DumpServiceAccountsAsync())["am-gamma/default"]));
+
+        var undo = _s.Run("$global:saved | Where-Object Action -eq Patched | Set-K8sServiceAccountAutomount -PassThru -Confirm:$false");
+
+        Assert.Empty(undo.AllErrors);
+        Assert.All(undo.Output, o => Assert.Equal("Patched", Prop(o, "Action")));
+        var after = await _s.DumpServiceAccountsAsync();
+        foreach (var ns in new[] { "am-alpha", "am-beta", "am-gamma", "am-delta" })
+        {
+            Assert.Equal(Automount(before[$"{ns}/default"]), Automount(after[$"{ns}/default"]));
+        }
+        Assert.False(after["am-alpha/default"].ContainsKey("automountServiceAccountToken"), "not set must be restored by removing the field");
+        Assert.True(Automount(after["am-gamma/default"]));
+    }
+
+    [Fact]
+    public async Task SetWithTheSameValueWritesNothingAndRejectsUnreadableValues()
+    {
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Set-K8sServiceAccountAutomount -Namespace am-delta -Name default -Value $false -PassThru; Set-K8sServiceAccountAutomount -Namespace am-alpha -Name builder -Value unknown -PassThru");
+        Assert.Equal("AlreadyDisabled", Prop(run.Output.Single(), "Action"));
+        Assert.Empty(_s.Writes(mark));
+        Assert.Contains(run.Errors, e => e.FullyQualifiedErrorId.StartsWith("SetK8sServiceAccountAutomountInvalidValue", StringComparison.Ordinal));
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task StoppingLeavesEachServiceAccountPatchedOrUntouched()
+    {
+        _s.Server.Faults.Add(FaultKind.Latency, "/api/v1/namespaces/", delay: TimeSpan.FromMilliseconds(400), method: "PATCH");
+        var before = await _s.DumpServiceAccountsAsync();
+        var mark = _s.Server.Requests.Count;
+        using var ps = _s.Session.Create();
+        ps.AddScript("Disable-K8sDefaultAutomount -AllNamespaces -ThrottleLimit 1 -Confirm:$false");
+        var async = ps.BeginInvoke();
+        for (var i = 0; i < 200 && !_s.Writes(mark).Any(); i++)
+        {
+            await Task.Delay(25);
+        }
+        await Task.Delay(100);
+        var log = string.Join("\n", _s.Server.Requests.Snapshot().Select(r => $"{r.Method} {r.Path} {r.Status} {r.Fault}"));
+        ps.Stop();
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(async));
+        await Task.Delay(600); // let a PATCH already sent land
+        _s.Server.Faults.Clear();
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.Empty(OtherDifferences(before, after));
+        var patched = after.Count(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) == false)
+            - before.Count(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) == false);
+        var needing = before.Count(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) != false);
+        Assert.True(patched >= 1 && patched < needing, $"stopped part-way: {patched} of {needing} written\n{log}");
+        // Every PATCH sent was carried out: none was cut off half-way by the stop.
+        Assert.Equal(patched, _s.Writes(mark).Count(w => w.Status == 200));
+        Assert.Equal(patched, _s.Writes(mark).Count);
+    }
+}

@@ -1,0 +1,95 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Pester 5 suite for machines with pwsh: the same module, the same sandbox, the full set of built-in cmdlets
+# (Export-Csv, ConvertTo-SecureString) that a hosted System.Management.Automation lacks.
+# Run: ./build.ps1 -Task Test   (or Invoke-Pester tests/pester after ./build.ps1)
+
+BeforeAll {
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    $script:manifest = Join-Path $root 'out/SaTools/SaTools.psd1'
+    Import-Module $script:manifest -Force
+
+    # The sandbox's standalone host (tests/KubeSandbox) writes the kubeconfig once it listens.
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-$([guid]::NewGuid())"
+    New-Item -ItemType Directory -Path $script:work | Out-Null
+    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
+    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
+        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
+        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
+    $deadline = [DateTime]::UtcNow.AddMinutes(3)
+    while (-not (Test-Path $script:kubeconfig)) {
+        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
+        Start-Sleep -Milliseconds 200
+    }
+}
+
+AfterAll {
+    if ($script:sandbox -and -not $script:sandbox.HasExited) { Stop-Process -Id $script:sandbox.Id }
+    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+}
+
+Describe 'Module' {
+    It 'has a valid manifest' {
+        { Test-ModuleManifest -Path $script:manifest -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'exports every cmdlet with full help' {
+        foreach ($command in Get-Command -Module SaTools) {
+            $help = Get-Help $command.Name -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            @($help.examples.example).Count | Should -BeGreaterOrEqual 2
+        }
+    }
+}
+
+Describe 'Connect-K8sCluster' {
+    It 'connects with a kubeconfig and returns the connection' {
+        $c = Connect-K8sCluster -Kubeconfig $script:kubeconfig
+        $c.Context | Should -Not -BeNullOrEmpty
+        $c.Server | Should -BeLike 'https://127.0.0.1:*'
+    }
+
+    It 'reports an unknown context with a specific error id' {
+        { Connect-K8sCluster -Kubeconfig $script:kubeconfig -Context no-such-context -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectK8sClusterUnknownContext,SaTools.Commands.ConnectK8sClusterCommand'
+    }
+
+    It 'reports a missing kubeconfig with a specific error id' {
+        { Connect-K8sCluster -Kubeconfig (Join-Path $script:work 'missing') -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ConnectK8sClusterNoKubeconfig,SaTools.Commands.ConnectK8sClusterCommand'
+    }
+
+    It 'reports an unreachable server' {
+        $token = ConvertTo-SecureString 'not-a-real-token' -AsPlainText -Force
+        { Connect-K8sCluster -Server 'https://127.0.0.1:1' -Token $token -SkipTlsVerification -ErrorAction Stop -WarningAction SilentlyContinue } |
+            Should -Throw -ErrorId 'ConnectK8sClusterServerUnreachable,SaTools.Commands.ConnectK8sClusterCommand'
+    }
+}
+
+Describe 'Get-K8sServiceAccount' {
+    BeforeAll { Connect-K8sCluster -Kubeconfig $script:kubeconfig | Out-Null }
+
+    It 'lists every namespace with flat objects' {
+        $all = Get-K8sServiceAccount -AllNamespaces
+        $all.Count | Should -BeGreaterThan 0
+        $all | ForEach-Object { $_.Context | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'writes CSV without System.String[] cells' {
+        $csv = Get-K8sServiceAccount -AllNamespaces | ConvertTo-Csv -NoTypeInformation | Out-String
+        $csv | Should -Not -Match 'System\.String\[\]'
+        $csv | Should -Not -Match 'System\.Collections'
+    }
+
+    It 'binds Namespace and Name from CSV rows' {
+        $first = Get-K8sServiceAccount -AllNamespaces | Select-Object -First 1
+        $rows = [pscustomobject]@{ Namespace = $first.Namespace; Name = $first.Name } | ConvertTo-Csv | ConvertFrom-Csv
+        $found = $rows | Get-K8sServiceAccount
+        $found.Uid | Should -Be $first.Uid
+    }
+
+    It 'reports a missing ServiceAccount as ObjectNotFound' {
+        { Get-K8sServiceAccount -Namespace default -Name does-not-exist -ErrorAction Stop } |
+            Should -Throw -ErrorId 'GetK8sServiceAccountNotFound,SaTools.Commands.GetK8sServiceAccountCommand'
+    }
+}
