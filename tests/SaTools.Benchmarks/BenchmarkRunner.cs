@@ -44,18 +44,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             ];
             var freshPlan = DisableDefaultAutomount.Variants(options.SlowLatencyMs);
 
-            IBenchCluster cluster;
-            try
-            {
-                cluster = await StartClusterAsync(options.LatencyMs, workDirectory).ConfigureAwait(false);
-            }
-            catch (FixtureUnavailableException e)
-            {
-                Log($"skipped: {e.Message}");
-                foreach (var item in sharedPlan.Concat(freshPlan)) report.Results.Add(Skipped(item, e.Message));
-                return report;
-            }
-
+            var cluster = await StartClusterAsync(options.LatencyMs, workDirectory).ConfigureAwait(false);
             await using (cluster.ConfigureAwait(false))
             {
                 var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
@@ -168,7 +157,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     private async Task<IBenchCluster> StartClusterAsync(int latencyMs, string workDirectory)
     {
         var started = _clock.Elapsed;
-        var cluster = await ClusterFactory.StartAsync(options.Scale, latencyMs, workDirectory).ConfigureAwait(false);
+        IBenchCluster cluster = await SandboxCluster.StartAsync(options.Scale, latencyMs, workDirectory).ConfigureAwait(false);
         Log($"sandbox started at {cluster.Url} ({latencyMs} ms latency) in {(_clock.Elapsed - started).TotalSeconds:0.0} s");
         return cluster;
     }
@@ -187,12 +176,8 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     private static WorkloadResult NewResult(ModuleWorkload workload) =>
         new(workload.Key, workload.Title) { PeerKey = workload.PeerKey, PeerRatioPerObject = workload.PeerRatioPerObject, Note = workload.Note };
 
-    private static WorkloadResult Skipped(object item, string why) => item switch
-    {
-        ModuleWorkload w => new WorkloadResult(w.Key, w.Title) { PeerKey = w.PeerKey, Skipped = why },
-        KubectlPeer p => new WorkloadResult(p.Key, p.Title) { IsPeer = true, Skipped = why },
-        _ => throw new ArgumentException("Not a workload or peer.", nameof(item)),
-    };
+    private static WorkloadResult Skipped(KubectlPeer peer, string why) =>
+        new(peer.Key, peer.Title) { IsPeer = true, Skipped = why, Note = peer.Note };
 
     private void LogRun(string title, int rep, RunMeasurement run)
     {

@@ -1,4 +1,3 @@
-#if SANDBOX_FIXTURE
 using KubeSandbox;
 using KubeSandbox.Faults;
 
@@ -67,4 +66,3 @@ public sealed class SandboxCluster : IBenchCluster
         try { File.Delete(KubeconfigPath); } catch (IOException) { }
     }
 }
-#endif
