@@ -9,9 +9,9 @@ using SaTools.Benchmarks.Workloads;
 namespace SaTools.Benchmarks;
 
 /// <summary>
-/// Runs every workload and peer against the sandbox's scale scenario, in an order that keeps them apart: the
-/// read-only workloads and peers first on one cluster (peer a, which patches default ServiceAccounts, last), then
-/// workload 4's variants, each repetition on a fresh cluster of its own.
+/// Runs every workload and peer against one sandbox with the scale scenario, one at a time so each request
+/// window holds only its own requests: the read-only workloads and peers first, then peer a and workload 4, which
+/// change default ServiceAccounts (workload 4 gets them back as generated before each repetition).
 /// </summary>
 public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
 {
@@ -24,27 +24,26 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         Log($"scale: {options.Scale} (fraction {options.ScaleFraction.ToString(CultureInfo.InvariantCulture)}), " +
             $"latency {options.LatencyMs} ms per request, {options.Repetitions} repetitions");
 
+        object[] plan =
+        [
+            new ListServiceAccounts(), new KubectlGetServiceAccounts(),
+            new PermissionSummary(), new WhoCanReadSecrets(), new KubectlCanIList(options.PeerSample),
+            new BoundTokenRoundTrip(options.TokenServiceAccounts),
+            new ServiceAccountUsageSummary(),
+            new KubectlPatchLoop(options.PeerSample),
+            .. DisableDefaultAutomount.Variants(options.SlowLatencyMs),
+        ];
+
         var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;
         try
         {
             using var runspace = new ModuleRunspace(RepoPaths.ManifestPath);
             Log($"module imported from {RepoPaths.ManifestPath}: {string.Join(", ", runspace.ExportedCmdlets.Order())}");
             var runner = new ModuleWorkloadRunner(runspace);
-            var kubectlPath = options.SkipPeers ? null : Kubectl.Locate();
-            var peerSkipReason = options.SkipPeers ? "--skip-peers" : kubectlPath is null ? "kubectl not found" : null;
 
-            // One shared cluster, in this order; peer a last because it changes default ServiceAccounts.
-            object[] sharedPlan =
-            [
-                new ListServiceAccounts(), new KubectlGetServiceAccounts(),
-                new PermissionSummary(), new WhoCanReadSecrets(), new KubectlCanIList(options.PeerSample),
-                new BoundTokenRoundTrip(options.TokenServiceAccounts),
-                new ServiceAccountUsageSummary(),
-                new KubectlPatchLoop(options.PeerSample),
-            ];
-            var freshPlan = DisableDefaultAutomount.Variants(options.SlowLatencyMs);
-
-            var cluster = await StartClusterAsync(options.LatencyMs, workDirectory).ConfigureAwait(false);
+            var started = _clock.Elapsed;
+            var cluster = await SandboxCluster.StartAsync(options.Scale, options.LatencyMs, workDirectory).ConfigureAwait(false);
+            Log($"sandbox started at {cluster.Url} in {(_clock.Elapsed - started).TotalSeconds:0.0} s");
             await using (cluster.ConfigureAwait(false))
             {
                 var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
@@ -52,44 +51,20 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 Log("served: " + string.Join(", ", census.Counts.Select(kv => $"{kv.Value:N0} {kv.Key}")));
                 WarmUp(runspace, cluster);
 
-                Kubectl? kubectl = null;
-                if (peerSkipReason is null)
-                {
-                    kubectl = new Kubectl(kubectlPath!, cluster);
-                    try
-                    {
-                        await kubectl.WarmUpAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        peerSkipReason = e.Message;
-                        kubectl.Dispose();
-                        kubectl = null;
-                    }
-                }
-
+                var (kubectl, peerSkipReason) = await StartKubectlAsync(cluster, cancellationToken).ConfigureAwait(false);
                 using (kubectl)
                 {
-                    foreach (var item in sharedPlan)
+                    foreach (var item in plan)
                     {
-                        switch (item)
+                        report.Results.Add(item switch
                         {
-                            case ModuleWorkload workload:
-                                report.Results.Add(RunShared(runner, workload, cluster, census));
-                                break;
-                            case KubectlPeer peer:
-                                report.Results.Add(kubectl is null
-                                    ? Skipped(peer, peerSkipReason!)
-                                    : await RunPeerAsync(peer, kubectl, cluster, census, cancellationToken).ConfigureAwait(false));
-                                break;
-                        }
+                            ModuleWorkload workload => await RunWorkloadAsync(runner, workload, cluster, census, cancellationToken).ConfigureAwait(false),
+                            KubectlPeer peer when kubectl is null => Skipped(peer, peerSkipReason!),
+                            KubectlPeer peer => await RunPeerAsync(peer, kubectl, cluster, census, cancellationToken).ConfigureAwait(false),
+                            _ => throw new InvalidOperationException($"Not a workload or peer: {item}"),
+                        });
                     }
                 }
-            }
-
-            foreach (var workload in freshPlan)
-            {
-                report.Results.Add(await RunFreshAsync(runner, workload, workDirectory, cancellationToken).ConfigureAwait(false));
             }
             return report;
         }
@@ -99,44 +74,41 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         }
     }
 
-    private WorkloadResult RunShared(ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census)
+    /// <param name="census">The census taken when the scenario was fresh.</param>
+    private async Task<WorkloadResult> RunWorkloadAsync(ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
     {
-        var result = NewResult(workload);
-        if (SkipReason(runner, workload) is { } why)
+        var result = new WorkloadResult(workload.Key, workload.Title)
         {
-            result.Skipped = why;
-            Log($"{workload.Title}: skipped: {why}");
+            PeerKey = workload.PeerKey,
+            PeerRatioPerObject = workload.PeerRatioPerObject,
+            Note = workload.Note,
+        };
+        if (runner.MissingCmdlets(workload) is { Count: > 0 } missing)
+        {
+            result.Skipped = $"cmdlet not available ({string.Join(", ", missing)})";
+            Log($"{workload.Title}: skipped: {result.Skipped}");
             return result;
         }
-        for (var rep = 0; rep < options.Repetitions; rep++)
-        {
-            var run = runner.RunOnce(workload, cluster, census);
-            result.Runs.Add(run);
-            LogRun(workload.Title, rep, run);
-        }
-        return result;
-    }
 
-    private async Task<WorkloadResult> RunFreshAsync(ModuleWorkloadRunner runner, ModuleWorkload workload, string workDirectory, CancellationToken cancellationToken)
-    {
-        var result = NewResult(workload);
-        if (SkipReason(runner, workload) is { } why)
+        cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+        try
         {
-            result.Skipped = why;
-            Log($"{workload.Title}: skipped: {why}");
-            return result;
-        }
-        var latency = workload.LatencyMs ?? options.LatencyMs;
-        for (var rep = 0; rep < options.Repetitions; rep++)
-        {
-            var cluster = await StartClusterAsync(latency, workDirectory).ConfigureAwait(false);
-            await using (cluster.ConfigureAwait(false))
+            for (var rep = 0; rep < options.Repetitions; rep++)
             {
-                var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
-                var run = runner.RunOnce(workload, cluster, census);
+                var before = census;
+                if (workload.ChangesDefaultServiceAccounts)
+                {
+                    cluster.RestoreAutomount(census.ServiceAccounts.Where(sa => sa.Name == "default").Select(sa => (sa.Namespace, sa.Name, sa.Automount)));
+                    before = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                }
+                var run = runner.RunOnce(workload, cluster, before);
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
             }
+        }
+        finally
+        {
+            cluster.SetLatency(options.LatencyMs);
         }
         return result;
     }
@@ -154,12 +126,23 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         return result;
     }
 
-    private async Task<IBenchCluster> StartClusterAsync(int latencyMs, string workDirectory)
+    /// <summary>kubectl with a warm discovery cache, or why the peers cannot run.</summary>
+    private async Task<(Kubectl? Kubectl, string? SkipReason)> StartKubectlAsync(IBenchCluster cluster, CancellationToken cancellationToken)
     {
-        var started = _clock.Elapsed;
-        IBenchCluster cluster = await SandboxCluster.StartAsync(options.Scale, latencyMs, workDirectory).ConfigureAwait(false);
-        Log($"sandbox started at {cluster.Url} ({latencyMs} ms latency) in {(_clock.Elapsed - started).TotalSeconds:0.0} s");
-        return cluster;
+        if (options.SkipPeers) return (null, "--skip-peers");
+        if (Kubectl.Locate() is not { } path) return (null, "kubectl not found");
+        var kubectl = new Kubectl(path, cluster);
+        try
+        {
+            await kubectl.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+            return (kubectl, null);
+        }
+        catch (InvalidOperationException e)
+        {
+            kubectl.Dispose();
+            Log($"peers skipped: {e.Message}");
+            return (null, e.Message);
+        }
     }
 
     /// <summary>One small call before any window, so the first timed workload does not pay the module's first-use
@@ -169,12 +152,6 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         var warm = runspace.Count("Get-K8sServiceAccount -Namespace kube-system -Kubeconfig $args[0]", cluster.KubeconfigPath);
         if (warm.ErrorCount > 0) Log($"warm-up call failed: {warm.FirstError}");
     }
-
-    private static string? SkipReason(ModuleWorkloadRunner runner, ModuleWorkload workload) =>
-        runner.MissingCmdlets(workload) is { Count: > 0 } missing ? $"cmdlet not available ({string.Join(", ", missing)})" : null;
-
-    private static WorkloadResult NewResult(ModuleWorkload workload) =>
-        new(workload.Key, workload.Title) { PeerKey = workload.PeerKey, PeerRatioPerObject = workload.PeerRatioPerObject, Note = workload.Note };
 
     private static WorkloadResult Skipped(KubectlPeer peer, string why) =>
         new(peer.Key, peer.Title) { IsPeer = true, Skipped = why, Note = peer.Note };

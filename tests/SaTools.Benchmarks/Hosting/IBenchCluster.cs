@@ -20,7 +20,17 @@ public interface IBenchCluster : IAsyncDisposable
     /// <summary>A kubeconfig for the admin user (CA and token inside), for the module and for kubectl.</summary>
     string KubeconfigPath { get; }
 
+    /// <summary>The injected latency per request, in milliseconds.</summary>
     int LatencyMs { get; }
+
+    /// <summary>Replaces the injected latency (0: none).</summary>
+    void SetLatency(int latencyMs);
+
+    /// <summary>
+    /// Puts ServiceAccounts' <c>automountServiceAccountToken</c> back to the given values (null: the field absent)
+    /// in the store directly, sending no request: the scenario as it was generated, for a workload that changes it.
+    /// </summary>
+    void RestoreAutomount(IEnumerable<(string Namespace, string Name, bool? Automount)> serviceAccounts);
 
     /// <summary>How many requests the log holds: a window starts here.</summary>
     int RequestCount { get; }

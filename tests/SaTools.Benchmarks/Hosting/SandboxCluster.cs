@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KubeSandbox;
 using KubeSandbox.Faults;
 
@@ -9,11 +10,10 @@ public sealed class SandboxCluster : IBenchCluster
 {
     private readonly SandboxServer _server;
 
-    private SandboxCluster(SandboxServer server, string kubeconfigPath, int latencyMs)
+    private SandboxCluster(SandboxServer server, string kubeconfigPath)
     {
         _server = server;
         KubeconfigPath = kubeconfigPath;
-        LatencyMs = latencyMs;
     }
 
     public static async Task<SandboxCluster> StartAsync(ScaleSpec scale, int latencyMs, string workDirectory)
@@ -33,14 +33,34 @@ public sealed class SandboxCluster : IBenchCluster
                 LegacySecrets = scale.LegacySecrets,
             },
         }).ConfigureAwait(false);
+        var kubeconfig = Path.Combine(workDirectory, $"kubeconfig-{server.Port}");
+        server.WriteKubeconfig(kubeconfig, contextName: "sandbox");
+        var cluster = new SandboxCluster(server, kubeconfig);
+        cluster.SetLatency(latencyMs);
+        return cluster;
+    }
+
+    public void SetLatency(int latencyMs)
+    {
+        _server.Faults.Clear();
         if (latencyMs > 0)
         {
             // Every request, whoever sends it: the request count matters as it does over a real network.
-            server.Faults.Add(FaultKind.Latency, delay: TimeSpan.FromMilliseconds(latencyMs));
+            _server.Faults.Add(FaultKind.Latency, delay: TimeSpan.FromMilliseconds(latencyMs));
         }
-        var kubeconfig = Path.Combine(workDirectory, $"kubeconfig-{new Uri(server.Url).Port}");
-        server.WriteKubeconfig(kubeconfig, contextName: "sandbox");
-        return new SandboxCluster(server, kubeconfig, latencyMs);
+        LatencyMs = latencyMs;
+    }
+
+    public void RestoreAutomount(IEnumerable<(string Namespace, string Name, bool? Automount)> serviceAccounts)
+    {
+        foreach (var (ns, name, automount) in serviceAccounts)
+        {
+            _server.Store.Mutate("serviceaccounts", ns, name, sa =>
+            {
+                if (automount is { } value) sa["automountServiceAccountToken"] = JsonValue.Create(value);
+                else sa.Remove("automountServiceAccountToken");
+            });
+        }
     }
 
     public string Url => _server.Url;
@@ -51,7 +71,7 @@ public sealed class SandboxCluster : IBenchCluster
 
     public string KubeconfigPath { get; }
 
-    public int LatencyMs { get; }
+    public int LatencyMs { get; private set; }
 
     public int RequestCount => _server.Requests.Count;
 

@@ -31,8 +31,9 @@ public abstract class ModuleWorkload
     /// <summary>Compare with the peer per object out (per ServiceAccount covered) rather than per run.</summary>
     public virtual bool PeerRatioPerObject => false;
 
-    /// <summary>True when each repetition needs a scale scenario of its own (a workload that changes it).</summary>
-    public virtual bool NeedsFreshCluster => false;
+    /// <summary>True for a workload that changes the default ServiceAccounts: before each repetition they are put
+    /// back as the scenario generated them, so every repetition starts from the fresh scenario.</summary>
+    public virtual bool ChangesDefaultServiceAccounts => false;
 
     /// <summary>The injected latency the workload runs at; null for the benchmark's default.</summary>
     public virtual int? LatencyMs => null;
