@@ -23,6 +23,9 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         Log($"machine: {report.Machine}");
         Log($"scale: {options.Scale} (fraction {options.ScaleFraction.ToString(CultureInfo.InvariantCulture)}), " +
             $"latency {options.LatencyMs} ms per request, {options.Repetitions} repetitions");
+        Log(InProcessPeakMemory.KernelPeakResettable
+            ? "peak memory: kernel high-water mark reset at each run (/proc/self/clear_refs), plus 5 ms sampling"
+            : "peak memory: sampled every 5 ms (this process may not reset its high-water mark)");
 
         object[] plan =
         [

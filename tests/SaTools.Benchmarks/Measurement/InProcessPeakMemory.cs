@@ -30,6 +30,9 @@ public sealed class InProcessPeakMemory : IDisposable
 
     public static InProcessPeakMemory Start() => new();
 
+    /// <summary>Whether this process may reset its kernel high-water mark (otherwise the peak is sampled only).</summary>
+    public static bool KernelPeakResettable => TryResetKernelPeak();
+
     /// <summary>The working set when the run started, after a full collection.</summary>
     public long BaselineBytes { get; }
 

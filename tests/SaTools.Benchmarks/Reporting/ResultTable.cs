@@ -37,6 +37,8 @@ public static class ResultTable
             });
         }
         WriteAligned(rows, output, rightAligned: new[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+        output.WriteLine();
+        foreach (var line in Legend(report)) output.WriteLine(line);
 
         output.WriteLine();
         output.WriteLine("Targets:");
@@ -44,6 +46,17 @@ public static class ResultTable
         {
             output.WriteLine($"  {c.OutcomeText,-12} [issue {c.Issue}] {c.Target}: {c.Measured}");
         }
+    }
+
+    private static IEnumerable<string> Legend(BenchmarkReport report)
+    {
+        yield return $"Times are wall clock over {report.Options.Repetitions} repetition(s) at {report.Options.LatencyMs} ms injected latency per request " +
+                     "(unless the title says otherwise); requests come from the sandbox's request log over each run's window.";
+        yield return "min req: the pages of each list the workload must read at the module's page size (an empty list is one request).";
+        yield return "peak MB: for SaTools, the benchmark process (the sandbox runs in it too); +N MB is the growth over the run's start. " +
+                     "For kubectl, the largest single kubectl process (GNU time's maximum resident set).";
+        yield return "Sampled kubectl loops (a, b) run a sample per repetition and are scaled up linearly to every namespace or ServiceAccount.";
+        yield return "vs peer: the peer's median over the workload's (workload 2: per ServiceAccount covered).";
     }
 
     private static void WriteAligned(List<string[]> rows, TextWriter output, int[] rightAligned)
