@@ -90,6 +90,7 @@ public static class JsonReport
         if (r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null) is { } minimum) e["min_requests"] = minimum;
         if (r.MaxGrowthMb is { } growth) e["peak_growth_mb"] = Math.Round(growth, 1);
         if (r.MedianAfterLastAnswerMs is { } eval) e["after_last_answer_ms"] = Math.Round(eval, 1);
+        if (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu) e["after_last_answer_cpu_ms"] = Math.Round(cpu, 1);
         if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w)
         {
             e["writes"] = w.Writes;

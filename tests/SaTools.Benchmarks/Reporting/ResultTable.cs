@@ -21,7 +21,7 @@ public static class ResultTable
             var t = r.Time;
             var notes = new List<string>();
             if (r.Errors > 0) notes.Add($"{r.Errors} errors: {Truncate(r.FirstError, 90)}");
-            if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}");
+            if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}" + (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu ? $" ({Ms(cpu)} CPU)" : ""));
             if (r.MaxGrowthMb is { } growth) notes.Add($"+{growth:N0} MB");
             if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
             if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) notes.Add($"{discovery:N0} of the requests discovery");

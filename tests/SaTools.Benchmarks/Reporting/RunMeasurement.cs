@@ -21,6 +21,9 @@ public sealed record RunMeasurement(
     /// the lists have arrived (workload 2's evaluation time).</summary>
     public double? AfterLastAnswerMs { get; init; }
 
+    /// <summary>CPU time the process spent over the same stretch (issue 4 counts evaluation in CPU).</summary>
+    public double? CpuAfterLastAnswerMs { get; init; }
+
     /// <summary>The requests of the window, by resource.</summary>
     public RequestTally? Tally { get; init; }
 

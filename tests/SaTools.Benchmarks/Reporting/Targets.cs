@@ -30,10 +30,7 @@ public static class Targets
         checks.Add(MinimumRequests("7, 4", w3));
         checks.Add(MinimumRequests("8", w6));
 
-        checks.Add(Ran(w2) is { } evaluation && evaluation.MedianAfterLastAnswerMs is { } evalMs
-            ? new("7, 4", "workload 2 evaluation after the lists arrive < 3 s",
-                $"{Ms(evalMs)} (median wall time after the last list answer)", Outcome(evalMs < EvaluationLimitMs))
-            : NotMeasured("7, 4", "workload 2 evaluation after the lists arrive < 3 s", w2));
+        checks.Add(Evaluation(w2));
 
         checks.Add(Ran(w2) is { MaxGrowthMb: { } growth } peakRun
             ? new("7, 4", "workload 2 peak memory < 1 GB",
@@ -63,6 +60,16 @@ public static class Targets
         var tally = run.Runs.Last().Tally;
         var pageSizes = tally is null ? "" : $"; limit={string.Join("/", tally.PageSizes)}";
         return new(issue, target, $"{most:N0} requests, minimum {minimum:N0} ({tally?.Breakdown}{pageSizes})", Outcome(most <= minimum));
+    }
+
+    /// <summary>Issue 7 says evaluation time, issue 4 says CPU: both are held to 3 s.</summary>
+    private static TargetCheck Evaluation(WorkloadResult? w2)
+    {
+        const string target = "workload 2 evaluation after the lists arrive < 3 s";
+        if (Ran(w2) is not { MedianAfterLastAnswerMs: { } wallMs } run) return NotMeasured("7, 4", target, w2);
+        var cpuMs = run.MedianOf(r => r.CpuAfterLastAnswerMs);
+        var measured = $"{Ms(wallMs)} wall" + (cpuMs is { } c ? $", {Ms(c)} CPU" : "") + " (medians, from the last list answer to the end)";
+        return new("7, 4", target, measured, Outcome(wallMs < EvaluationLimitMs && (cpuMs ?? 0) < EvaluationLimitMs));
     }
 
     private static TargetCheck Speedup(string issue, string target, WorkloadResult? fast, WorkloadResult? slow, double factor)

@@ -17,12 +17,14 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
     {
         var input = workload.Prepare(census);
         using var memory = InProcessPeakMemory.Start();
+        using var cpu = CpuTimeline.Start();
         var window = RequestWindow.Open(cluster);
         var stopwatch = Stopwatch.StartNew();
         var invocation = runspace.Count(workload.Script, cluster.KubeconfigPath, input);
         stopwatch.Stop();
         var finishedAt = DateTimeOffset.UtcNow;
         var peakBytes = memory.Stop();
+        cpu.Stop();
         var tally = window.Close();
 
         return new RunMeasurement(
@@ -36,6 +38,9 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
             BaselineMb = ToMb(memory.BaselineBytes),
             AfterLastAnswerMs = workload.ReportsEvaluationTime && tally.LastAnswerAt is { } last
                 ? Math.Max(0, (finishedAt - last).TotalMilliseconds)
+                : null,
+            CpuAfterLastAnswerMs = workload.ReportsEvaluationTime && tally.LastAnswerAt is { } lastAnswer
+                ? cpu.CpuSince(lastAnswer).TotalMilliseconds
                 : null,
             Tally = tally,
             Writes = tally.Writes,
