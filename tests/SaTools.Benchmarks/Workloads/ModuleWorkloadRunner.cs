@@ -26,6 +26,7 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
         var peakBytes = memory.Stop();
         cpu.Stop();
         var tally = window.Close();
+        var lastAnswer = workload.ReportsEvaluationTime ? tally.LastAnswerAt : null;
 
         return new RunMeasurement(
             stopwatch.Elapsed.TotalMilliseconds,
@@ -36,12 +37,8 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
             invocation.FirstError)
         {
             BaselineMb = ToMb(memory.BaselineBytes),
-            AfterLastAnswerMs = workload.ReportsEvaluationTime && tally.LastAnswerAt is { } last
-                ? Math.Max(0, (finishedAt - last).TotalMilliseconds)
-                : null,
-            CpuAfterLastAnswerMs = workload.ReportsEvaluationTime && tally.LastAnswerAt is { } lastAnswer
-                ? cpu.CpuSince(lastAnswer).TotalMilliseconds
-                : null,
+            AfterLastAnswerMs = lastAnswer is { } wallFrom ? Math.Max(0, (finishedAt - wallFrom).TotalMilliseconds) : null,
+            CpuAfterLastAnswerMs = lastAnswer is { } cpuFrom ? cpu.CpuSince(cpuFrom).TotalMilliseconds : null,
             Tally = tally,
             Writes = tally.Writes,
             WritesNeeded = workload.WritesNeeded(census),
