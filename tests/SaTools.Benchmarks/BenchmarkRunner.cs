@@ -34,7 +34,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             new BoundTokenRoundTrip(options.TokenServiceAccounts),
             new ServiceAccountUsageSummary(),
             new KubectlPatchLoop(options.PeerSample),
-            .. DisableDefaultAutomount.Variants(options.SlowLatencyMs),
+            .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
         ];
 
         var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;

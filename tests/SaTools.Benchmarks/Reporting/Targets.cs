@@ -1,5 +1,4 @@
 using System.Globalization;
-using SaTools.Benchmarks.Peers;
 using SaTools.Benchmarks.Workloads;
 
 namespace SaTools.Benchmarks.Reporting;
@@ -40,9 +39,10 @@ public static class Targets
 
         checks.Add(Speedup("7", $"workload 4 >= {ThrottleSpeedup}x faster than -ThrottleLimit 1 (at {report.Options.LatencyMs} ms)",
             report.Find(DisableDefaultAutomount.KeyFor(null, null)), report.Find(DisableDefaultAutomount.KeyFor(1, null)), ThrottleSpeedup));
+        // At the benchmark's own latency when that is already issue 6's (then the variants were run once).
+        int? slow = report.Options.LatencyMs == report.Options.SlowLatencyMs ? null : report.Options.SlowLatencyMs;
         checks.Add(Speedup("6", $"workload 4 >= {ThrottleSpeedup}x faster than -ThrottleLimit 1 at {report.Options.SlowLatencyMs} ms",
-            report.Find(DisableDefaultAutomount.KeyFor(null, report.Options.SlowLatencyMs)),
-            report.Find(DisableDefaultAutomount.KeyFor(1, report.Options.SlowLatencyMs)), ThrottleSpeedup));
+            report.Find(DisableDefaultAutomount.KeyFor(null, slow)), report.Find(DisableDefaultAutomount.KeyFor(1, slow)), ThrottleSpeedup));
         checks.Add(Writes(report));
 
         var w4 = report.Find(DisableDefaultAutomount.KeyFor(null, null));
