@@ -216,4 +216,40 @@ public sealed class WriteTests : IClassFixture<BootstrapSandbox>
         Assert.Empty(_fx.Server.Store.List("configmaps", ns));
         Assert.Equal(404, (await C.GetAsync2($"/api/v1/namespaces/{ns}")).Code);
     }
+
+    [Fact]
+    public async Task Managed_fields_follow_who_wrote_what()
+    {
+        var ns = await Ns("write-managed");
+        var created = await C.PostAsync2($"/api/v1/namespaces/{ns}/serviceaccounts?fieldManager=creator", Api.Obj("""{"metadata":{"name":"app","labels":{"a":"1"}}}"""));
+        var entry = created.Object["metadata"]!["managedFields"]!.AsArray().Single()!;
+        Assert.Equal(("creator", "Update", "FieldsV1"), (entry["manager"]!.GetValue<string>(), entry["operation"]!.GetValue<string>(), entry["fieldsType"]!.GetValue<string>()));
+        Assert.Equal("""{"f:metadata":{"f:labels":{".":{},"f:a":{}}}}""", entry["fieldsV1"]!.ToJsonString());
+        var patched = await C.PatchAsync2($"/api/v1/namespaces/{ns}/serviceaccounts/app?fieldManager=patcher", Api.Obj("""{"automountServiceAccountToken":false,"metadata":{"labels":{"a":"2"}}}"""), "application/merge-patch+json");
+        var entries = patched.Object["metadata"]!["managedFields"]!.AsArray();
+        Assert.Equal(new[] { "creator", "patcher" }, entries.Select(e => e!["manager"]!.GetValue<string>()));
+        // the changed label moved to the patcher; the creator keeps the labels map itself
+        Assert.Equal("""{"f:metadata":{"f:labels":{".":{}}}}""", entries[0]!["fieldsV1"]!.ToJsonString());
+        Assert.Equal("""{"f:automountServiceAccountToken":{},"f:metadata":{"f:labels":{"f:a":{}}}}""", entries[1]!["fieldsV1"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Dry_run_writes_answer_without_storing()
+    {
+        var ns = await Ns("write-dryrun");
+        await C.CreateServiceAccountAsync(ns, "app");
+        var before = _fx.Server.Store.GetStored("serviceaccounts", ns, "app")!;
+        var patched = await C.PatchAsync2($"/api/v1/namespaces/{ns}/serviceaccounts/app?dryRun=All", Api.Obj("""{"automountServiceAccountToken":false}"""), "application/merge-patch+json");
+        Assert.Equal(200, patched.Code);
+        Assert.False(patched.Object["automountServiceAccountToken"]!.GetValue<bool>());
+        Assert.Same(before, _fx.Server.Store.GetStored("serviceaccounts", ns, "app"));
+        var created = await C.PostAsync2($"/api/v1/namespaces/{ns}/configmaps?dryRun=All", Api.Obj("""{"metadata":{"name":"cm"}}"""));
+        Assert.Equal(201, created.Code);
+        Assert.Null(_fx.Server.Store.Get("configmaps", ns, "cm"));
+        var deleted = await C.DeleteAsync2($"/api/v1/namespaces/{ns}/serviceaccounts/app?dryRun=All");
+        Assert.Equal(200, deleted.Code);
+        Assert.NotNull(_fx.Server.Store.Get("serviceaccounts", ns, "app"));
+        var bad = await C.DeleteAsync2($"/api/v1/namespaces/{ns}/serviceaccounts/app?dryRun=Yes");
+        Assert.Equal(400, bad.Code);
+    }
 }

@@ -59,7 +59,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        var ca = CertificateAuthority.Create();
+        var ca = options.SharedCertificateAuthority ? CertificateAuthority.Shared : CertificateAuthority.Create();
         var adminToken = options.AdminToken ?? NewToken();
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)

@@ -33,6 +33,7 @@ public sealed class ApiHandler
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly ResourceHandler _resources;
+    private readonly Impersonation _impersonation;
 
     public ApiHandler(
         InMemoryObjectStore store,
@@ -56,6 +57,7 @@ public sealed class ApiHandler
         _faults = faults;
         _log = log;
         _resources = resources;
+        _impersonation = new Impersonation(authorizer);
     }
 
     public sealed record Reply(int Status, string ContentType, byte[] Body)
@@ -193,12 +195,13 @@ public sealed class ApiHandler
     }
 
     /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go),
-    /// as the security side implements it (Security/Impersonation.cs).</summary>
+    /// decided by Security/Impersonation.cs with the same authorizer.</summary>
     private UserInfo Impersonate(HttpRequest req, UserInfo user)
     {
-        var headers = req.Headers.Where(h => h.Key.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase))
-            .ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value.Select(v => v ?? "").ToList(), StringComparer.OrdinalIgnoreCase);
-        return headers.Count == 0 ? user : new Impersonation(_authorizer).Apply(user, headers);
+        if (!req.Headers.Keys.Any(k => k.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase))) return user;
+        var headers = req.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value
+            .Select(v => v ?? "").Where(v => v.Length > 0).ToList(), StringComparer.OrdinalIgnoreCase);
+        return _impersonation.Apply(user, headers);
     }
 
     // ------------------------------------------------------------------ authorization
