@@ -132,6 +132,13 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.All(run.Output, o => Assert.Equal("Patched", Prop(o, "Action")));
         Assert.Equal(2, _s.Writes(mark).Count);
         Assert.Null(Automount((await _s.DumpServiceAccountsAsync())["am-alpha/builder"]));
+
+        // Namespace objects (a Name, no Namespace) and plain strings bind too.
+        mark = _s.Server.Requests.Count;
+        var objects = _s.Run("[pscustomobject]@{ Name = 'am-gamma' }, 'am-gamma', 'am-delta' | Disable-K8sDefaultAutomount -PassThru -Confirm:$false");
+        Assert.Empty(objects.AllErrors);
+        Assert.Equal(new[] { "am-delta:AlreadyDisabled", "am-gamma:Patched" }, objects.Output.Select(o => $"{Prop(o, "Namespace")}:{Prop(o, "Action")}").OrderBy(x => x));
+        Assert.Single(_s.Writes(mark));
     }
 
     [Fact]
