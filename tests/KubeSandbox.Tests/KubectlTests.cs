@@ -74,6 +74,20 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task Kubectl_caches_discovery_so_a_second_call_skips_it()
+    {
+        var cacheKubeconfig = _fx.Server.WriteKubeconfig(Path.Combine(_dir.FullName, "cache-config"));
+        var first = await RunWith(cacheKubeconfig, "get", "sa", "-n", "shop", "-o", "name");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        var mark = _fx.Server.Requests.Count;
+        var second = await RunWith(cacheKubeconfig, "get", "sa", "-n", "shop", "-o", "name");
+        Assert.True(second.ExitCode == 0, second.ToString());
+        var paths = _fx.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).ToList();
+        Assert.DoesNotContain(paths, p => p is "/api" or "/apis" || p.StartsWith("/apis/", StringComparison.Ordinal) && p.Count(c => c == '/') <= 3);
+        Assert.Contains("/api/v1/namespaces/shop/serviceaccounts", paths);
+    }
+
+    [Fact]
     public async Task Get_missing_serviceaccount_reports_the_servers_words()
     {
         var r = await Run("get", "sa", "no-such-sa", "-n", "default");

@@ -25,6 +25,10 @@ public sealed class SandboxOptions
     /// <summary>How long a list continue token stays valid (etcd's compaction window; 5 minutes on a default cluster).</summary>
     public TimeSpan ContinueTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>True (default): use the process-wide CA and serving certificate, so a start makes no RSA keys;
+    /// false: a CA of its own.</summary>
+    public bool SharedCertificateAuthority { get; set; } = true;
+
     /// <summary>Sizes of the scale scenario.</summary>
     public ScaleOptions Scale { get; set; } = new();
 

@@ -59,7 +59,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SandboxOptions();
-        var ca = CertificateAuthority.Create();
+        var ca = options.SharedCertificateAuthority ? CertificateAuthority.Shared : CertificateAuthority.Create();
         var adminToken = options.AdminToken ?? NewToken();
         Exception? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
@@ -102,8 +102,8 @@ public sealed class SandboxServer : IAsyncDisposable
         return new SandboxServer(app, ca, identity, sp);
     }
 
-    /// <summary>The sandbox's components. Security registrations (Security/) are added with
-    /// <c>TryAdd</c>-friendly calls before the temporary admin-only fallback.</summary>
+    /// <summary>The sandbox's components; <see cref="SandboxOptions.ConfigureServices"/> runs last, so tests can
+    /// replace any of them.</summary>
     public static void ConfigureServices(IServiceCollection services, SandboxOptions options, ServerIdentity identity, CertificateAuthority ca)
     {
         var clock = new SandboxClock(options.StartTime);
@@ -124,12 +124,10 @@ public sealed class SandboxServer : IAsyncDisposable
         services.AddSingleton<ScenarioBuilder>();
         services.AddSingleton<ISandboxController, NamespaceBootstrapController>();
         services.AddSingleton<ISandboxController, ClusterRoleAggregationController>();
+        // Security/: ServiceAccount tokens and the admin token, RBAC, TokenRequest/TokenReview/access reviews,
+        // escalation admission, OIDC discovery, the legacy token controller.
         services.AddSandboxSecurity(options);
         options.ConfigureServices?.Invoke(services);
-        // TEMPORARY: until Security/ registers its IAuthenticator and IAuthorizer (ServiceAccount tokens, RBAC),
-        // only the admin token authenticates and only system:masters is allowed. Replace with the security
-        // side's registration call (e.g. services.AddSandboxSecurity(...)) once it is in main.
-        TemporaryAdminOnlySecurity.Register(services, identity.AdminToken);
     }
 
     private static int FreePort()

@@ -30,6 +30,8 @@ public sealed class NamespaceBootstrapController(IObjectStore store, ServerIdent
 
     private void Ensure(string ns)
     {
+        // A Terminating namespace gets no new content (NamespaceLifecycle admission refuses it).
+        if (store.Get("namespaces", null, ns)?["status"]?["phase"]?.GetValue<string>() == "Terminating") return;
         TryCreate("serviceaccounts", ns, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default" } });
         TryCreate("configmaps", ns, new JsonObject
         {

@@ -6,8 +6,9 @@ namespace KubeSandbox.Discovery;
 /// <summary>
 /// The discovery documents, as the recorded v1.26 kube-apiserver served them (Discovery/Documents/*.json, copied
 /// from ../shared/k8s/recorded/transcripts.jsonl): /version, /api, /api/v1, /apis and the group versions of
-/// rbac, authentication and authorization. The other group versions /apis lists are answered with an empty
-/// resource list, so clients walking discovery (kubectl) find no resources there instead of an error.
+/// rbac, authentication and authorization. The other group versions /apis lists are answered with their v1.26
+/// resource lists (written for the sandbox; their resources are not served): a complete discovery is what lets
+/// kubectl cache it, as it does not cache a group version with no resources.
 /// </summary>
 public sealed class DiscoveryDocuments
 {

@@ -22,7 +22,18 @@ public sealed class CertificateAuthority : IDisposable
     public X509Certificate2 ServerCertificate { get; }
     public string CaCertificatePem { get; }
 
-    public static CertificateAuthority Create()
+    private static readonly Lazy<CertificateAuthority> SharedInstance = new(() => Create(shared: true));
+
+    /// <summary>One CA and serving certificate for every sandbox of the process (making RSA keys is the slowest
+    /// part of a start); never disposed.</summary>
+    public static CertificateAuthority Shared => SharedInstance.Value;
+
+    /// <summary>False for the process-wide <see cref="Shared"/> instance, which outlives every sandbox.</summary>
+    public bool Disposable { get; private init; } = true;
+
+    public static CertificateAuthority Create() => Create(shared: false);
+
+    private static CertificateAuthority Create(bool shared)
     {
         var now = DateTimeOffset.UtcNow;
         using var caKey = RSA.Create(2048);
@@ -52,11 +63,12 @@ public sealed class CertificateAuthority : IDisposable
         // Kestrel on Linux needs a certificate whose key is not ephemeral: round-trip through PKCS#12.
         var server = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
         var caPublic = X509CertificateLoader.LoadCertificate(ca.RawData);
-        return new CertificateAuthority(caPublic, server);
+        return new CertificateAuthority(caPublic, server) { Disposable = !shared };
     }
 
     public void Dispose()
     {
+        if (!Disposable) return;
         CaCertificate.Dispose();
         ServerCertificate.Dispose();
     }

@@ -33,6 +33,7 @@ public sealed class ApiHandler
     private readonly FaultInjector _faults;
     private readonly RequestLog _log;
     private readonly ResourceHandler _resources;
+    private readonly Impersonation _impersonation;
 
     public ApiHandler(
         InMemoryObjectStore store,
@@ -56,6 +57,7 @@ public sealed class ApiHandler
         _faults = faults;
         _log = log;
         _resources = resources;
+        _impersonation = new Impersonation(authorizer);
     }
 
     public sealed record Reply(int Status, string ContentType, byte[] Body)
@@ -192,48 +194,14 @@ public sealed class ApiHandler
         return result.User ?? throw StatusErrors.Unauthorized();
     }
 
-    /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go):
-    /// each asserted value authorized with verb impersonate, then the request runs as the impersonated user.</summary>
+    /// <summary>Impersonate-User / -Group / -Uid / -Extra-* (k8s.io/apiserver pkg/endpoints/filters/impersonation.go),
+    /// decided by Security/Impersonation.cs with the same authorizer.</summary>
     private UserInfo Impersonate(HttpRequest req, UserInfo user)
     {
-        var asUser = req.Headers["Impersonate-User"].ToString();
-        var asGroups = req.Headers["Impersonate-Group"].SelectMany(v => (v ?? "").Split(',')).Where(v => v.Length > 0).ToList();
-        var asUid = req.Headers["Impersonate-Uid"].ToString();
-        var extras = req.Headers.Where(h => h.Key.StartsWith("Impersonate-Extra-", StringComparison.OrdinalIgnoreCase)).ToList();
-        if (asUser.Length == 0)
-        {
-            if (asGroups.Count > 0 || asUid.Length > 0 || extras.Count > 0)
-                throw StatusErrors.BadRequest("requested [" + string.Join(" ", asGroups) + "] without impersonating a user");
-            return user;
-        }
-        RequestAttributes Attr(string resource, string ns, string name, string sub = "") =>
-            new(user, "impersonate", true, req.Path.Value ?? "/", "", "", resource, sub, ns, name);
-        var checks = new List<RequestAttributes>();
-        var groups = new List<string>(asGroups);
-        const string saPrefix = "system:serviceaccount:";
-        if (asUser.StartsWith(saPrefix, StringComparison.Ordinal) && asUser[saPrefix.Length..].Split(':') is [var ns, var name])
-        {
-            checks.Add(Attr("serviceaccounts", ns, name));
-            if (asGroups.Count == 0) groups.AddRange(new[] { "system:serviceaccounts", "system:serviceaccounts:" + ns });
-        }
-        else checks.Add(Attr("users", "", asUser));
-        foreach (var g in asGroups) checks.Add(Attr("groups", "", g));
-        if (asUid.Length > 0) checks.Add(Attr("uids", "", asUid));
-        var extra = new Dictionary<string, IReadOnlyList<string>>();
-        foreach (var (k, v) in extras)
-        {
-            var key = Uri.UnescapeDataString(k["Impersonate-Extra-".Length..]).ToLowerInvariant();
-            var values = v.Select(x => x ?? "").ToList();
-            extra[key] = values;
-            foreach (var value in values) checks.Add(Attr("userextras", "", value, key));
-        }
-        foreach (var a in checks)
-        {
-            var d = _authorizer.Authorize(a);
-            if (!d.Allowed) throw Forbidden(a, d.Reason);
-        }
-        if (asUser != "system:anonymous" && !groups.Contains("system:authenticated")) groups.Add("system:authenticated");
-        return new UserInfo(asUser, asUid, groups, extra);
+        if (!req.Headers.Keys.Any(k => k.StartsWith("Impersonate-", StringComparison.OrdinalIgnoreCase))) return user;
+        var headers = req.Headers.ToDictionary(h => h.Key, h => (IReadOnlyList<string>)h.Value
+            .Select(v => v ?? "").Where(v => v.Length > 0).ToList(), StringComparer.OrdinalIgnoreCase);
+        return _impersonation.Apply(user, headers);
     }
 
     // ------------------------------------------------------------------ authorization

@@ -63,11 +63,27 @@ public sealed class ResourceHandler
                 if (!hasName) throw StatusErrors.MethodNotAllowed();
                 return await PatchAsync(ctx, type, ns, name, rc, checks);
             case "DELETE":
-                return hasName ? Delete(type, ns, name) : DeleteCollection(type, ns, rc.Query);
+                return hasName ? Delete(ctx, type, ns, name) : DeleteCollection(type, ns, rc.Query);
             default:
                 throw StatusErrors.MethodNotAllowed();
         }
     }
+
+    private static string Manager(HttpContext ctx) =>
+        FieldManager.ManagerName(ctx.Request.Query["fieldManager"].ToString(), ctx.Request.Headers.UserAgent.ToString());
+
+    /// <summary>?dryRun=All: everything but the write (k8s.io/apiserver pkg/endpoints/handlers/rest.go dryRun).
+    /// Any other value is 400, as the real server answers.</summary>
+    private static bool DryRun(HttpContext ctx)
+    {
+        var values = ctx.Request.Query["dryRun"];
+        if (values.Count == 0) return false;
+        foreach (var v in values)
+            if (v != "All") throw StatusErrors.BadRequest($"Invalid dry run value: \"{v}\": supported values: \"All\"");
+        return true;
+    }
+
+    private string Now() => InMemoryObjectStore.FormatTime(_clock.UtcNow);
 
     private static void CheckAccept(HttpRequest req)
     {
@@ -181,7 +197,8 @@ public sealed class ResourceHandler
         foreach (var c in checks) c.Admit(rcNamed, type.Plural, null, obj);
         ObjectDefaults.Apply(type.Plural, obj, true);
         ObjectValidator.ValidateCreate(type, obj);
-        var stored = _store.CreateStored(type.Plural, ns, obj);
+        FieldManager.OnCreate(obj, type.Plural, Manager(ctx), type.ApiVersion, Now());
+        var stored = _store.CreateStored(type.Plural, ns, obj, dryRun: DryRun(ctx));
         return new ApiHandler.Reply(201, "application/json", stored.Json);
     }
 
@@ -205,15 +222,17 @@ public sealed class ResourceHandler
             foreach (var c in checks) c.Admit(rc, type.Plural, null, obj);
             ObjectDefaults.Apply(type.Plural, obj, true);
             ObjectValidator.ValidateCreate(type, obj);
-            return new ApiHandler.Reply(201, "application/json", _store.CreateStored(type.Plural, ns, obj).Json);
+            FieldManager.OnCreate(obj, type.Plural, Manager(ctx), type.ApiVersion, Now());
+            return new ApiHandler.Reply(201, "application/json", _store.CreateStored(type.Plural, ns, obj, dryRun: DryRun(ctx)).Json);
         }
-        var stored = WriteUpdate(type, ns, name, rc, checks, _ => obj);
+        var stored = WriteUpdate(ctx, type, ns, name, rc, checks, _ => obj);
         return new ApiHandler.Reply(200, "application/json", stored.Json);
     }
 
     /// <summary>The update path shared by PUT and PATCH: preconditions, kept fields, defaults, admission, validation.</summary>
-    private StoredObject WriteUpdate(ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks, Func<StoredObject, JsonObject> produce)
+    private StoredObject WriteUpdate(HttpContext ctx, ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks, Func<StoredObject, JsonObject> produce)
     {
+        var manager = Manager(ctx);
         return _store.Update(type.Plural, ns, name, current =>
         {
             var next = produce(current);
@@ -233,10 +252,10 @@ public sealed class ResourceHandler
             if (type.Plural == "namespaces" && current.Object["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
             ObjectDefaults.Apply(type.Plural, next, false);
-            var errors = new List<FieldError>();
             ObjectValidator.ValidateUpdate(type, current.Object, next);
+            FieldManager.OnUpdate(current.Object, next, type.Plural, manager, type.ApiVersion, Now());
             return next;
-        });
+        }, DryRun(ctx));
     }
 
     private async Task<ApiHandler.Reply> PatchAsync(HttpContext ctx, ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks)
@@ -249,7 +268,7 @@ public sealed class ResourceHandler
         if (GoJsonSyntax.Check(text) is { } err)
             throw StatusErrors.BadRequest($"error decoding patch: {err}");
         var patch = JsonNode.Parse(text);
-        var stored = WriteUpdate(type, ns, name, rc, checks, current =>
+        var stored = WriteUpdate(ctx, type, ns, name, rc, checks, current =>
         {
             JsonNode? result = media switch
             {
@@ -271,22 +290,36 @@ public sealed class ResourceHandler
         return new ApiHandler.Reply(200, "application/json", stored.Json);
     }
 
-    private ApiHandler.Reply Delete(ResourceType type, string? ns, string name)
+    private ApiHandler.Reply Delete(HttpContext ctx, ResourceType type, string? ns, string name)
     {
         if (type.Plural == "namespaces")
         {
             if (ImmortalNamespaces.Contains(name))
                 throw StatusErrors.Forbidden(type, name, "this namespace may not be deleted");
-            var current = _store.GetStored("namespaces", null, name) ?? throw StatusErrors.NotFound(type, name);
-            // The namespace controller's work, done at once: delete the content, then the namespace.
-            var answer = current.Clone();
-            ((JsonObject)answer["metadata"]!)["deletionTimestamp"] = InMemoryObjectStore.FormatTime(_clock.UtcNow);
-            answer["status"] = new JsonObject { ["phase"] = "Terminating" };
+            if (DryRun(ctx))
+            {
+                var preview = (_store.GetStored("namespaces", null, name) ?? throw StatusErrors.NotFound(type, name)).Clone();
+                ((JsonObject)preview["metadata"]!)["deletionTimestamp"] = Now();
+                preview["status"] = new JsonObject { ["phase"] = "Terminating" };
+                return ApiHandler.JsonReply(200, preview);
+            }
+            // The namespace enters the Terminating phase (pkg/registry/core/namespace/storage/storage.go Delete);
+            // the namespace controller's work is then done at once: delete the content, then the namespace.
+            var terminating = _store.Update("namespaces", null, name, current =>
+            {
+                var o = current.Clone();
+                var meta = (JsonObject)o["metadata"]!;
+                meta["deletionTimestamp"] ??= InMemoryObjectStore.FormatTime(_clock.UtcNow);
+                o["status"] = new JsonObject { ["phase"] = "Terminating" };
+                return o;
+            });
+            var answer = terminating.Clone();
             NamespaceContent.DeleteAll(_store, name);
             _store.DeleteStored("namespaces", null, name);
             return ApiHandler.JsonReply(200, answer);
         }
-        var deleted = _store.DeleteStored(type.Plural, ns, name);
+        var deleted = DryRun(ctx) ? _store.GetStored(type.Plural, ns, name) ?? throw StatusErrors.NotFound(type, name)
+            : _store.DeleteStored(type.Plural, ns, name);
         if (type.Plural == "pods")
         {
             // Graceful deletion of an unscheduled pod is immediate: the answer carries deletionTimestamp and a

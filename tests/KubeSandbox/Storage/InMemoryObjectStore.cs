@@ -89,7 +89,8 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     /// <summary>Creates the object; fills uid, resourceVersion and creationTimestamp (pkg/registry/rest/create.go
     /// FillObjectMetaSystemFields). Throws NotFound for a missing namespace, AlreadyExists for a taken name.</summary>
-    public StoredObject CreateStored(string resource, string? @namespace, JsonObject obj, bool fireEvent = true)
+    /// <param name="dryRun">Check and build the object without storing it (?dryRun=All): no uid is kept, no revision used.</param>
+    public StoredObject CreateStored(string resource, string? @namespace, JsonObject obj, bool fireEvent = true, bool dryRun = false)
     {
         var type = ResourceCatalog.Get(resource);
         var ns = Scope(resource, @namespace);
@@ -103,6 +104,12 @@ public sealed class InMemoryObjectStore : IObjectStore
                 throw StatusErrors.NotFound(ResourceCatalog.Get("namespaces"), ns);
             var key = StoreKeys.Key(ns, name);
             if (table.ContainsKey(key)) throw StatusErrors.AlreadyExists(type, name);
+            if (dryRun)
+            {
+                var preview = WithSystemFields(type, obj, ns, name, 0, NewUid(), FormatTime(_now()));
+                ((JsonObject)preview["metadata"]!).Remove("resourceVersion");
+                return new StoredObject(ns, name, 0, preview);
+            }
             var rv = ++_revision;
             var copy = WithSystemFields(type, obj, ns, name, rv, NewUid(), FormatTime(_now()));
             stored = new StoredObject(ns, name, rv, copy);
@@ -127,7 +134,7 @@ public sealed class InMemoryObjectStore : IObjectStore
     /// (rest.BeforeUpdate); resourceVersion is the new revision. Returns the stored version unchanged, without a
     /// new revision, when nothing changed (the real server skips no-op writes: etcd3 store GuaranteedUpdate).
     /// </summary>
-    public StoredObject Update(string resource, string? @namespace, string name, Func<StoredObject, JsonObject> produce)
+    public StoredObject Update(string resource, string? @namespace, string name, Func<StoredObject, JsonObject> produce, bool dryRun = false)
     {
         var type = ResourceCatalog.Get(resource);
         var ns = Scope(resource, @namespace);
@@ -143,6 +150,8 @@ public sealed class InMemoryObjectStore : IObjectStore
             var created = meta["creationTimestamp"]!.GetValue<string>();
             var candidate = WithSystemFields(type, next, ns, name, current.ResourceVersion, uid, created);
             if (JsonNode.DeepEquals(candidate, current.Object)) return current;
+            // A dry run answers with the object as it would be stored, at the current resourceVersion.
+            if (dryRun) return new StoredObject(ns, name, current.ResourceVersion, candidate);
             var rv = ++_revision;
             candidate["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
             stored = new StoredObject(ns, name, rv, candidate);
