@@ -53,7 +53,7 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
         foreach (var ns in scopes)
         {
             if (!_done.Add(ns ?? "*")) continue;
-            var report = TryAwait(ct => service.ReadAsync(ns, ct), ns ?? "*", out var ok);
+            var report = TryAwait(ct => service.ReadAsync(ns, resolveOwners: !Summary.IsPresent, ct), ns ?? "*", out var ok);
             if (!ok || report is null) continue;
             if (report.DeploymentsInferred && !_inferenceNoted && report.Pods.Any(p => p.OwnerKind == "Deployment"))
             {

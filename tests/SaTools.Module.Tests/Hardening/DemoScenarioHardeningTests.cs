@@ -37,6 +37,32 @@ public sealed class DemoScenarioHardeningTests : IAsyncLifetime
         Assert.Equal("Invalidated", Prop(rows["legacy-apps/old-deployer-token"], "Status"));
         Assert.Equal("Unused", Prop(rows["ci/deployer-token"], "Status"));
         Assert.Equal("", Prop(rows["ci/deployer-token"], "LastUsed"));
+
+        // Each table view (the hosted runspace has no Out-String to render it) names only real properties.
+        AssertViewColumnsExist(run.Output[0]);
+        AssertViewColumnsExist(_s.Run("Disable-K8sDefaultAutomount -Namespace shop -WhatIf -PassThru").Output.Single());
+        AssertViewColumnsExist(_s.Run("Get-K8sServiceAccountUsage -Namespace shop").Output[0]);
+        AssertViewColumnsExist(_s.Run("Get-K8sServiceAccountUsage -Namespace shop -Summary").Output[0]);
+        AssertViewColumnsExist(_s.Run("Disable-K8sLegacyToken -Namespace ci -Name deployer-token -WhatIf").Output.Single());
+    }
+
+    private static void AssertViewColumnsExist(System.Management.Automation.PSObject o)
+    {
+        var typeName = o.BaseObject.GetType().FullName!;
+        var views = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "SaTools.Format.ps1xml"))
+            .Descendants("View").Where(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == typeName).ToList();
+        var view = Assert.Single(views);
+        var properties = view.Descendants("PropertyName").Select(p => p.Value).ToList();
+        Assert.NotEmpty(properties);
+        Assert.All(properties, p => Assert.NotNull(o.Properties[p]));
+        // Script columns read properties by $_.Name: those must exist too.
+        foreach (var script in view.Descendants("ScriptBlock").Select(b => b.Value))
+        {
+            foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(script, @"\$_\.(\w+)"))
+            {
+                Assert.NotNull(o.Properties[m.Groups[1].Value]);
+            }
+        }
     }
 
     [Fact]

@@ -132,6 +132,13 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.All(run.Output, o => Assert.Equal("Patched", Prop(o, "Action")));
         Assert.Equal(2, _s.Writes(mark).Count);
         Assert.Null(Automount((await _s.DumpServiceAccountsAsync())["am-alpha/builder"]));
+
+        // Namespace objects (a Name, no Namespace) and plain strings bind too.
+        mark = _s.Server.Requests.Count;
+        var objects = _s.Run("[pscustomobject]@{ Name = 'am-gamma' }, 'am-gamma', 'am-delta' | Disable-K8sDefaultAutomount -PassThru -Confirm:$false");
+        Assert.Empty(objects.AllErrors);
+        Assert.Equal(new[] { "am-delta:AlreadyDisabled", "am-gamma:Patched" }, objects.Output.Select(o => $"{Prop(o, "Namespace")}:{Prop(o, "Action")}").OrderBy(x => x));
+        Assert.Single(_s.Writes(mark));
     }
 
     [Fact]
@@ -217,6 +224,50 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.Equal("Patched", rows["am-beta"]);
         var after = await _s.DumpServiceAccountsAsync();
         Assert.True(Automount(after["am-gamma/default"]));
+    }
+
+    [Fact]
+    public async Task WithoutClusterWideListsAllNamespacesFallsBackToOneReadPerNamespace()
+    {
+        // May list namespaces, and read and patch ServiceAccounts and list pods in am-alpha only.
+        await _s.NamespaceAsync("am-ops");
+        await _s.ServiceAccountAsync("am-ops", "operator");
+        await _s.SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/clusterroles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "am-namespace-lister" },
+            ["rules"] = new JsonArray(new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("namespaces"), ["verbs"] = new JsonArray("list") }),
+        });
+        await _s.SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "am-operator-lists-namespaces" },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = "am-namespace-lister" },
+            ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "operator", ["namespace"] = "am-ops" }),
+        });
+        await _s.SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/namespaces/am-alpha/roles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "sa-patcher" },
+            ["rules"] = new JsonArray(
+                new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("serviceaccounts"), ["verbs"] = new JsonArray("get", "patch") },
+                new JsonObject { ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("pods"), ["verbs"] = new JsonArray("list") }),
+        });
+        await _s.SendAsync(HttpMethod.Post, "/apis/rbac.authorization.k8s.io/v1/namespaces/am-alpha/rolebindings", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "operator" },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = "sa-patcher" },
+            ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "operator", ["namespace"] = "am-ops" }),
+        });
+        var kubeconfig = await _s.KubeconfigForAsync("am-ops", "operator");
+        var namespaces = await _s.NamespacesAsync();
+
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-*' -Kubeconfig $args[0] -PassThru -Confirm:$false", kubeconfig);
+
+        Assert.Null(run.Terminating);
+        var rows = run.Output.ToDictionary(o => Prop(o, "Namespace"), o => Prop(o, "Action"));
+        Assert.Equal(namespaces.Where(n => n.StartsWith("am-", StringComparison.Ordinal)).OrderBy(n => n), rows.Keys.OrderBy(n => n));
+        Assert.Equal("Patched", rows["am-alpha"]);
+        Assert.All(rows.Where(r => r.Key != "am-alpha"), r => Assert.Equal("Failed", r.Value));
+        Assert.Equal(rows.Count - 1, run.Errors.Count(e => e.CategoryInfo.Category == ErrorCategory.PermissionDenied));
+        Assert.False(Automount((await _s.DumpServiceAccountsAsync())["am-alpha/default"]));
     }
 
     [Fact]
