@@ -9,7 +9,7 @@
       Docs     regenerates Markdown help from the module with PlatyPS when it is installed (docs/).
       Package  out/packages/SaTools.<version>.nupkg, which Install-Module and Install-PSResource accept.
       Demo     starts the sandbox with the demo scenario, imports the built module, runs README's examples, stops.
-      Bench    the benchmark project (tests/SaTools.Benchmarks).
+      Bench    the benchmark project (tests/SaTools.Benchmarks); -BenchArguments passes options (--quick).
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 .EXAMPLE
@@ -21,7 +21,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Passed to the benchmark (Bench task), e.g. -BenchArguments --quick
+    [string[]] $BenchArguments = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -140,10 +143,16 @@ function New-NupkgByHand {
 </package>
 "@
     Set-Content -Path (Join-Path $staging 'SaTools.nuspec') -Value $nuspec -Encoding utf8NoBOM
+    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same).
+    $types = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
+        ((('nuspec', 'psd1', 'dll', 'xml', 'ps1xml', 'txt', 'json', 'pdb') | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
+        '</Types>'
+    Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
     $target = Join-Path $Destination "SaTools.$Version.nupkg"
-    Remove-Item $target -ErrorAction SilentlyContinue
-    Compress-Archive -Path (Join-Path $staging '*') -DestinationPath ($target -replace '\.nupkg$', '.zip')
-    Move-Item ($target -replace '\.nupkg$', '.zip') $target -Force
+    Remove-Item -LiteralPath $target -ErrorAction SilentlyContinue
+    # ZipFile, not Compress-Archive: the latter reads '[Content_Types].xml' as a wildcard pattern.
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    [System.IO.Compression.ZipFile]::CreateFromDirectory($staging, $target)
     Remove-Item -Recurse -Force $staging
 }
 
@@ -153,9 +162,11 @@ function Invoke-Demo {
     New-Item -ItemType Directory -Path $work | Out-Null
     $kubeconfig = Join-Path $work 'kubeconfig'
         # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
+    # Run the built host directly (not `dotnet run`, whose child process Stop-Process would leave behind).
+    Invoke-Native dotnet @('build', (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj'), '-c', $Configuration, '-v', 'q')
+    $sandboxDll = Join-Path $root "tests/KubeSandbox/bin/$Configuration/net10.0/KubeSandbox.dll"
     $sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '-c', $Configuration, '--',
-        '--scenario', 'demo', '--kubeconfig', $kubeconfig)
+        $sandboxDll, '--scenario', 'demo', '--kubeconfig', $kubeconfig)
     try {
         $deadline = [DateTime]::UtcNow.AddMinutes(3)
         while (-not (Test-Path $kubeconfig)) {
@@ -186,7 +197,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-Native dotnet @('run', '--project', (Join-Path $root 'tests/SaTools.Benchmarks'), '-c', 'Release')
+    Invoke-Native dotnet (@('run', '--project', (Join-Path $root 'tests/SaTools.Benchmarks'), '-c', 'Release', '--') + $BenchArguments)
 }
 
 foreach ($t in $Task) {

@@ -57,4 +57,21 @@ public sealed class DependencyIsolationTests
         Assert.DoesNotContain(token, everything);
         Assert.DoesNotContain(token.Split('.')[1], everything);
     }
+
+    [Fact]
+    public void RemoveAndImportAgainStillWorks()
+    {
+        using var server = new LoopbackApiServer();
+        using var session = new ModuleSession();
+        var user = session.Run("""
+            param($url, $token, $manifest)
+            $null = Connect-K8sCluster -Server $url -Token $token
+            Remove-Module SaTools
+            Import-Module $manifest
+            (Connect-K8sCluster -Server $url -Token $token).User
+            """, server.Url, TestTokens.Secure(TestTokens.Jwt("system:serviceaccount:a:b")), RepoPaths.ManifestPath).Single();
+        Assert.Equal("system:serviceaccount:a:b", user.ToString());
+        // One SaTools load context for the process, however often the module is imported.
+        Assert.Single(System.Runtime.Loader.AssemblyLoadContext.All, c => c.Name == "SaTools");
+    }
 }

@@ -43,4 +43,13 @@ public sealed class HelpTests
             """, cmdlet).Select(o => o.ToString()).ToList();
         Assert.True(problems.Count == 0, $"{cmdlet}: {string.Join("; ", problems)}");
     }
+
+    [Fact]
+    public void AboutTopicCoversConnectionObjectsAndRunbooks()
+    {
+        using var session = new ModuleSession();
+        var text = string.Join("\n", session.Run("Get-Help about_SaTools").Select(o => o.ToString()));
+        foreach (var topic in new[] { "CONNECTING", "OBJECTS", "RUNBOOKS", "-SkipTlsVerification", "KUBECONFIG" })
+            Assert.Contains(topic, text);
+    }
 }

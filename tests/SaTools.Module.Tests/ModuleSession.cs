@@ -48,7 +48,16 @@ public sealed class ModuleSession : IDisposable
     public Result RunCapturing(string script, params object?[] args)
     {
         using var ps = Create();
-        ps.AddScript("try {\n" + script + "\n} catch { throw }");
+        // The script runs as a script block inside try/catch (so it may have its own param block); a terminating
+        // error anywhere in it reaches the catch and ends the run.
+        ps.AddScript("""
+            $__script = [scriptblock]::Create($args[0])
+            $__list = [System.Collections.Generic.List[object]]::new()
+            for ($__i = 1; $__i -lt $args.Count; $__i++) { $__list.Add($args[$__i]) }
+            $__rest = $__list.ToArray()
+            try { & $__script @__rest } catch { throw }
+            """);
+        ps.AddArgument(script);
         foreach (var arg in args) ps.AddArgument(arg);
         var result = new Result();
         try

@@ -12,9 +12,10 @@ BeforeAll {
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $script:work | Out-Null
     $script:kubeconfig = Join-Path $script:work 'kubeconfig'
+    & dotnet build (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj') -c Release -v q
+    if ($LASTEXITCODE -ne 0) { throw 'building the sandbox failed' }
     $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
-        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
+        (Join-Path $root 'tests/KubeSandbox/bin/Release/net10.0/KubeSandbox.dll'), '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
     $deadline = [DateTime]::UtcNow.AddMinutes(3)
     while (-not (Test-Path $script:kubeconfig)) {
         if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }

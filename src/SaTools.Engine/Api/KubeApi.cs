@@ -143,11 +143,48 @@ public sealed class KubeApi
 
     /// <summary>The OIDC discovery document (<c>/.well-known/openid-configuration</c>) of the ServiceAccount issuer.</summary>
     internal Task<string> GetOpenIdConfigurationAsync(CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.WellKnown.GetServiceAccountIssuerOpenIDConfigurationAsync(ct), cancellationToken);
+        GetRawAsync("/.well-known/openid-configuration", "application/json", cancellationToken);
 
-    /// <summary>The ServiceAccount issuer's signing keys (<c>/openid/v1/jwks</c>), as JSON.</summary>
+    /// <summary>The ServiceAccount issuer's signing keys (<c>/openid/v1/jwks</c>), as JSON. kube-apiserver answers
+    /// 406 to <c>Accept: application/json</c> here (recorded exchanges oidc-jwks-*).</summary>
     internal Task<string> GetServiceAccountIssuerKeysAsync(CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.Openid.GetServiceAccountIssuerOpenIDKeysetAsync(ct), cancellationToken);
+        GetRawAsync("/openid/v1/jwks", "application/jwk-set+json, */*", cancellationToken);
+
+    /// <summary>
+    /// A GET whose body is returned as text, through the client's own HttpClient (so the same retry and logging
+    /// handlers) and credentials. The generated WellKnown/Openid operations cannot serve here: they read these JSON
+    /// objects as a JSON string and throw.
+    /// </summary>
+    internal async Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken)
+    {
+        if (Client is not Kubernetes client)
+        {
+            throw new InvalidOperationException("Raw requests need the KubernetesClient client.");
+        }
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, client.BaseUri.ToString().TrimEnd('/') + path);
+            request.Headers.Accept.ParseAdd(accept);
+            if (client.Credentials is not null)
+            {
+                await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var (message, reason) = ErrorTranslator.ReadStatus(body);
+                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + path, null);
+            }
+            return body;
+        }
+        catch (Exception e) when (e is not KubeApiException)
+        {
+            var translated = ErrorTranslator.Translate(e, Server, cancellationToken);
+            if (ReferenceEquals(translated, e)) throw;
+            throw translated;
+        }
+    }
 
     /// <summary>
     /// Pages any typed list through <see cref="Pager"/>: <paramref name="call"/> gets the client, the continue

@@ -59,7 +59,7 @@ public sealed class LegacyTokenService
     /// check sees the cluster as it is now. Throws <see cref="KubeApiException"/> (NotFound when gone) and
     /// <see cref="ArgumentException"/> when the Secret is not a legacy token.
     /// </summary>
-    public async Task<LegacyTokenInfo> InspectAsync(string @namespace, string name, PodCache pods, CancellationToken cancellationToken)
+    public async Task<LegacyTokenInfo> InspectAsync(string @namespace, string name, NamespaceCache cache, CancellationToken cancellationToken)
     {
         var secret = await _api.GetSecretAsync(@namespace, name, cancellationToken).ConfigureAwait(false);
         secret.Data = null;
@@ -68,9 +68,8 @@ public sealed class LegacyTokenService
         {
             throw new ArgumentException($"The Secret {@namespace}/{name} is of type '{secret.Type}', not {LegacyTokenLabels.SecretType}: it is not a legacy ServiceAccount token.");
         }
-        var podList = await pods.GetAsync(@namespace, cancellationToken).ConfigureAwait(false);
-        var sas = await ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
-        return LegacyTokenClassifier.Classify(secret, sas, podList, _utcNow());
+        var (sas, pods) = await cache.GetAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        return LegacyTokenClassifier.Classify(secret, sas, pods, _utcNow());
     }
 
     /// <summary>Adds the invalid-since label (merge patch of that label only).</summary>
@@ -86,8 +85,8 @@ public sealed class LegacyTokenService
             new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
             cancellationToken: ct), cancellationToken);
 
-    /// <summary>A cmdlet's per-namespace pod lists, read once each.</summary>
-    public PodCache NewPodCache() => new(_api);
+    /// <summary>A cmdlet invocation's per-namespace lists, read once each.</summary>
+    public NamespaceCache NewNamespaceCache() => new(_api);
 
     private static string? ServiceAccountOf(V1Secret s)
     {
@@ -106,26 +105,30 @@ public sealed class LegacyTokenService
         return list;
     }
 
-    /// <summary>The pods of each namespace, read once per cmdlet invocation.</summary>
-    public sealed class PodCache
+    /// <summary>
+    /// The ServiceAccounts and pods of each namespace, read once per cmdlet invocation: a pipeline of many Secrets
+    /// costs one GET per Secret plus two lists per namespace. The lists are as fresh as the invocation, which is
+    /// what "still mounted" is checked against.
+    /// </summary>
+    public sealed class NamespaceCache
     {
         private readonly KubeApi _api;
-        private readonly Dictionary<string, IReadOnlyList<V1Pod>> _byNamespace = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, (IReadOnlyList<V1ServiceAccount>, IReadOnlyList<V1Pod>)> _byNamespace = new(StringComparer.Ordinal);
 
-        internal PodCache(KubeApi api) => _api = api;
+        internal NamespaceCache(KubeApi api) => _api = api;
 
-        internal async Task<IReadOnlyList<V1Pod>> GetAsync(string ns, CancellationToken cancellationToken)
+        internal async Task<(IReadOnlyList<V1ServiceAccount> ServiceAccounts, IReadOnlyList<V1Pod> Pods)> GetAsync(string ns, CancellationToken cancellationToken)
         {
-            if (_byNamespace.TryGetValue(ns, out var pods))
+            if (_byNamespace.TryGetValue(ns, out var lists))
             {
-                return pods;
+                return lists;
             }
-            pods = await ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken)).ConfigureAwait(false);
-            _byNamespace[ns] = pods;
-            return pods;
+            var sas = ReadAllAsync(_api.ListServiceAccountsAsync(ns, null, null, cancellationToken));
+            var pods = ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken));
+            await Task.WhenAll(sas, pods).ConfigureAwait(false);
+            lists = (sas.Result, pods.Result);
+            _byNamespace[ns] = lists;
+            return lists;
         }
-
-        /// <summary>Forgets a namespace's pods (after a write, the next Secret re-reads them).</summary>
-        public void Forget(string ns) => _byNamespace.Remove(ns);
     }
 }

@@ -25,10 +25,16 @@ public sealed class EffectivePermissionEvaluator
     public IEnumerable<EffectiveGrant> GetGrants(ServiceAccountRef serviceAccount, PermissionFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(serviceAccount);
+        // Two passes keep binding and rule order within each scope (List.Sort is not stable).
         var result = new List<EffectiveGrant>();
-        Collect(serviceAccount, _index.DirectBindings(serviceAccount), filter, result);
-        Collect(serviceAccount, _index.GroupBindings(serviceAccount.Namespace), filter, result);
-        result.Sort(static (a, b) => a.IsClusterScope == b.IsClusterScope ? 0 : a.IsClusterScope ? -1 : 1);
+        var direct = _index.DirectBindings(serviceAccount);
+        var groups = _index.GroupBindings(serviceAccount.Namespace);
+        foreach (var clusterScope in new[] { true, false })
+        {
+            Collect(serviceAccount, direct, filter, result, clusterScope);
+            Collect(serviceAccount, groups, filter, result, clusterScope);
+        }
+
         return result;
     }
 
@@ -74,11 +80,16 @@ public sealed class EffectivePermissionEvaluator
         return false;
     }
 
-    private static void Collect(ServiceAccountRef serviceAccount, IReadOnlyList<SubjectBinding> bindings, PermissionFilter? filter, List<EffectiveGrant> result)
+    private static void Collect(ServiceAccountRef serviceAccount, IReadOnlyList<SubjectBinding> bindings, PermissionFilter? filter, List<EffectiveGrant> result, bool clusterScope)
     {
         foreach (var entry in bindings)
         {
             var binding = entry.Binding;
+            if ((binding.ScopeNamespace is null) != clusterScope)
+            {
+                continue;
+            }
+
             if (filter is not null && !filter.ScopeAllows(binding.ScopeNamespace))
             {
                 continue;

@@ -1,4 +1,3 @@
-using k8s;
 using SaTools.Engine.Api;
 
 namespace SaTools.Engine.Tokens;
@@ -18,10 +17,9 @@ public static class IssuerKeyLoader
     public static async Task<IssuerSigningKeys> FromApiServerAsync(KubeApi api, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(api);
-        var discoveryJson = await GetFromApiServerAsync(api, OidcDiscoveryDocument.WellKnownPath, "application/json", cancellationToken).ConfigureAwait(false);
+        var discoveryJson = await api.GetOpenIdConfigurationAsync(cancellationToken).ConfigureAwait(false);
         var discovery = OidcDiscoveryDocument.Parse(discoveryJson, api.Server + OidcDiscoveryDocument.WellKnownPath);
-        // kube-apiserver answers 406 to Accept: application/json on the JWKS (recorded exchange oidc-jwks-*).
-        var jwks = await GetFromApiServerAsync(api, OidcDiscoveryDocument.ApiServerJwksPath, "application/jwk-set+json, */*", cancellationToken).ConfigureAwait(false);
+        var jwks = await api.GetServiceAccountIssuerKeysAsync(cancellationToken).ConfigureAwait(false);
         return IssuerSigningKeys.FromJwks(jwks, discovery.Issuer, api.Server + OidcDiscoveryDocument.ApiServerJwksPath);
     }
 
@@ -65,40 +63,6 @@ public static class IssuerKeyLoader
         if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
         {
             throw new TokenValidationSetupException($"{uri} is not https: signing keys fetched without TLS could be replaced on the way. Use an https issuer or -JwksPath.");
-        }
-    }
-
-    /// <summary>A raw GET on the API server through the client's own handler chain and credentials.</summary>
-    private static async Task<string> GetFromApiServerAsync(KubeApi api, string path, string accept, CancellationToken cancellationToken)
-    {
-        // The generated WellKnown/Openid operations try to read these JSON bodies as a JSON string and fail, so
-        // the request is sent raw, through the same HttpClient (retry and logging handlers) and credentials.
-        if (api.Client is not Kubernetes client)
-        {
-            throw new InvalidOperationException("Raw requests need the KubernetesClient client.");
-        }
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, client.BaseUri.ToString().TrimEnd('/') + path);
-            request.Headers.Accept.ParseAdd(accept);
-            if (client.Credentials is not null)
-            {
-                await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                var (message, reason) = ErrorTranslator.ReadStatus(body);
-                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + path, null);
-            }
-            return body;
-        }
-        catch (Exception e) when (e is not KubeApiException)
-        {
-            var translated = ErrorTranslator.Translate(e, api.Server, cancellationToken);
-            if (ReferenceEquals(translated, e)) throw;
-            throw translated;
         }
     }
 

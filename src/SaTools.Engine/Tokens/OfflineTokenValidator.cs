@@ -113,11 +113,9 @@ public sealed class OfflineTokenValidator
             limitations = limitations.Append("The issuer was not checked: the keys came without an issuer (give -Issuer with -JwksPath).").ToArray();
         }
 
-        // 3. Audiences: the intersection, as TokenReview returns it (pkg/serviceaccount/jwt.go). A legacy token has
-        //    no aud and is valid for the API server's implicit audiences only.
-        IReadOnlyList<string>? tokenAudiences = inspected.Audiences.Count > 0 ? inspected.Audiences
-            : inspected.IsLegacy ? implicitAudiences
-            : Array.Empty<string>();
+        // 3. Audiences: the intersection, as TokenReview returns it (pkg/serviceaccount/jwt.go). A token without aud
+        //    (every legacy token) is valid for the API server's implicit audiences only.
+        IReadOnlyList<string>? tokenAudiences = inspected.Audiences.Count > 0 ? inspected.Audiences : implicitAudiences;
         IReadOnlyList<string> audiences;
         if (expected is null || tokenAudiences is null)
         {

@@ -28,7 +28,10 @@ public sealed class UsageService
     public UsageService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
 
     /// <param name="namespace">One namespace, or null for all namespaces.</param>
-    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, CancellationToken cancellationToken)
+    /// <param name="resolveOwners">False when only the per-ServiceAccount totals are wanted: then no ReplicaSet or
+    /// Job is read at all.</param>
+    /// <param name="cancellationToken">Stops the reads.</param>
+    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken)
     {
         var pods = new List<V1Pod>();
         await foreach (var p in _api.ListPodsAsync(@namespace, null, null, cancellationToken).ConfigureAwait(false))
@@ -40,7 +43,9 @@ public sealed class UsageService
         {
             sas.Add(sa);
         }
-        var controllers = pods.Select(p => OwnerResolver.ControllerOf(p.Metadata)?.Kind).ToHashSet();
+        var controllers = resolveOwners
+            ? pods.Select(p => OwnerResolver.ControllerOf(p.Metadata)?.Kind).ToHashSet()
+            : new HashSet<string?>();
         var replicaSets = controllers.Contains("ReplicaSet")
             ? await TryReadOwnersAsync(@namespace, ListReplicaSetsAsync, cancellationToken).ConfigureAwait(false)
             : new Dictionary<(string, string), V1OwnerReference?>();

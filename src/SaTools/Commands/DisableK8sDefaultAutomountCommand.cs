@@ -21,9 +21,11 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
 
     private readonly List<string> _namespaces = new();
 
-    /// <summary>Namespaces (wildcards allowed). Binds from the pipeline: strings, or objects with a Namespace
-    /// property such as Get-K8sServiceAccount's; each namespace is handled once however often it arrives.</summary>
+    /// <summary>Namespaces (wildcards allowed). Binds from the pipeline: strings, objects with a Namespace property
+    /// such as Get-K8sServiceAccount's, or namespace objects with a Name (a Namespace property wins over Name);
+    /// each namespace is handled once however often it arrives.</summary>
     [Parameter(ParameterSetName = ParameterSetInNamespaces, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

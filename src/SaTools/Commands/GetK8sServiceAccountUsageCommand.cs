@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
+using SaTools.Engine.Rbac;
 using SaTools.Engine.Usage;
 using SaTools.Output;
 
@@ -21,6 +22,8 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private List<string>? _namespaceNames;
     private bool _inferenceNoted;
+    private EffectivePermissionEvaluator? _evaluator;
+    private readonly Dictionary<ServiceAccountRef, ServiceAccountPermissionSummary> _permissions = new();
 
     /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
     [Parameter(ParameterSetName = ParameterSetInNamespaces, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -38,6 +41,11 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
     [Parameter]
     public SwitchParameter Summary { get; set; }
 
+    /// <summary>Add each ServiceAccount's RiskLevel and Risks from its RBAC grants, as Get-K8sEffectivePermission
+    /// -Summary rates them (the RBAC objects are read once: four cluster-wide lists).</summary>
+    [Parameter]
+    public SwitchParameter IncludePermission { get; set; }
+
     protected override void ProcessRecord()
     {
         var service = new UsageService(KubeConnection.Api);
@@ -45,7 +53,7 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
         foreach (var ns in scopes)
         {
             if (!_done.Add(ns ?? "*")) continue;
-            var report = TryAwait(ct => service.ReadAsync(ns, ct), ns ?? "*", out var ok);
+            var report = TryAwait(ct => service.ReadAsync(ns, resolveOwners: !Summary.IsPresent, ct), ns ?? "*", out var ok);
             if (!ok || report is null) continue;
             if (report.DeploymentsInferred && !_inferenceNoted && report.Pods.Any(p => p.OwnerKind == "Deployment"))
             {
@@ -56,17 +64,48 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
             {
                 foreach (var s in report.ServiceAccounts)
                 {
-                    WriteObject(new ServiceAccountUsageSummary(ContextName, s.Namespace, s.ServiceAccount, s.Exists, s.AutomountServiceAccount,
-                        s.Pods, s.PodsWithToken, new StringList(s.PodNames), s.Unused));
+                    var row = new ServiceAccountUsageSummary(ContextName, s.Namespace, s.ServiceAccount, s.Exists, s.AutomountServiceAccount,
+                        s.Pods, s.PodsWithToken, new StringList(s.PodNames), s.Unused);
+                    if (Permission(s.Namespace, s.ServiceAccount) is { } permission)
+                    {
+                        row.RiskLevel = permission.RiskLevel.ToString();
+                        row.Risks = RiskNames.Of(permission.Flags, null);
+                    }
+                    WriteObject(row);
                 }
                 continue;
             }
             foreach (var p in report.Pods)
             {
-                WriteObject(new ServiceAccountPodUsage(ContextName, p.Namespace, p.Pod, p.OwnerKind, p.OwnerName, p.ServiceAccount,
-                    p.ServiceAccountExists, p.UsesDefault, p.AutomountPod, p.AutomountServiceAccount, p.DeclaresTokenVolume, p.TokenMounted, p.Phase));
+                var row = new ServiceAccountPodUsage(ContextName, p.Namespace, p.Pod, p.OwnerKind, p.OwnerName, p.ServiceAccount,
+                    p.ServiceAccountExists, p.UsesDefault, p.AutomountPod, p.AutomountServiceAccount, p.DeclaresTokenVolume, p.TokenMounted, p.Phase);
+                if (Permission(p.Namespace, p.ServiceAccount) is { } permission)
+                {
+                    row.RiskLevel = permission.RiskLevel.ToString();
+                    row.Risks = RiskNames.Of(permission.Flags, null);
+                }
+                WriteObject(row);
             }
         }
+    }
+
+    /// <summary>The ServiceAccount's permission summary with -IncludePermission (RBAC read on first use), else null.</summary>
+    private ServiceAccountPermissionSummary? Permission(string ns, string name)
+    {
+        if (!IncludePermission.IsPresent) return null;
+        if (_evaluator is null)
+        {
+            var reader = new RbacSnapshotReader(KubeConnection.Api);
+            var snapshot = Await(ct => reader.ReadAsync(includeServiceAccounts: false, null, ct), "rbac.authorization.k8s.io");
+            _evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot));
+        }
+        var key = new ServiceAccountRef(ns, name);
+        if (!_permissions.TryGetValue(key, out var summary))
+        {
+            summary = _evaluator.Summarize(key);
+            _permissions[key] = summary;
+        }
+        return summary;
     }
 
     private IEnumerable<string?> ResolveNamespaces()

@@ -108,7 +108,11 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     /// <summary>The options the connection parameters describe.</summary>
     protected virtual ConnectionOptions BuildConnectionOptions() => new()
     {
-        KubeconfigPath = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig),
+        // Several files may be joined with the path separator, as in $env:KUBECONFIG: resolve each one
+        // (relative to the current PowerShell location, not the process directory).
+        KubeconfigPath = Kubeconfig is null ? null : string.Join(Path.PathSeparator,
+            Kubeconfig.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(GetUnresolvedProviderPathFromPSPath)),
         Context = Context,
         Server = Server,
         Token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password,

@@ -14,7 +14,7 @@ namespace SaTools.Commands;
 public abstract class LegacyTokenRetireCmdletBase : K8sCmdletBase
 {
     private LegacyTokenService? _service;
-    private LegacyTokenService.PodCache? _pods;
+    private LegacyTokenService.NamespaceCache? _lists;
 
     /// <summary>The Secret's namespace.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -49,9 +49,9 @@ public abstract class LegacyTokenRetireCmdletBase : K8sCmdletBase
     protected override void ProcessRecord()
     {
         _service ??= new LegacyTokenService(KubeConnection.Api);
-        _pods ??= _service.NewPodCache();
+        _lists ??= _service.NewNamespaceCache();
         var target = $"{Namespace}/{Name}";
-        var (token, readFailure) = Attempt(ct => _service.InspectAsync(Namespace, Name, _pods, ct));
+        var (token, readFailure) = Attempt(ct => _service.InspectAsync(Namespace, Name, _lists, ct));
         if (readFailure is not null)
         {
             Report(readFailure, target);
@@ -84,9 +84,6 @@ public abstract class LegacyTokenRetireCmdletBase : K8sCmdletBase
             WriteObject(Result(token, LegacyTokenAction.Failed, writeFailure.Message));
             return;
         }
-        // The namespace's pods are unchanged by this write, but another Secret's check must not reuse a stale
-        // list across a long pipeline either: forget it after each change.
-        _pods.Forget(Namespace);
         WriteObject(Result(token, DoneAction, null));
     }
 

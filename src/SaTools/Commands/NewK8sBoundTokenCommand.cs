@@ -17,6 +17,7 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
     /// <summary>The ServiceAccount (binds from a ServiceAccount object's Name).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
+    [ArgumentCompleter(typeof(ServiceAccountCompleter))]
     [ValidateNotNullOrEmpty]
     public string ServiceAccount { get; set; } = string.Empty;
 

@@ -214,8 +214,24 @@ public sealed class TestK8sTokenReviewCommand : K8sCmdletBase
             else
             {
                 var api = KubeConnection.Api;
-                keys = Await(ct => IssuerKeyLoader.FromApiServerAsync(api, ct), api.Server);
-                WriteVerbose($"Offline validation with the keys of issuer {keys.Issuer} from {keys.Source}.");
+                KubeApiException? refused = null;
+                keys = Await(async ct =>
+                {
+                    try
+                    {
+                        return await IssuerKeyLoader.FromApiServerAsync(api, ct).ConfigureAwait(false);
+                    }
+                    catch (KubeApiException e) when (!IsFatal(e))
+                    {
+                        refused = e;
+                        return null;
+                    }
+                }, api.Server);
+                if (refused is not null)
+                {
+                    ThrowKubeError(refused, api.Server, "KeysUnavailable");
+                }
+                WriteVerbose($"Offline validation with the keys of issuer {keys!.Issuer} from {keys.Source}.");
             }
         }
         catch (TokenValidationSetupException e)

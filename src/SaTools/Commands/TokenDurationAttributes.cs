@@ -24,9 +24,10 @@ internal sealed class TokenDurationTransformationAttribute : ArgumentTransformat
                 {
                     throw new ArgumentTransformationMetadataException(e.Message, e);
                 }
-            case int or long or double or decimal:
+            case byte or sbyte or short or ushort or int or uint or long or ulong or float or double or decimal or System.Numerics.BigInteger:
+                // PowerShell reads 90s as a short and 2d as a decimal: the unit is gone by the time it arrives here.
                 throw new ArgumentTransformationMetadataException(
-                    $"'{value}' has no unit. Give a duration such as 10m, 1h or 1h30m, or a TimeSpan.");
+                    $"'{value}' has no unit. Give a duration such as 10m, 1h or 1h30m (quote it: '90s' and '2d' are numbers to PowerShell), or a TimeSpan.");
             default:
                 return inputData;
         }

@@ -53,8 +53,13 @@ public sealed class ServiceAccountPodUsage
 
     public string? Phase { get; }
 
-    /// <summary>With -IncludePermission: the ServiceAccount's risk flags; empty otherwise.</summary>
-    public StringList RiskFlags { get; internal set; } = new StringList(Array.Empty<string>());
+    /// <summary>With -IncludePermission: the ServiceAccount's risk level from its RBAC grants (Critical, High, Medium,
+    /// Low, None), as Get-K8sEffectivePermission -Summary rates it; empty otherwise.</summary>
+    public string? RiskLevel { get; internal set; }
+
+    /// <summary>With -IncludePermission: the ServiceAccount's risk flags by name (ReadSecrets, CreateWorkloads,
+    /// ExecIntoPods, ...), as Get-K8sEffectivePermission -Summary reports them; empty otherwise.</summary>
+    public StringList Risks { get; internal set; } = new StringList(Array.Empty<string>());
 
     public override string ToString() => $"{Namespace}/{Pod}: {ServiceAccount}";
 }

@@ -39,6 +39,8 @@ public sealed class TokenAuthenticatorTests : IDisposable
 
         Assert.Equal("sandbox-admin", result.User!.Name);
         Assert.Equal(new[] { "system:masters", "system:authenticated" }, result.User.Groups);
+        Assert.Equal(new[] { SecurityTestBed.Api }, _bed.Review(_bed.Services.Options.AdminToken, "vault", SecurityTestBed.Api).Audiences);
+        Assert.Equal("invalid bearer token", _bed.Review(_bed.Services.Options.AdminToken, "vault").Error);
     }
 
     [Fact]
@@ -56,6 +58,18 @@ public sealed class TokenAuthenticatorTests : IDisposable
         var after = _bed.Review(token);
         Assert.False(after.Authenticated);
         Assert.Equal("[invalid bearer token, service account token has been invalidated]", after.Error);
+    }
+
+    [Fact]
+    public void PodBeingDeletedKeepsItsTokensForTheLeewayOnly()
+    {
+        _bed.Store.AddPod("alpha", "terminating", "runner");
+        var token = Token(new JsonObject { ["boundObjectRef"] = new JsonObject { ["kind"] = "Pod", ["apiVersion"] = "v1", ["name"] = "terminating" } });
+        _bed.Store.Mutate("pods", "alpha", "terminating", p => p["metadata"]!["deletionTimestamp"] = "2026-03-01T12:00:00Z");
+
+        Assert.True(_bed.Review(token).Authenticated);
+        _bed.Clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Equal("[invalid bearer token, service account token has been invalidated]", _bed.Review(token).Error);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class Impersonation
 
     private void Check(UserInfo requester, string resource, string subresource, string ns, string name, string group = "")
     {
-        var attributes = new RequestAttributes(requester, "impersonate", true, "", group, group.Length > 0 ? "v1" : "v1",
+        var attributes = new RequestAttributes(requester, "impersonate", true, "", group, "v1",
             resource, subresource, ns, name);
         var decision = _authorizer.Authorize(attributes);
         if (!decision.Allowed)

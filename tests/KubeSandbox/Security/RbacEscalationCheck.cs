@@ -55,7 +55,8 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
             {
                 return;
             }
-            if (Allowed(context.User, "escalate", resource, ns, context.Name ?? ""))
+            // RoleEscalationAuthorized uses the request's name: none on a create (a POST to the collection).
+            if (Allowed(context.User, "escalate", resource, ns, oldObject is null ? "" : context.Name ?? ""))
             {
                 return;
             }
@@ -114,7 +115,8 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
                       "RBAC permissions not currently held:\n" + string.Join("\n", descriptions);
         if (errors.Count > 0)
         {
-            message += "; resolution errors: [" + string.Join(" ", errors) + "]";
+            // fmt %v of a []error holding one aggregate.
+            message += "; resolution errors: [" + GoFormat.Aggregate(errors) + "]";
         }
         throw Forbidden(resource, name, message);
     }

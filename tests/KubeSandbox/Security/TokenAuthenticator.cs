@@ -44,8 +44,10 @@ public sealed class TokenAuthenticator : IAuthenticator
         var requested = audiences.Count > 0 ? audiences : _options.ApiAudiences;
         if (token.Length > 0 && token == _options.AdminToken)
         {
-            // A token-file user is not audience-bound: it authenticates for whatever the caller asked.
-            return new AuthenticationResult(AdminUser, requested, null);
+            // A token-file user is audience-agnostic (k8s.io/apiserver pkg/authentication/authenticator/audiences.go
+            // WrapAudienceAgnosticToken): valid for the API audiences only, and then for those the caller asked.
+            var apiAudiences = requested.Where(_options.ApiAudiences.Contains).ToList();
+            return apiAudiences.Count > 0 ? new AuthenticationResult(AdminUser, apiAudiences, null) : Unrecognised();
         }
 
         // jwt.go hasCorrectIssuer: a token whose issuer is not ours is simply not recognised (no error).
@@ -128,8 +130,14 @@ public sealed class TokenAuthenticator : IAuthenticator
         var saName = KubeObject.Str(kio?["serviceaccount"]?["name"]) ?? "";
         var saUid = KubeObject.Str(kio?["serviceaccount"]?["uid"]) ?? "";
 
+        // Objects being deleted stay valid for the leeway after their deletionTimestamp.
+        var invalidIfDeletedBefore = now - Leeway;
         var sa = Get("serviceaccounts", ns, saName)
             ?? throw new TokenInvalidException($"serviceaccounts {GoFormat.Quote(saName)} not found");
+        if (DeletedBefore(sa, invalidIfDeletedBefore))
+        {
+            throw new TokenInvalidException($"service account {ns}/{saName} has been deleted");
+        }
         if (KubeObject.Uid(sa) != saUid)
         {
             throw new TokenInvalidException($"service account UID ({KubeObject.Uid(sa)}) does not match claim ({saUid})");
@@ -138,8 +146,11 @@ public sealed class TokenAuthenticator : IAuthenticator
         if (kio?["secret"] is JsonObject secretRef)
         {
             var secretName = KubeObject.Str(secretRef["name"]) ?? "";
-            var secret = Get("secrets", ns, secretName)
-                ?? throw new TokenInvalidException("service account token has been invalidated");
+            var secret = Get("secrets", ns, secretName);
+            if (secret is null || DeletedBefore(secret, invalidIfDeletedBefore))
+            {
+                throw new TokenInvalidException("service account token has been invalidated");
+            }
             var claimUid = KubeObject.Str(secretRef["uid"]) ?? "";
             if (KubeObject.Uid(secret) != claimUid)
             {
@@ -151,8 +162,11 @@ public sealed class TokenAuthenticator : IAuthenticator
         if (kio?["pod"] is JsonObject podRef)
         {
             var podName = KubeObject.Str(podRef["name"]) ?? "";
-            var pod = Get("pods", ns, podName)
-                ?? throw new TokenInvalidException("service account token has been invalidated");
+            var pod = Get("pods", ns, podName);
+            if (pod is null || DeletedBefore(pod, invalidIfDeletedBefore))
+            {
+                throw new TokenInvalidException("service account token has been invalidated");
+            }
             var claimUid = KubeObject.Str(podRef["uid"]) ?? "";
             if (KubeObject.Uid(pod) != claimUid)
             {
@@ -169,8 +183,11 @@ public sealed class TokenAuthenticator : IAuthenticator
         else if (kio?["node"] is JsonObject nodeRef)
         {
             var nodeName = KubeObject.Str(nodeRef["name"]) ?? "";
-            var node = Get("nodes", null, nodeName)
-                ?? throw new TokenInvalidException("service account token has been invalidated");
+            var node = Get("nodes", null, nodeName);
+            if (node is null || DeletedBefore(node, invalidIfDeletedBefore))
+            {
+                throw new TokenInvalidException("service account token has been invalidated");
+            }
             var claimUid = KubeObject.Str(nodeRef["uid"]) ?? "";
             if (KubeObject.Uid(node) != claimUid)
             {
@@ -213,7 +230,11 @@ public sealed class TokenAuthenticator : IAuthenticator
             throw new TokenInvalidException("sub claim is invalid");
         }
 
-        var secret = Get("secrets", ns, secretName) ?? throw new TokenInvalidException("Token has been invalidated");
+        var secret = Get("secrets", ns, secretName);
+        if (secret is null || secret["metadata"]?["deletionTimestamp"] is not null)
+        {
+            throw new TokenInvalidException("Token has been invalidated");
+        }
         var stored = KubeObject.Str(secret["data"]?["token"]);
         var storedToken = stored is null ? null : TryBase64(stored);
         if (storedToken != token)
@@ -222,6 +243,10 @@ public sealed class TokenAuthenticator : IAuthenticator
         }
         var sa = Get("serviceaccounts", ns, saName)
             ?? throw new TokenInvalidException($"serviceaccounts {GoFormat.Quote(saName)} not found");
+        if (sa["metadata"]?["deletionTimestamp"] is not null)
+        {
+            throw new TokenInvalidException($"ServiceAccount {ns}/{saName} has been deleted");
+        }
         if (KubeObject.Uid(sa) != saUid)
         {
             throw new TokenInvalidException($"ServiceAccount UID ({KubeObject.Uid(sa)}) does not match claim ({saUid})");
@@ -283,13 +308,18 @@ public sealed class TokenAuthenticator : IAuthenticator
         {
             return _store.Get(resource, ns, name);
         }
-        catch (Api.ApiException)
+        catch (Exception e) when (e is Api.ApiException or ArgumentException or KeyNotFoundException)
         {
-            return null;
+            return null; // gone, or a resource this store does not serve (the sandbox has no nodes)
         }
     }
 
     private static long? Seconds(JsonNode? node) => KubeObject.Long(node);
+
+    private static bool DeletedBefore(JsonObject o, DateTimeOffset limit) =>
+        KubeObject.Str(o["metadata"]?["deletionTimestamp"]) is { } t
+        && DateTimeOffset.TryParse(t, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var deleted)
+        && deleted < limit;
 
     private static string? TryBase64(string s)
     {

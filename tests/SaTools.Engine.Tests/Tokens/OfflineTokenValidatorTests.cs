@@ -186,6 +186,17 @@ public sealed class OfflineTokenValidatorTests : IDisposable
     }
 
     [Fact]
+    public async Task ATokenWithoutAudienceIsValidForTheApiServerAudienceOnly()
+    {
+        var claims = TestClaims.ServiceAccount();
+        claims.Remove("aud");
+        var token = cluster.Sign(claims);
+
+        Assert.True((await Validate(token)).Valid);
+        Assert.Equal(OfflineValidationFailure.AudienceInvalid, (await Validate(token, "vault")).Failure);
+    }
+
+    [Fact]
     public async Task ACurrentTokenWithoutExpiryIsRefused()
     {
         var claims = TestClaims.ServiceAccount();

@@ -115,11 +115,16 @@ public sealed class LegacyTokenAndUsageTests : IAsyncLifetime
     [Fact]
     public async Task DisableRefusesAMountedTokenWithoutForceAndLabelsTheRest()
     {
+        var mark = _s.Server.Requests.Count;
         var run = _s.Run($"Get-K8sLegacyToken -Namespace {Ns} | Where-Object Name -in 'builder-token', 'mounted-token', 'retired-token' | Disable-K8sLegacyToken -Confirm:$false");
         var rows = run.Output.ToDictionary(o => Prop(o, "Name"), o => Prop(o, "Action"));
         Assert.Equal("Invalidated", rows["builder-token"]);
         Assert.Equal("Refused", rows["mounted-token"]);
         Assert.Equal("AlreadyInvalidated", rows["retired-token"]);
+        // Get-K8sLegacyToken: three lists; then one GET per Secret and the namespace's two lists once; one PATCH.
+        var requests = _s.Server.Requests.Snapshot().Skip(mark).ToList();
+        Assert.Equal(3 + 3 + 2, requests.Count(r => r.Method == "GET"));
+        Assert.Equal("PATCH", Assert.Single(requests, r => r.Method != "GET").Method);
         var error = Assert.Single(run.Errors);
         Assert.Equal("DisableK8sLegacyTokenSecretMounted,SaTools.Commands.DisableK8sLegacyTokenCommand", error.FullyQualifiedErrorId);
         Assert.True(await HasInvalidLabel("builder-token"));
@@ -231,8 +236,7 @@ public sealed class LegacyTokenAndUsageTests : IAsyncLifetime
         var mark = _s.Server.Requests.Count;
         _s.Run("Get-K8sServiceAccountUsage -AllNamespaces -Summary");
         var reads = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).ToList();
-        Assert.Contains("/api/v1/pods", reads);
-        Assert.Contains("/api/v1/serviceaccounts", reads);
-        Assert.DoesNotContain(reads, p => p.StartsWith("/api/v1/namespaces/", StringComparison.Ordinal));
+        // -Summary shows no owners: pods and ServiceAccounts, one cluster-wide list each, nothing else.
+        Assert.Equal(new[] { "/api/v1/pods", "/api/v1/serviceaccounts" }, reads.OrderBy(p => p, StringComparer.Ordinal));
     }
 }

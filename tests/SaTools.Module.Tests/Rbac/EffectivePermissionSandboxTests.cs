@@ -98,7 +98,7 @@ public sealed partial class EffectivePermissionSandboxTests
         for (var attempt = 0; attempt < 20; attempt++)
         {
             var result = session.RunCapturing(
-                "param($kc, $ns, $name, $filter) Get-K8sEffectivePermission -Kubeconfig $kc -Namespace $ns -Name $name -Verify @filter",
+                "$filter = $args[3]; Get-K8sEffectivePermission -Kubeconfig $args[0] -Namespace $args[1] -Name $args[2] -Verify @filter",
                 kubeconfig, c.SaNamespace, c.SaName, Filter(c.Request));
             Assert.True(!result.AllErrors.Any(), $"{c.Id}: {string.Join("; ", result.AllErrors.Select(e => e.FullyQualifiedErrorId + " " + e))}");
             var rows = result.Output.Select(o => ((bool?)o.Properties["Verified"].Value, (string)o.Properties["BindingName"].Value)).ToList();
@@ -294,7 +294,7 @@ public sealed partial class EffectivePermissionSandboxTests
         var kubeconfig = sandbox.WriteKubeconfig(Path.Combine(dir.Path, "admin.kubeconfig"));
         using var session = new ModuleSession();
 
-        var result = session.RunCapturing("param($kc) Get-K8sEffectivePermission -Kubeconfig $kc -AllNamespaces -Verify", kubeconfig);
+        var result = session.RunCapturing("Get-K8sEffectivePermission -Kubeconfig $args[0] -AllNamespaces -Verify", kubeconfig);
 
         Assert.Empty(result.AllErrors);
         Assert.Empty(result.Warnings);

@@ -18,6 +18,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
     private readonly SecureString admin = TestTokens.Secure("loopback-admin-token");
     private readonly TimeSpan granted;
     private string? lastToken;
+    private bool jwksForbidden;
 
     public BoundTokenLoopbackTests() : this(TimeSpan.FromHours(24)) { }
 
@@ -50,7 +51,9 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         }
         if (path == "/openid/v1/jwks")
         {
-            return (200, signer.Jwks());
+            return jwksForbidden
+                ? (403, Status(403, "Forbidden", "forbidden: User \"system:anonymous\" cannot get path \"/openid/v1/jwks\""))
+                : (200, signer.Jwks());
         }
         if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith("/token", StringComparison.Ordinal))
         {
@@ -170,6 +173,18 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.Equal("runner", Get<string>(Assert.Single(result.Output), "ServiceAccount"));
     }
 
+    [Fact]
+    public void AnUnquotedSuffixedNumberIsExplained()
+    {
+        // PowerShell reads 900s as a short (and 2d as a decimal) before the cmdlet sees it.
+        var result = Run("New-K8sBoundToken -Server $args[0] -Token $args[1] -Namespace alpha -ServiceAccount runner -Duration 900s");
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("ParameterArgumentTransformationError,SaTools.Commands.NewK8sBoundTokenCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("quote it", error.Exception.Message);
+        Assert.Empty(server.Requests);
+    }
+
     [Theory]
     [InlineData("-BoundObjectKind Pod")]
     [InlineData("-BoundObjectName runner-pod")]
@@ -229,5 +244,22 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.Contains(result.Verbose, v => v.Contains("issuer " + ModuleTestSigner.Issuer, StringComparison.Ordinal));
         // Once per invocation, however many tokens come down the pipeline.
         Assert.Equal(1, server.Requests.Count(r => r.Path == "/openid/v1/jwks"));
+    }
+
+    [Fact]
+    public void KeysTheApiServerRefusesStopTheOfflineCheckWithASpecificError()
+    {
+        jwksForbidden = true;
+
+        var result = Run("""
+            $c = Connect-K8sCluster -Server $args[0] -Token $args[1]
+            Test-K8sTokenReview -Offline -Connection $c -Token $args[2]
+            """, signer.Sign(ModuleTestSigner.Claims()));
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("TestK8sTokenReviewKeysUnavailable,SaTools.Commands.TestK8sTokenReviewCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.PermissionDenied, error.CategoryInfo.Category);
+        Assert.Contains("cannot get path \"/openid/v1/jwks\"", error.Exception.Message);
+        Assert.Empty(result.Output);
     }
 }

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Globalization;
+using SaTools.Benchmarks.Hosting;
+using SaTools.Benchmarks.Measurement;
+using SaTools.Benchmarks.Peers;
+using SaTools.Benchmarks.Reporting;
+using SaTools.Benchmarks.Workloads;
+
+namespace SaTools.Benchmarks;
+
+/// <summary>
+/// Runs every workload and peer against one sandbox with the scale scenario, one at a time so each request
+/// window holds only its own requests: the read-only workloads and peers first, then peer a and workload 4, which
+/// change default ServiceAccounts (workload 4 gets them back as generated before each repetition).
+/// </summary>
+public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public async Task<BenchmarkReport> RunAsync(CancellationToken cancellationToken)
+    {
+        var report = new BenchmarkReport(options, MachineInfo.Current());
+        Log($"machine: {report.Machine}");
+        Log($"scale: {options.Scale} (fraction {options.ScaleFraction.ToString(CultureInfo.InvariantCulture)}), " +
+            $"latency {options.LatencyMs} ms per request, {options.Repetitions} repetitions");
+        Log(InProcessPeakMemory.KernelPeakResettable
+            ? "peak memory: kernel high-water mark reset at each run (/proc/self/clear_refs), plus 5 ms sampling"
+            : "peak memory: sampled every 5 ms (this process may not reset its high-water mark)");
+
+        object[] plan =
+        [
+            new ListServiceAccounts(), new KubectlGetServiceAccounts(),
+            new PermissionSummary(), new WhoCanReadSecrets(), new KubectlCanIList(options.PeerSample),
+            new BoundTokenRoundTrip(options.TokenServiceAccounts),
+            new ServiceAccountUsageSummary(),
+            new KubectlPatchLoop(options.PeerSample),
+            .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
+        ];
+
+        var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;
+        try
+        {
+            using var runspace = new ModuleRunspace(RepoPaths.ManifestPath);
+            Log($"module imported from {RepoPaths.ManifestPath}: {string.Join(", ", runspace.ExportedCmdlets.Order())}");
+            var runner = new ModuleWorkloadRunner(runspace);
+
+            var started = _clock.Elapsed;
+            var cluster = await SandboxCluster.StartAsync(options.Scale, options.LatencyMs, workDirectory).ConfigureAwait(false);
+            Log($"sandbox started at {cluster.Url} in {(_clock.Elapsed - started).TotalSeconds:0.0} s");
+            await using (cluster.ConfigureAwait(false))
+            {
+                var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                report.Census = census;
+                Log("served: " + string.Join(", ", census.Counts.Select(kv => $"{kv.Value:N0} {kv.Key}")));
+                WarmUp(runspace, cluster);
+
+                var (kubectl, peerSkipReason) = await StartKubectlAsync(cluster, cancellationToken).ConfigureAwait(false);
+                using (kubectl)
+                {
+                    foreach (var item in plan)
+                    {
+                        report.Results.Add(item switch
+                        {
+                            ModuleWorkload workload => await RunWorkloadAsync(runner, workload, cluster, census, cancellationToken).ConfigureAwait(false),
+                            KubectlPeer peer when kubectl is null => Skipped(peer, peerSkipReason!),
+                            KubectlPeer peer => await RunPeerAsync(peer, kubectl, cluster, census, cancellationToken).ConfigureAwait(false),
+                            _ => throw new InvalidOperationException($"Not a workload or peer: {item}"),
+                        });
+                    }
+                }
+            }
+            return report;
+        }
+        finally
+        {
+            try { Directory.Delete(workDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <param name="census">The census taken when the scenario was fresh.</param>
+    private async Task<WorkloadResult> RunWorkloadAsync(ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
+    {
+        var result = new WorkloadResult(workload.Key, workload.Title)
+        {
+            PeerKey = workload.PeerKey,
+            PeerRatioPerObject = workload.PeerRatioPerObject,
+            Note = workload.Note,
+        };
+        if (runner.MissingCmdlets(workload) is { Count: > 0 } missing)
+        {
+            result.Skipped = $"cmdlet not available ({string.Join(", ", missing)})";
+            Log($"{workload.Title}: skipped: {result.Skipped}");
+            return result;
+        }
+
+        cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+        try
+        {
+            for (var rep = 0; rep < options.Repetitions; rep++)
+            {
+                var before = census;
+                if (workload.ChangesDefaultServiceAccounts)
+                {
+                    cluster.RestoreAutomount(census.ServiceAccounts.Where(sa => sa.Name == "default").Select(sa => (sa.Namespace, sa.Name, sa.Automount)));
+                    before = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                }
+                var run = runner.RunOnce(workload, cluster, before);
+                result.Runs.Add(run);
+                LogRun(workload.Title, rep, run);
+            }
+        }
+        finally
+        {
+            cluster.SetLatency(options.LatencyMs);
+        }
+        return result;
+    }
+
+    private async Task<WorkloadResult> RunPeerAsync(KubectlPeer peer, Kubectl kubectl, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
+    {
+        var result = new WorkloadResult(peer.Key, peer.Title) { IsPeer = true, Note = peer.Note };
+        if (peer.ScaledTotal(census) is { } total) result.ScaledFrom = (options.PeerSample, total);
+        for (var rep = 0; rep < options.Repetitions; rep++)
+        {
+            var run = await peer.RunOnceAsync(kubectl, cluster, census, rep, cancellationToken).ConfigureAwait(false);
+            result.Runs.Add(run);
+            LogRun(peer.Title, rep, run);
+        }
+        return result;
+    }
+
+    /// <summary>kubectl with a warm discovery cache, or why the peers cannot run.</summary>
+    private async Task<(Kubectl? Kubectl, string? SkipReason)> StartKubectlAsync(IBenchCluster cluster, CancellationToken cancellationToken)
+    {
+        if (options.SkipPeers) return (null, "--skip-peers");
+        if (Kubectl.Locate() is not { } path) return (null, "kubectl not found");
+        var kubectl = new Kubectl(path, cluster);
+        try
+        {
+            await kubectl.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+            return (kubectl, null);
+        }
+        catch (InvalidOperationException e)
+        {
+            kubectl.Dispose();
+            Log($"peers skipped: {e.Message}");
+            return (null, e.Message);
+        }
+    }
+
+    /// <summary>One small call before any window, so the first timed workload does not pay the module's first-use
+    /// costs (JIT, load context) alone.</summary>
+    private void WarmUp(ModuleRunspace runspace, IBenchCluster cluster)
+    {
+        var warm = runspace.Count("Get-K8sServiceAccount -Namespace kube-system -Kubeconfig $args[0]", cluster.KubeconfigPath);
+        if (warm.ErrorCount > 0) Log($"warm-up call failed: {warm.FirstError}");
+    }
+
+    private static WorkloadResult Skipped(KubectlPeer peer, string why) =>
+        new(peer.Key, peer.Title) { IsPeer = true, Skipped = why, Note = peer.Note };
+
+    private void LogRun(string title, int rep, RunMeasurement run)
+    {
+        var errors = run.Errors > 0 ? $", {run.Errors} errors: {run.FirstError}" : "";
+        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}");
+    }
+
+    private void Log(string line) => log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {line}");
+}

@@ -1,0 +1,40 @@
+namespace SaTools.Benchmarks.Hosting;
+
+/// <summary>One request the cluster answered, as its request log recorded it (<see cref="Time"/> is when the
+/// answer was complete).</summary>
+public sealed record ObservedRequest(DateTimeOffset Time, string Method, string Path, string Query, int Status);
+
+/// <summary>
+/// The cluster a benchmark run talks to: the sandbox's scale scenario with a fixed injected latency. Everything
+/// the benchmark needs of the sandbox fixture goes through here, so the fixture's shape is known in one file.
+/// </summary>
+public interface IBenchCluster : IAsyncDisposable
+{
+    /// <summary>https://127.0.0.1:port</summary>
+    string Url { get; }
+
+    string AdminToken { get; }
+
+    string CaCertificatePem { get; }
+
+    /// <summary>A kubeconfig for the admin user (CA and token inside), for the module and for kubectl.</summary>
+    string KubeconfigPath { get; }
+
+    /// <summary>The injected latency per request, in milliseconds.</summary>
+    int LatencyMs { get; }
+
+    /// <summary>Replaces the injected latency (0: none).</summary>
+    void SetLatency(int latencyMs);
+
+    /// <summary>
+    /// Puts ServiceAccounts' <c>automountServiceAccountToken</c> back to the given values (null: the field absent)
+    /// in the store directly, sending no request: the scenario as it was generated, for a workload that changes it.
+    /// </summary>
+    void RestoreAutomount(IEnumerable<(string Namespace, string Name, bool? Automount)> serviceAccounts);
+
+    /// <summary>How many requests the log holds: a window starts here.</summary>
+    int RequestCount { get; }
+
+    /// <summary>The requests logged from position <paramref name="start"/> on, in order.</summary>
+    IReadOnlyList<ObservedRequest> RequestsSince(int start);
+}

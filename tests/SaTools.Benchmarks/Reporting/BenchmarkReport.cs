@@ -1,0 +1,37 @@
+using SaTools.Benchmarks.Measurement;
+
+namespace SaTools.Benchmarks.Reporting;
+
+/// <summary>Everything one benchmark run measured, in the order it ran.</summary>
+public sealed class BenchmarkReport(BenchmarkOptions options, MachineInfo machine)
+{
+    public BenchmarkOptions Options { get; } = options;
+
+    public MachineInfo Machine { get; } = machine;
+
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The main cluster's census (object counts as served), once taken.</summary>
+    public ClusterCensus? Census { get; set; }
+
+    public List<WorkloadResult> Results { get; } = new();
+
+    public WorkloadResult? Find(string key) => Results.FirstOrDefault(r => r.Key == key);
+
+    /// <summary>How many times faster <paramref name="workload"/> is than its peer (medians); per object covered
+    /// when the workload asks for it (workload 2: per ServiceAccount), since the two may cover different numbers.</summary>
+    public double? PeerRatio(WorkloadResult workload)
+    {
+        if (workload.PeerKey is null || Find(workload.PeerKey) is not { HasRuns: true } peer || !workload.HasRuns) return null;
+        if (workload.Errors > 0 || peer.Errors > 0) return null;
+        var mine = workload.Time.Median;
+        var theirs = peer.Time.Median;
+        if (workload.PeerRatioPerObject)
+        {
+            if (workload.MedianObjects is not > 0 || peer.MedianObjects is not > 0) return null;
+            mine /= workload.MedianObjects.Value;
+            theirs /= peer.MedianObjects.Value;
+        }
+        return mine > 0 ? theirs / mine : null;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SaTools.Benchmarks.Reporting;
+
+/// <summary>
+/// bench-results.json: one entry per workload and peer with <c>name</c>, <c>median_ms</c>, <c>min_ms</c>,
+/// <c>max_ms</c>, <c>requests</c>, <c>objects</c>, <c>peak_mb</c> and <c>peer_ratio</c> where a peer exists
+/// (issue 7), plus the machine, the scale and the targets, so figures can be compared between versions.
+/// </summary>
+public static class JsonReport
+{
+    public static void Write(BenchmarkReport report, IReadOnlyList<TargetCheck> targets, string path)
+    {
+        var o = report.Options;
+        var root = new JsonObject
+        {
+            ["generated_utc"] = report.Started.ToString("O"),
+            ["quick"] = o.Quick,
+            ["latency_ms"] = o.LatencyMs,
+            ["slow_latency_ms"] = o.SlowLatencyMs,
+            ["repetitions"] = o.Repetitions,
+            ["machine"] = new JsonObject
+            {
+                ["cores"] = report.Machine.Cores,
+                ["cpu"] = report.Machine.Cpu,
+                ["memory_gb"] = report.Machine.MemoryGb,
+                ["os"] = report.Machine.Os,
+                ["dotnet"] = report.Machine.DotNet,
+            },
+            ["scale"] = Scale(report),
+            ["workloads"] = new JsonArray(report.Results.Select(r => (JsonNode)Entry(report, r)).ToArray()),
+            ["targets"] = new JsonArray(targets.Select(t => (JsonNode)new JsonObject
+            {
+                ["issue"] = t.Issue,
+                ["target"] = t.Target,
+                ["measured"] = t.Measured,
+                ["result"] = t.OutcomeText,
+            }).ToArray()),
+        };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine);
+    }
+
+    private static JsonObject Scale(BenchmarkReport report)
+    {
+        var s = report.Options.Scale;
+        var scale = new JsonObject
+        {
+            ["fraction"] = report.Options.ScaleFraction,
+            ["namespaces"] = s.Namespaces,
+            ["serviceaccounts"] = s.ServiceAccounts,
+            ["pods"] = s.Pods,
+            ["roles"] = s.Roles,
+            ["rolebindings"] = s.RoleBindings,
+            ["clusterroles"] = s.ClusterRoles,
+            ["clusterrolebindings"] = s.ClusterRoleBindings,
+            ["legacy_token_secrets"] = s.LegacySecrets,
+        };
+        if (report.Census is { } census)
+        {
+            // What the sandbox really served (the scenario adds its bootstrap objects to the sizes asked for).
+            scale["served"] = new JsonObject(census.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        }
+        return scale;
+    }
+
+    private static JsonObject Entry(BenchmarkReport report, WorkloadResult r)
+    {
+        var e = new JsonObject { ["name"] = r.Key, ["title"] = r.Title, ["kind"] = r.IsPeer ? "peer" : "workload" };
+        if (!r.HasRuns)
+        {
+            e["skipped"] = r.Skipped ?? "not run";
+            return e;
+        }
+        var t = r.Time;
+        e["median_ms"] = Math.Round(t.Median, 1);
+        e["min_ms"] = Math.Round(t.Min, 1);
+        e["max_ms"] = Math.Round(t.Max, 1);
+        e["requests"] = r.MedianRequests;
+        e["objects"] = r.MedianObjects;
+        e["peak_mb"] = r.MaxPeakMb is { } p ? Math.Round(p, 1) : null;
+        if (r.PeerKey is not null)
+        {
+            e["peer"] = r.PeerKey;
+            e["peer_ratio"] = report.PeerRatio(r) is { } ratio ? Math.Round(ratio, 2) : null;
+        }
+        if (r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null) is { } minimum) e["min_requests"] = minimum;
+        if (r.MaxGrowthMb is { } growth) e["peak_growth_mb"] = Math.Round(growth, 1);
+        if (r.MedianAfterLastAnswerMs is { } eval) e["after_last_answer_ms"] = Math.Round(eval, 1);
+        if (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu) e["after_last_answer_cpu_ms"] = Math.Round(cpu, 1);
+        if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w)
+        {
+            e["writes"] = w.Writes;
+            e["writes_needed"] = w.WritesNeeded;
+        }
+        if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) e["discovery_requests"] = (long)discovery;
+        if (r.ScaledFrom is { } scaled) e["scaled_from"] = new JsonObject { ["sample"] = scaled.Sample, ["total"] = scaled.Total };
+        if (r.Runs.LastOrDefault()?.Tally is { } tally)
+        {
+            e["requests_by_resource"] = new JsonObject(tally.ByResource.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
+        }
+        e["errors"] = r.Errors;
+        if (r.FirstError is { } error) e["first_error"] = error;
+        if (r.Note is { } note) e["note"] = note;
+        e["runs_ms"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Milliseconds, 1)).ToArray());
+        return e;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace SaTools.Benchmarks.Reporting;
+
+/// <summary>The printed report: one row per workload and peer, then the targets with PASS/FAIL.</summary>
+public static class ResultTable
+{
+    public static void Print(BenchmarkReport report, IReadOnlyList<TargetCheck> targets, TextWriter output)
+    {
+        var rows = new List<string[]>
+        {
+            new[] { "workload", "median", "min", "max", "requests", "min req", "objects", "peak MB", "vs peer", "notes" },
+        };
+        foreach (var r in report.Results)
+        {
+            if (!r.HasRuns)
+            {
+                rows.Add(new[] { r.Title, "", "", "", "", "", "", "", "", r.Skipped is { } why ? "skipped: " + Truncate(why, 120) : "not run" });
+                continue;
+            }
+            var t = r.Time;
+            var notes = new List<string>();
+            if (r.Errors > 0) notes.Add($"{r.Errors} errors: {Truncate(r.FirstError, 90)}");
+            if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}" + (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu ? $" ({Ms(cpu)} CPU)" : ""));
+            if (r.MaxGrowthMb is { } growth) notes.Add($"+{growth:N0} MB");
+            if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
+            if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) notes.Add($"{discovery:N0} of the requests discovery");
+            if (r.ScaledFrom is { } scaled) notes.Add($"scaled from {scaled.Sample} to {scaled.Total:N0}");
+            var minimum = r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null);
+            rows.Add(new[]
+            {
+                r.Title, Ms(t.Median), Ms(t.Min), Ms(t.Max),
+                N(r.MedianRequests), N(minimum), N(r.MedianObjects),
+                r.MaxPeakMb is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "",
+                report.PeerRatio(r) is { } ratio ? ratio.ToString("0.0", CultureInfo.InvariantCulture) + "x" : "",
+                string.Join("; ", notes),
+            });
+        }
+        WriteAligned(rows, output, rightAligned: new[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+        output.WriteLine();
+        foreach (var line in Legend(report)) output.WriteLine(line);
+
+        output.WriteLine();
+        output.WriteLine("Targets:");
+        foreach (var c in targets)
+        {
+            output.WriteLine($"  {c.OutcomeText,-12} [issue {c.Issue}] {c.Target}: {c.Measured}");
+        }
+    }
+
+    private static IEnumerable<string> Legend(BenchmarkReport report)
+    {
+        yield return $"Times are wall clock over {report.Options.Repetitions} repetition(s) at {report.Options.LatencyMs} ms injected latency per request " +
+                     "(unless the title says otherwise); requests come from the sandbox's request log over each run's window.";
+        yield return "min req: the pages of each list the workload must read at the module's page size (an empty list is one request).";
+        yield return "peak MB: for SaTools, the benchmark process (the sandbox runs in it too); +N MB is the growth over the run's start. " +
+                     "For kubectl, the largest single kubectl process (GNU time's maximum resident set).";
+        yield return "Sampled kubectl loops (a, b) run a sample per repetition and are scaled up linearly to every namespace or ServiceAccount.";
+        yield return "vs peer: the peer's median over the workload's (workload 2: per ServiceAccount covered).";
+    }
+
+    private static void WriteAligned(List<string[]> rows, TextWriter output, int[] rightAligned)
+    {
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        foreach (var (row, index) in rows.Select((r, i) => (r, i)))
+        {
+            var cells = row.Select((cell, c) => c == row.Length - 1
+                ? cell
+                : rightAligned.Contains(c) ? cell.PadLeft(widths[c]) : cell.PadRight(widths[c]));
+            output.WriteLine(string.Join("  ", cells).TrimEnd());
+            if (index == 0) output.WriteLine(new string('-', widths.Sum() + 2 * (widths.Length - 1)));
+        }
+    }
+
+    private static string N(long? n) => n is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "";
+
+    private static string N(int? n) => n is { } v ? v.ToString("N0", CultureInfo.InvariantCulture) : "";
+
+    private static string Ms(double ms) => ms >= 10_000
+        ? (ms / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : ms.ToString("N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Truncate(string? s, int max) => s is null ? "" : s.Length <= max ? s : s[..max] + "...";
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using SaTools.Benchmarks.Workloads;
+
+namespace SaTools.Benchmarks.Reporting;
+
+/// <summary>
+/// The targets the figures must show (issue 7 "Targets the figures must show", issue 4 "Speed", issue 6 "Speed
+/// and safety", issue 8 "Done when"), checked against the run's medians. A target whose workload did not run is
+/// NOT MEASURED, never a PASS.
+/// </summary>
+public static class Targets
+{
+    private const double EvaluationLimitMs = 3000;
+    private const double PeakLimitMb = 1024;
+    private const double ThrottleSpeedup = 5;
+    private const double PatchLoopSpeedup = 20;
+    private const double CanISpeedupPerServiceAccount = 50;
+
+    public static IReadOnlyList<TargetCheck> Check(BenchmarkReport report)
+    {
+        var checks = new List<TargetCheck>();
+        var w1 = report.Find(ListServiceAccounts.WorkloadKey);
+        var w2 = report.Find(PermissionSummary.WorkloadKey);
+        var w3 = report.Find(WhoCanReadSecrets.WorkloadKey);
+        var w6 = report.Find(ServiceAccountUsageSummary.WorkloadKey);
+
+        checks.Add(MinimumRequests("7, 3", w1));
+        checks.Add(MinimumRequests("7, 4", w2));
+        checks.Add(MinimumRequests("7, 4", w3));
+        checks.Add(MinimumRequests("8", w6));
+
+        checks.Add(Evaluation(w2));
+
+        checks.Add(Ran(w2) is { MaxGrowthMb: { } growth } peakRun
+            ? new("7, 4", "workload 2 peak memory < 1 GB",
+                $"+{growth:N0} MB over the {peakRun.Runs.Min(r => r.BaselineMb ?? 0):N0} MB baseline (process peak {peakRun.MaxPeakMb:N0} MB, in-process sandbox included)",
+                Outcome(growth < PeakLimitMb))
+            : NotMeasured("7, 4", "workload 2 peak memory < 1 GB", w2));
+
+        checks.Add(Speedup("7", $"workload 4 >= {ThrottleSpeedup}x faster than -ThrottleLimit 1 (at {report.Options.LatencyMs} ms)",
+            report.Find(DisableDefaultAutomount.KeyFor(null, null)), report.Find(DisableDefaultAutomount.KeyFor(1, null)), ThrottleSpeedup));
+        // At the benchmark's own latency when that is already issue 6's (then the variants were run once).
+        int? slow = report.Options.LatencyMs == report.Options.SlowLatencyMs ? null : report.Options.SlowLatencyMs;
+        checks.Add(Speedup("6", $"workload 4 >= {ThrottleSpeedup}x faster than -ThrottleLimit 1 at {report.Options.SlowLatencyMs} ms",
+            report.Find(DisableDefaultAutomount.KeyFor(null, slow)), report.Find(DisableDefaultAutomount.KeyFor(1, slow)), ThrottleSpeedup));
+        checks.Add(Writes(report));
+
+        var w4 = report.Find(DisableDefaultAutomount.KeyFor(null, null));
+        checks.Add(PeerSpeedup(report, "7", $"workload 4 >= {PatchLoopSpeedup}x faster than peer a (kubectl patch loop)", w4, PatchLoopSpeedup));
+        checks.Add(PeerSpeedup(report, "7", $"workload 2 >= {CanISpeedupPerServiceAccount}x faster than peer b (kubectl auth can-i --list) per ServiceAccount covered", w2, CanISpeedupPerServiceAccount));
+        return checks;
+    }
+
+    private static TargetCheck MinimumRequests(string issue, WorkloadResult? w)
+    {
+        var target = $"{w?.Title ?? "workload"}: minimum requests (pages of each list, nothing per ServiceAccount or namespace)";
+        if (Ran(w) is not { } run || run.Runs.Any(r => r.MinimumRequests is null)) return NotMeasured(issue, target, w);
+        var most = run.Runs.Max(r => r.Requests);
+        var minimum = run.Runs.Max(r => r.MinimumRequests!.Value);
+        var tally = run.Runs.Last().Tally;
+        var pageSizes = tally is null ? "" : $"; limit={string.Join("/", tally.PageSizes)}";
+        return new(issue, target, $"{most:N0} requests, minimum {minimum:N0} ({tally?.Breakdown}{pageSizes})", Outcome(most <= minimum));
+    }
+
+    /// <summary>Issue 7 says evaluation time, issue 4 says CPU: both are held to 3 s.</summary>
+    private static TargetCheck Evaluation(WorkloadResult? w2)
+    {
+        const string target = "workload 2 evaluation after the lists arrive < 3 s";
+        if (Ran(w2) is not { MedianAfterLastAnswerMs: { } wallMs } run) return NotMeasured("7, 4", target, w2);
+        var cpuMs = run.MedianOf(r => r.CpuAfterLastAnswerMs);
+        var measured = $"{Ms(wallMs)} wall" + (cpuMs is { } c ? $", {Ms(c)} CPU" : "") + " (medians, from the last list answer to the end)";
+        return new("7, 4", target, measured, Outcome(wallMs < EvaluationLimitMs && (cpuMs ?? 0) < EvaluationLimitMs));
+    }
+
+    private static TargetCheck Speedup(string issue, string target, WorkloadResult? fast, WorkloadResult? slow, double factor)
+    {
+        if (Ran(fast) is not { } f) return NotMeasured(issue, target, fast);
+        if (Ran(slow) is not { } s) return NotMeasured(issue, target, slow);
+        var ratio = s.Time.Median / f.Time.Median;
+        return new(issue, target, $"{ratio:0.0}x ({Ms(f.Time.Median)} vs {Ms(s.Time.Median)})", Outcome(ratio >= factor));
+    }
+
+    private static TargetCheck Writes(BenchmarkReport report)
+    {
+        const string target = "workload 4 writes = default ServiceAccounts that needed the change";
+        var runs = report.Results
+            .Where(r => r.Key.StartsWith(DisableDefaultAutomount.DefaultKey, StringComparison.Ordinal) && r.Skipped is null)
+            .SelectMany(r => r.Runs)
+            .Where(r => r.WritesNeeded is not null)
+            .ToList();
+        if (runs.Count == 0) return new("6", target, "not run", TargetOutcome.NotMeasured);
+        var mismatched = runs.Where(r => r.Writes != r.WritesNeeded).ToList();
+        var example = runs.First();
+        return new("6", target,
+            mismatched.Count == 0
+                ? $"{runs.Count} runs, each {example.Writes:N0} writes for {example.WritesNeeded:N0} needed"
+                : $"{mismatched.Count} of {runs.Count} runs off, e.g. {mismatched[0].Writes:N0} writes for {mismatched[0].WritesNeeded:N0} needed",
+            Outcome(mismatched.Count == 0 && runs.All(r => r.Errors == 0)));
+    }
+
+    private static TargetCheck PeerSpeedup(BenchmarkReport report, string issue, string target, WorkloadResult? w, double factor)
+    {
+        if (Ran(w) is not { } run) return NotMeasured(issue, target, w);
+        if (run.PeerKey is null || report.Find(run.PeerKey) is not { } peer || Ran(peer) is null) return NotMeasured(issue, target, run.PeerKey is null ? null : report.Find(run.PeerKey));
+        return report.PeerRatio(run) is { } ratio
+            ? new(issue, target, $"{ratio:0.0}x ({Ms(run.Time.Median)} vs {Ms(peer.Time.Median)} scaled)", Outcome(ratio >= factor))
+            : new(issue, target, "no ratio: a side had errors or no objects", TargetOutcome.Fail);
+    }
+
+    /// <summary>The result if it ran without errors; a run with errors proves nothing.</summary>
+    private static WorkloadResult? Ran(WorkloadResult? w) => w is { HasRuns: true, Skipped: null, Errors: 0 } ? w : null;
+
+    private static TargetCheck NotMeasured(string issue, string target, WorkloadResult? w) =>
+        w is { Errors: > 0 }
+            ? new(issue, target, $"errors: {w.FirstError}", TargetOutcome.Fail)
+            : new(issue, target, w?.Skipped is { } why ? $"skipped: {why}" : "not run", TargetOutcome.NotMeasured);
+
+    private static TargetOutcome Outcome(bool passed) => passed ? TargetOutcome.Pass : TargetOutcome.Fail;
+
+    private static string Ms(double ms) => ms >= 10_000
+        ? (ms / 1000).ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : ms.ToString("N0", CultureInfo.InvariantCulture) + " ms";
+}

@@ -1,0 +1,106 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# Pester 5 suite for the hardening cmdlets (Disable-K8sDefaultAutomount, Set-K8sServiceAccountAutomount,
+# Get/Disable/Remove-K8sLegacyToken, Get-K8sServiceAccountUsage) on machines with pwsh: the runbooks of the help,
+# with the real Export-Csv and Import-Csv that a hosted System.Management.Automation lacks.
+# Run: ./build.ps1 -Task Test   (or Invoke-Pester tests/pester after ./build.ps1)
+
+BeforeAll {
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    $script:manifest = Join-Path $root 'out/SaTools/SaTools.psd1'
+    Import-Module $script:manifest -Force
+
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-hardening-$([guid]::NewGuid())"
+    New-Item -ItemType Directory -Path $script:work | Out-Null
+    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
+    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
+        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
+        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
+    $deadline = [DateTime]::UtcNow.AddMinutes(3)
+    while (-not (Test-Path $script:kubeconfig)) {
+        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
+        Start-Sleep -Milliseconds 200
+    }
+    $PSDefaultParameterValues['*-K8s*:Kubeconfig'] = $script:kubeconfig
+}
+
+AfterAll {
+    $PSDefaultParameterValues.Remove('*-K8s*:Kubeconfig')
+    if ($script:sandbox -and -not $script:sandbox.HasExited) { Stop-Process -Id $script:sandbox.Id }
+    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+}
+
+Describe 'Disable-K8sDefaultAutomount' {
+    It 'previews without writing' {
+        $rows = Disable-K8sDefaultAutomount -Namespace shop, payments -WhatIf -PassThru
+        ($rows | Where-Object Namespace -eq shop).Action | Should -Be 'WouldPatch'
+        ($rows | Where-Object Namespace -eq payments).Action | Should -Be 'AlreadyDisabled'
+        (Get-K8sServiceAccount -Namespace shop -Name default).AutomountServiceAccountToken | Should -Be 'not set'
+    }
+
+    It 'runs the compliance runbook and undoes it from the CSV' {
+        $csv = Join-Path $script:work 'default-automount.csv'
+        Disable-K8sDefaultAutomount -AllNamespaces -ExcludeNamespace kube-system -PassThru -Confirm:$false |
+            Export-Csv -Path $csv -NoTypeInformation
+        $rows = Import-Csv -Path $csv
+        $rows.Namespace | Should -Not -Contain 'kube-system'
+        ($rows | Where-Object Namespace -eq shop).RelyingPods | Should -Be 'debug-shell'
+        (Get-K8sServiceAccount -Namespace shop -Name default).AutomountServiceAccountToken | Should -Be 'False'
+
+        $again = Disable-K8sDefaultAutomount -AllNamespaces -ExcludeNamespace kube-system -PassThru -Confirm:$false
+        $again.Action | Sort-Object -Unique | Should -Be 'AlreadyDisabled'
+
+        Import-Csv -Path $csv | Where-Object Action -eq Patched | Set-K8sServiceAccountAutomount -Confirm:$false
+        (Get-K8sServiceAccount -Namespace shop -Name default).AutomountServiceAccountToken | Should -Be 'not set'
+        (Get-K8sServiceAccount -Namespace payments -Name default).AutomountServiceAccountToken | Should -Be 'False'
+    }
+
+    It 'reports a missing namespace with a specific error id' {
+        { Disable-K8sDefaultAutomount -Namespace no-such-namespace -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DisableK8sDefaultAutomountNotFound,SaTools.Commands.DisableK8sDefaultAutomountCommand'
+    }
+}
+
+Describe 'Set-K8sServiceAccountAutomount' {
+    It 'refuses a value that was never read' {
+        { Set-K8sServiceAccountAutomount -Namespace shop -Name default -Value unknown -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetK8sServiceAccountAutomountInvalidValue,SaTools.Commands.SetK8sServiceAccountAutomountCommand'
+    }
+}
+
+Describe 'Legacy tokens' {
+    It 'lists each status' {
+        $tokens = Get-K8sLegacyToken -AllNamespaces
+        ($tokens | Where-Object Name -eq 'ledger-token').Status | Should -Be 'InUse'
+        ($tokens | Where-Object Name -eq 'old-deployer-token').Status | Should -Be 'Invalidated'
+        ($tokens | Where-Object Name -eq 'deployer-token').Status | Should -Be 'Unused'
+        $tokens | Export-Csv -Path (Join-Path $script:work 'tokens.csv') -NoTypeInformation
+        Get-Content (Join-Path $script:work 'tokens.csv') -Raw | Should -Not -Match 'System\.'
+    }
+
+    It 'refuses to retire a mounted token without -Force' {
+        { Disable-K8sLegacyToken -Namespace legacy-apps -Name reporter-token -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DisableK8sLegacyTokenSecretMounted,SaTools.Commands.DisableK8sLegacyTokenCommand'
+    }
+
+    It 'invalidates the unused tokens' {
+        $result = Get-K8sLegacyToken -AllNamespaces | Where-Object Status -eq Unused | Disable-K8sLegacyToken -Confirm:$false
+        $result.Action | Sort-Object -Unique | Should -Be 'Invalidated'
+        (Get-K8sLegacyToken -Namespace ci | Where-Object Name -eq deployer-token).Status | Should -Be 'Invalidated'
+    }
+}
+
+Describe 'Get-K8sServiceAccountUsage' {
+    It 'resolves owners and flags unused ServiceAccounts' {
+        $pods = Get-K8sServiceAccountUsage -AllNamespaces
+        ($pods | Where-Object Pod -eq 'ledger-0').Owner | Should -Be 'StatefulSet/ledger'
+        ($pods | Where-Object Pod -like 'frontend-*' | Select-Object -First 1).Owner | Should -Be 'Deployment/frontend'
+        (Get-K8sServiceAccountUsage -AllNamespaces -Summary | Where-Object Unused).ServiceAccount | Should -Contain 'gateway'
+    }
+
+    It 'finds the pods carrying a token that can read secrets' {
+        $risky = Get-K8sServiceAccountUsage -AllNamespaces -IncludePermission |
+            Where-Object { $_.TokenMounted -and $_.Risks -contains 'ReadSecrets' }
+        $risky.Pod | Should -Contain 'ledger-0'
+    }
+}

@@ -1,0 +1,87 @@
+#Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
+# New-K8sBoundToken and Test-K8sTokenReview with a full pwsh (Export-Csv, ConvertTo-SecureString, transcripts),
+# against the sandbox's standalone host. Run: ./build.ps1 -Task Test (or Invoke-Pester tests/pester after a build).
+
+BeforeAll {
+    $root = Split-Path (Split-Path $PSScriptRoot)
+    Import-Module (Join-Path $root 'out/SaTools/SaTools.psd1') -Force
+
+    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-tokens-$([guid]::NewGuid())"
+    New-Item -ItemType Directory -Path $script:work | Out-Null
+    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
+    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
+        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
+        '--scenario', 'bootstrap', '--kubeconfig', $script:kubeconfig)
+    $deadline = [DateTime]::UtcNow.AddMinutes(3)
+    while (-not (Test-Path $script:kubeconfig)) {
+        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
+        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
+        Start-Sleep -Milliseconds 200
+    }
+    $script:k = @{ Kubeconfig = $script:kubeconfig }
+}
+
+AfterAll {
+    if ($script:sandbox -and -not $script:sandbox.HasExited) { Stop-Process -Id $script:sandbox.Id }
+    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+}
+
+Describe 'New-K8sBoundToken' {
+    It 'mints a token kept in a SecureString' {
+        $t = New-K8sBoundToken @k -Namespace default -ServiceAccount default -Duration 10m -Audience vault
+        $t.Token | Should -BeOfType [securestring]
+        $t.Audiences | Should -Be @('vault')
+        ($t.ExpiresAt - $t.IssuedAt) | Should -Be ([TimeSpan]::FromMinutes(10))
+        $t.Capped | Should -BeFalse
+    }
+
+    It 'refuses a lifetime under 10 minutes before any request' {
+        { New-K8sBoundToken @k -Namespace default -ServiceAccount default -Duration 9m -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,SaTools.Commands.NewK8sBoundTokenCommand'
+    }
+
+    It 'reports a missing ServiceAccount with a specific error id' {
+        { New-K8sBoundToken @k -Namespace default -ServiceAccount no-such-sa -ErrorAction Stop } |
+            Should -Throw -ErrorId 'NewK8sBoundTokenServiceAccountNotFound,SaTools.Commands.NewK8sBoundTokenCommand'
+    }
+
+    It 'never puts the token in Export-Csv, ToString or the default view' {
+        $t = New-K8sBoundToken @k -Namespace default -ServiceAccount default
+        $plain = [System.Net.NetworkCredential]::new('', $t.Token).Password
+        $csv = Join-Path $script:work 'tokens.csv'
+        $t | Export-Csv -Path $csv
+        Get-Content $csv -Raw | Should -Not -Match ([regex]::Escape($plain))
+        $t.ToString() | Should -Not -Match ([regex]::Escape($plain))
+        ($t | Out-String) | Should -Not -Match ([regex]::Escape($plain))
+        ($t | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($plain))
+    }
+}
+
+Describe 'Test-K8sTokenReview' {
+    It 'reviews a minted token piped from New-K8sBoundToken' {
+        $r = New-K8sBoundToken @k -Namespace default -ServiceAccount default -Audience vault | Test-K8sTokenReview @k
+        $r.Authenticated | Should -BeTrue
+        $r.UserName | Should -Be 'system:serviceaccount:default:default'
+        $r.Audiences | Should -Be @('vault')
+        $r.Method | Should -Be 'TokenReview'
+    }
+
+    It 'validates offline against the API server keys' {
+        $r = New-K8sBoundToken @k -Namespace default -ServiceAccount default | Test-K8sTokenReview @k -Offline
+        $r.Authenticated | Should -BeTrue
+        $r.Method | Should -Be 'Offline'
+        $r.Limitations | Should -Not -BeNullOrEmpty
+    }
+
+    It 'gives a result, not an error, for a token for another audience' {
+        $t = New-K8sBoundToken @k -Namespace default -ServiceAccount default
+        $r = Test-K8sTokenReview @k -Token $t.Token -Audience vault
+        $r.Authenticated | Should -BeFalse
+        $r.Error | Should -Match 'invalid for the target audiences'
+    }
+
+    It 'reports a malformed token with a specific error id' {
+        { Test-K8sTokenReview @k -Token 'not-a-jwt' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'TestK8sTokenReviewMalformedToken,SaTools.Commands.TestK8sTokenReviewCommand'
+    }
+}
