@@ -9,7 +9,7 @@
       Docs     regenerates Markdown help from the module with PlatyPS when it is installed (docs/).
       Package  out/packages/SaTools.<version>.nupkg, which Install-Module and Install-PSResource accept.
       Demo     starts the sandbox with the demo scenario, imports the built module, runs README's examples, stops.
-      Bench    the benchmark project (tests/SaTools.Benchmarks).
+      Bench    the benchmark project (tests/SaTools.Benchmarks); -BenchArguments passes options (--quick).
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 .EXAMPLE
@@ -21,7 +21,10 @@ param(
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Passed to the benchmark (Bench task), e.g. -BenchArguments --quick
+    [string[]] $BenchArguments = @()
 )
 
 $ErrorActionPreference = 'Stop'
@@ -194,7 +197,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-Native dotnet @('run', '--project', (Join-Path $root 'tests/SaTools.Benchmarks'), '-c', 'Release')
+    Invoke-Native dotnet (@('run', '--project', (Join-Path $root 'tests/SaTools.Benchmarks'), '-c', 'Release', '--') + $BenchArguments)
 }
 
 foreach ($t in $Task) {

@@ -6,6 +6,13 @@ public sealed class SandboxOptions
     /// <summary>bootstrap | demo | scale | empty.</summary>
     public string Scenario { get; set; } = "bootstrap";
 
+    /// <summary>
+    /// The Kubernetes release whose default RBAC policy the scenario seeds: null (default) for
+    /// ../shared/k8s/bootstrap-policy/ as it is, "1.26" for the recorded cluster's release
+    /// (see Scenarios/BootstrapPolicyRelease.cs).
+    /// </summary>
+    public string? PolicyRelease { get; set; }
+
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }
 

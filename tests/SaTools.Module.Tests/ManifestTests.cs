@@ -44,4 +44,15 @@ public sealed class ManifestTests
             """).Select(o => o.ToString()).ToList();
         Assert.Empty(missing);
     }
+
+    [Fact]
+    public void ServiceAccountTableShowsTheColumnsAnOperatorScansFirst()
+    {
+        var xml = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "SaTools.Format.ps1xml"));
+        var view = xml.Descendants("View").Single(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == "SaTools.Output.ServiceAccountInfo");
+        var labels = view.Descendants("TableColumnHeader").Select(h => h.Element("Label")?.Value).ToList();
+        Assert.Equal(new[] { "Namespace", "Name", "Automount", "Secrets", "Age" }, labels);
+        var properties = view.Descendants("TableColumnItem").Select(i => i.Element("PropertyName")?.Value).ToList();
+        Assert.Equal(new[] { "Namespace", "Name", "AutomountServiceAccountToken", "SecretCount", "Age" }, properties);
+    }
 }

@@ -31,13 +31,13 @@ internal static class ErrorTranslator
                 return new KubeApiException(KubeErrorKind.Unreachable,
                     $"The API server {server} did not answer in time. Check that the cluster is up and reachable from here.", e);
             case KubeConfigException:
-                return new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The kubeconfig cannot be used: {e.Message}", e);
+                return new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The kubeconfig cannot be used: {FirstLine(e.Message)}", e);
         }
 
         if (IsTlsFailure(e))
         {
             return new KubeApiException(KubeErrorKind.Tls,
-                $"The TLS connection to {server} failed: the server's certificate is not trusted or the handshake failed ({Innermost(e).Message}). " +
+                $"The TLS connection to {server} failed: the server's certificate is not trusted or the handshake failed ({FirstLine(Innermost(e).Message)}). " +
                 "Give the cluster's CA with -CertificateAuthority (or certificate-authority-data in the kubeconfig); " +
                 "-SkipTlsVerification turns checking off for a test cluster only.", e);
         }
@@ -119,7 +119,17 @@ internal static class ErrorTranslator
         if (IsTlsFailure(e)) return "TLS handshake failed";
         if (RetryHandler.FindSocketError(e) is { } socketError) return $"socket {socketError}";
         if (e is HttpRequestException http && http.HttpRequestError != HttpRequestError.Unknown) return http.HttpRequestError.ToString();
-        return Innermost(e).Message;
+        return FirstLine(Innermost(e).Message);
+    }
+
+    /// <summary>The first line of a library's message: some (the kubeconfig loader's) carry an inner exception's
+    /// whole ToString(), stack trace included, which must never reach a user.</summary>
+    internal static string FirstLine(string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message)) return "";
+        var line = message.Split('\n', 2)[0].Trim();
+        var nested = line.IndexOf(" ---> ", StringComparison.Ordinal);
+        return nested > 0 ? line[..nested] : line;
     }
 
     private static Exception Innermost(Exception e)

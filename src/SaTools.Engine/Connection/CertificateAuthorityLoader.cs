@@ -31,7 +31,7 @@ internal static class CertificateAuthorityLoader
         catch (CryptographicException e)
         {
             throw new KubeApiException(KubeErrorKind.InvalidConfiguration,
-                $"The certificate authority could not be read as a certificate ({e.Message}). Give a PEM or DER encoded CA certificate.", e);
+                $"The certificate authority could not be read as a certificate ({ErrorTranslator.FirstLine(e.Message)}). Give a PEM or DER encoded CA certificate.", e);
         }
 
         if (collection.Count == 0)

@@ -40,7 +40,7 @@ internal static class ClientConfigurationResolver
         catch (Exception e) when (e is KubeConfigException or IOException or YamlDotNet.Core.YamlException or UnauthorizedAccessException)
         {
             throw new KubeApiException(KubeErrorKind.InvalidConfiguration,
-                $"The kubeconfig ({string.Join(Path.PathSeparator, files.Select(f => f.FullName))}) cannot be read: {e.Message}", e);
+                $"The kubeconfig ({string.Join(Path.PathSeparator, files.Select(f => f.FullName))}) cannot be read: {ErrorTranslator.FirstLine(e.Message)}", e);
         }
 
         var contexts = kubeconfig.Contexts?.ToList() ?? new List<Context>();
@@ -67,7 +67,7 @@ internal static class ClientConfigurationResolver
         catch (KubeConfigException e)
         {
             throw new KubeApiException(KubeErrorKind.InvalidConfiguration,
-                $"The kubeconfig context '{contextName}' cannot be used: {e.Message}", e);
+                $"The kubeconfig context '{contextName}' cannot be used: {ErrorTranslator.FirstLine(e.Message)}", e);
         }
 
         ApplyOverrides(configuration, options);
@@ -98,7 +98,7 @@ internal static class ClientConfigurationResolver
         }
         catch (KubeConfigException e)
         {
-            throw new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The in-cluster configuration cannot be used: {e.Message}", e);
+            throw new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The in-cluster configuration cannot be used: {ErrorTranslator.FirstLine(e.Message)}", e);
         }
         ApplyOverrides(configuration, options);
         string? user = null;

@@ -65,7 +65,7 @@ public sealed class KubeConnection : IDisposable
         }
         catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or UriFormatException or ArgumentException)
         {
-            throw new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The connection settings cannot be used: {e.Message}", e);
+            throw new KubeApiException(KubeErrorKind.InvalidConfiguration, $"The connection settings cannot be used: {ErrorTranslator.FirstLine(e.Message)}", e);
         }
 
         var connection = new KubeConnection(client, resolved, resolved.Configuration.SkipTlsVerify);

@@ -29,6 +29,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     private AccessReviewer? _reviewer;
     private string? _context;
     private int _evaluated;
+    private bool _agreed;
 
     /// <summary>Namespaces of the ServiceAccounts (wildcards allowed). Default: the connection's namespace
     /// (every namespace of the dump with -InputFile).</summary>
@@ -266,11 +267,11 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         var grants = _evaluator!.GetGrants(serviceAccount, _filter!.IsEmpty ? null : _filter).ToList();
         WarnMissingRoles(grants);
 
-        var verdicts = _reviewer is null ? null : VerifyGrants(serviceAccount, grants);
+        var verdicts = _reviewer is null ? null : VerifyGrants(serviceAccount, grants, out _agreed);
 
         if (Summary.IsPresent)
         {
-            bool? verified = verdicts is null ? null : verdicts.All(v => v.Verified != false);
+            bool? verified = verdicts is null ? null : _agreed && verdicts.All(v => v.Verified != false);
             WriteObject(new EffectivePermissionSummary(_context!, ServiceAccountPermissionSummary.Of(serviceAccount, grants), verified));
             return;
         }
@@ -300,8 +301,9 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     /// One SubjectAccessReview per distinct request: the one the filter asks about (also when RBAC grants nothing,
     /// to catch other authorizers that allow it), else the request each grant claims.
     /// </summary>
-    private List<Verdict>? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants)
+    private List<Verdict>? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants, out bool agreed)
     {
+        agreed = true;
         var verdicts = new List<Verdict>(grants.Count);
         var asked = _filter!.ToRequest();
         if (asked is not null)
@@ -313,7 +315,8 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             }
 
             var rbacSays = grants.Any(g => !g.IsMissingRole);
-            if (review.Allowed != rbacSays)
+            agreed = review.Allowed == rbacSays;
+            if (!agreed)
             {
                 WriteWarning(rbacSays
                     ? $"{serviceAccount}: RBAC allows '{asked}' but the API server's SubjectAccessReview denies it ({Reason(review)})."

@@ -141,6 +141,20 @@ public sealed class TokenRequestTests : IDisposable
     }
 
     [Fact]
+    public void FieldsOfTheWrongTypeFailTheTypedDecode()
+    {
+        var e = Assert.Throws<ApiException>(() => _bed.RequestToken("alpha", "runner", new JsonObject { ["expirationSeconds"] = "600" }));
+        Assert.Equal((400, "TokenRequest in version \"v1\" cannot be handled as a TokenRequest: json: cannot unmarshal string into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64"),
+            (e.Code, e.Message));
+
+        var audience = Assert.Throws<ApiException>(() => _bed.RequestToken("alpha", "runner", new JsonObject { ["audiences"] = "vault" }));
+        Assert.EndsWith("cannot unmarshal string into Go struct field TokenRequestSpec.spec.audiences of type []string", audience.Message);
+
+        var fraction = Assert.Throws<ApiException>(() => _bed.RequestToken("alpha", "runner", new JsonObject { ["expirationSeconds"] = 600.5 }));
+        Assert.Contains("cannot unmarshal number 600.5 into Go struct field", fraction.Message);
+    }
+
+    [Fact]
     public void SecretBoundTokenCarriesTheSecretClaim()
     {
         var secret = _bed.Store.AddSecret("alpha", "bind-target");

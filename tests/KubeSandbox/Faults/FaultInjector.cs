@@ -91,7 +91,12 @@ public sealed class FaultInjector
         lock (_gate) return rule.Fired;
     }
 
-    /// <summary>The faults for this request: at most one latency-like rule plus at most one terminal rule.</summary>
+    /// <summary>
+    /// The faults for this request, rules tried in the order they were added: latency and slow-body rules add up;
+    /// the first terminal rule that fires (429, 500, 503, reset) ends the request, and the rules after it are not
+    /// tried (their counts and the random sequence are left alone). Rules that match independently multiply:
+    /// three terminal rules of 0.3, 0.3 and 0.2 fail a request with probability 1 - 0.7 * 0.7 * 0.8 = 0.61.
+    /// </summary>
     internal IReadOnlyList<FaultRule> Decide(string method, string path)
     {
         lock (_gate)
@@ -105,6 +110,7 @@ public sealed class FaultInjector
                 if (r.Probability < 1.0 && _random.NextDouble() >= r.Probability) continue;
                 r.Fired++;
                 chosen.Add(r);
+                if (r.Kind is not (FaultKind.Latency or FaultKind.SlowBody)) break;
             }
             return chosen;
         }

@@ -21,8 +21,10 @@ public static class StandaloneHost
                 case "--port": options.Port = int.Parse(Next()); break;
                 case "--seed": options.Seed = int.Parse(Next()); break;
                 case "--admin-token": options.AdminToken = Next(); break;
+                case "--policy-release": options.PolicyRelease = Next(); break;
+                case "--advertise-address": options.AdvertisedAddress = Next(); break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: KubeSandbox [--scenario empty|bootstrap|demo|scale] [--kubeconfig PATH] [--port N] [--seed N] [--admin-token T]");
+                    Console.WriteLine("usage: KubeSandbox [--scenario empty|bootstrap|demo|scale] [--kubeconfig PATH] [--port N] [--seed N] [--admin-token T] [--policy-release 1.26] [--advertise-address HOST:PORT]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

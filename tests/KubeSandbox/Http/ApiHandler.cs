@@ -131,6 +131,15 @@ public sealed class ApiHandler
             reply = StatusReply(StatusErrors.Internal(e.Message));
         }
 
+        // An answer given before the body was read (a fault, a 401/403, a 404) still reads it: a client that is
+        // still sending (HTTP/2 especially) must not see its stream reset.
+        try
+        {
+            if (req.ContentLength is > 0 || req.Headers.TransferEncoding.Count > 0)
+                await req.Body.CopyToAsync(Stream.Null, ctx.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or InvalidOperationException or Microsoft.AspNetCore.Http.BadHttpRequestException) { }
+
         var res = ctx.Response;
         res.StatusCode = reply.Status;
         res.ContentType = reply.ContentType;

@@ -17,7 +17,9 @@ public static class BootstrapScenario
         "namespace-roles.yaml", "namespace-role-bindings.yaml",
     };
 
-    public static void Load(ScenarioBuilder b)
+    /// <param name="policyRelease">Null for the shared policy as it is, or a release whose differences
+    /// <see cref="BootstrapPolicyRelease"/> knows.</param>
+    public static void Load(ScenarioBuilder b, string? policyRelease = null)
     {
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
             b.Namespace(ns);
@@ -39,6 +41,7 @@ public static class BootstrapScenario
                 };
                 if (resource is null) continue;
                 var copy = (JsonObject)item.DeepClone();
+                BootstrapPolicyRelease.Adjust(policyRelease, resource, copy);
                 var ns = copy["metadata"]?["namespace"]?.GetValue<string>();
                 b.Create(resource, ns, copy);
             }

@@ -11,14 +11,14 @@ public static class ScenarioCatalog
                 b.Namespace("default");
                 break;
             case "bootstrap":
-                BootstrapScenario.Load(b);
+                BootstrapScenario.Load(b, options.PolicyRelease);
                 break;
             case "demo":
-                BootstrapScenario.Load(b);
+                BootstrapScenario.Load(b, options.PolicyRelease);
                 DemoScenario.Load(b);
                 break;
             case "scale":
-                BootstrapScenario.Load(b);
+                BootstrapScenario.Load(b, options.PolicyRelease);
                 ScaleScenario.Load(b, options.Scale, options.Seed);
                 break;
             default:

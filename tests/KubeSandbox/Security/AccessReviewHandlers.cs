@@ -23,12 +23,16 @@ public abstract class AccessReviewHandlerBase : IVirtualCreateHandler
     public virtual bool Namespaced => false;
     public abstract string Kind { get; }
 
+    /// <summary>The Go type of the spec (for decode errors).</summary>
+    protected virtual string SpecType => Kind + "Spec";
+
     public JsonObject Create(RequestContext context, JsonObject body)
     {
         if (ApiErrors.WrongKind(body, Group, Version, Kind) is { } wrongKind)
         {
             throw wrongKind;
         }
+        TypedDecode.Check(body, Kind, TypedDecode.AccessReview(Kind, SpecType));
         return Review(context, body, body["spec"] as JsonObject ?? new JsonObject());
     }
 
@@ -169,6 +173,7 @@ public sealed class LocalSubjectAccessReviewHandler(SandboxAuthorizer authorizer
 {
     public override string Resource => "localsubjectaccessreviews";
     public override string Kind => "LocalSubjectAccessReview";
+    protected override string SpecType => "SubjectAccessReviewSpec";
     public override bool Namespaced => true;
 
     protected override JsonObject Review(RequestContext context, JsonObject body, JsonObject spec)

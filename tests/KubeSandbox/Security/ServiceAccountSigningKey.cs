@@ -15,7 +15,19 @@ public sealed class ServiceAccountSigningKey : IDisposable
     {
         Rsa = rsa;
         KeyId = Base64Url.Encode(SHA256.HashData(rsa.ExportSubjectPublicKeyInfo()));
+        var p = rsa.ExportParameters(false);
+        _jwk = new JsonObject
+        {
+            ["use"] = "sig",
+            ["kty"] = "RSA",
+            ["kid"] = KeyId,
+            ["alg"] = "RS256",
+            ["n"] = Base64Url.Encode(p.Modulus!),
+            ["e"] = Base64Url.Encode(p.Exponent!),
+        };
     }
+
+    private readonly JsonObject _jwk;
 
     /// <summary>A fresh 2048-bit key (the size kubeadm generates for sa.key).</summary>
     public static ServiceAccountSigningKey Generate() => new(RSA.Create(2048));
@@ -32,28 +44,29 @@ public sealed class ServiceAccountSigningKey : IDisposable
 
     public string KeyId { get; }
 
-    /// <summary>RS256 (RSASSA-PKCS1-v1_5 with SHA-256) over <paramref name="signingInput"/>.</summary>
-    public byte[] Sign(byte[] signingInput) =>
-        Rsa.SignData(signingInput, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    // RSA instance members are not documented as thread-safe; Kestrel verifies tokens on many threads.
+    private readonly object _gate = new();
 
-    public bool Verify(byte[] signingInput, byte[] signature) =>
-        Rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    /// <summary>RS256 (RSASSA-PKCS1-v1_5 with SHA-256) over <paramref name="signingInput"/>.</summary>
+    public byte[] Sign(byte[] signingInput)
+    {
+        lock (_gate)
+        {
+            return Rsa.SignData(signingInput, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+    }
+
+    public bool Verify(byte[] signingInput, byte[] signature)
+    {
+        lock (_gate)
+        {
+            return Rsa.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        }
+    }
 
     /// <summary>The public key as a JWK, members in the order the real server writes them
     /// (pkg/serviceaccount/openidmetadata.go publicJWKSFromKeys: use, kty, kid, alg, n, e).</summary>
-    public JsonObject ToJwk()
-    {
-        var p = Rsa.ExportParameters(false);
-        return new JsonObject
-        {
-            ["use"] = "sig",
-            ["kty"] = "RSA",
-            ["kid"] = KeyId,
-            ["alg"] = "RS256",
-            ["n"] = Base64Url.Encode(p.Modulus!),
-            ["e"] = Base64Url.Encode(p.Exponent!),
-        };
-    }
+    public JsonObject ToJwk() => (JsonObject)_jwk.DeepClone();
 
     public void Dispose() => Rsa.Dispose();
 }

@@ -51,6 +51,7 @@ public sealed class TokenRequestHandler : IVirtualCreateHandler
         {
             throw wrongKind;
         }
+        TypedDecode.Check(body, Kind, TypedDecode.TokenRequest);
         var ns = context.Namespace ?? throw ApiErrors.BadRequest("namespace is required");
         var name = context.Name ?? "";
         var bodyName = KubeObject.Str(body["metadata"]?["name"]) ?? "";

@@ -32,6 +32,7 @@ public sealed class TokenReviewHandler : IVirtualCreateHandler
         {
             throw wrongKind;
         }
+        TypedDecode.Check(body, Kind, TypedDecode.TokenReview);
         if (!string.IsNullOrEmpty(context.Namespace))
         {
             throw ApiErrors.BadRequest($"namespace is not allowed on this type: {context.Namespace}");

@@ -71,4 +71,12 @@ public sealed class ErrorTranslatorTests
         var cancelled = new OperationCanceledException(cts.Token);
         Assert.Same(cancelled, ErrorTranslator.Translate(cancelled, "https://k8s.test", cts.Token));
     }
+
+    [Theory]
+    [InlineData("external exec failed: System.Text.Json.JsonException: bad\n   at System.Text.Json.ThrowHelper.Throw()", "external exec failed: System.Text.Json.JsonException: bad")]
+    [InlineData("outer ---> inner", "outer")]
+    [InlineData("plain", "plain")]
+    [InlineData(null, "")]
+    public void LibraryMessagesLoseTheirStackTraces(string? message, string expected) =>
+        Assert.Equal(expected, ErrorTranslator.FirstLine(message));
 }

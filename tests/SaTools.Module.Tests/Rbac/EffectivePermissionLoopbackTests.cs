@@ -91,6 +91,13 @@ public sealed class EffectivePermissionLoopbackTests
         Assert.Empty(result.Output);
         var warning = Assert.Single(result.Warnings);
         Assert.Contains("another authorizer", warning);
+
+        var summary = session.RunCapturing(
+            "Get-K8sEffectivePermission -Kubeconfig $args[0] -Namespace web -Verb delete -Resource pods -Scope web -Verify -Summary",
+            server.WriteKubeconfig("loop"));
+        var row = Assert.Single(summary.Output);
+        Assert.Equal(0, row.Properties["GrantCount"].Value);
+        Assert.Equal(false, row.Properties["Verified"].Value);
     }
 
     [Fact]

@@ -89,6 +89,48 @@ public sealed class ConnectionPathTests(SandboxFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void ExecCredentialPlugin()
+    {
+        if (OperatingSystem.IsWindows()) return; // the plugin below is cat
+        // A kubeconfig whose user runs a credential plugin (as kubelogin, aws eks get-token or
+        // gke-gcloud-auth-plugin do) printing an ExecCredential with the admin token.
+        var credential = $$$"""{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"{{{fixture.Sandbox.AdminToken}}}"}}""";
+        var credentialFile = Path.Combine(fixture.Directory, "exec-credential.json");
+        File.WriteAllText(credentialFile, credential);
+        var yaml = fixture.Sandbox.KubeconfigYaml(contextName: "exec");
+        var userStart = yaml.IndexOf("  user:\n", StringComparison.Ordinal);
+        var userEnd = yaml.IndexOf("contexts:", StringComparison.Ordinal);
+        yaml = yaml[..userStart] + "  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: cat\n" +
+               $"      args:\n      - {credentialFile}\n      interactiveMode: Never\n" + yaml[userEnd..];
+        var path = Path.Combine(fixture.Directory, "exec.yaml");
+        File.WriteAllText(path, yaml);
+
+        using var session = new ModuleSession();
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace default", path);
+        Assert.True(result.AllErrors.FirstOrDefault() is null, result.AllErrors.FirstOrDefault()?.ToString());
+        Assert.Contains(result.Output, o => (string)o.Properties["Name"].Value == "default" && (string)o.Properties["Context"].Value == "exec");
+    }
+
+    [Fact]
+    public void AFailingExecPluginIsAnInvalidSettingWithoutStackTrace()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var yaml = fixture.Sandbox.KubeconfigYaml(contextName: "broken-exec");
+        var userStart = yaml.IndexOf("  user:\n", StringComparison.Ordinal);
+        var userEnd = yaml.IndexOf("contexts:", StringComparison.Ordinal);
+        yaml = yaml[..userStart] + "  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: \"false\"\n      interactiveMode: Never\n" + yaml[userEnd..];
+        var path = Path.Combine(fixture.Directory, "broken-exec.yaml");
+        File.WriteAllText(path, yaml);
+
+        using var session = new ModuleSession();
+        var error = Terminating(session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0]", path));
+        Assert.Equal("GetK8sServiceAccountInvalidConnectionSettings,SaTools.Commands.GetK8sServiceAccountCommand", error.FullyQualifiedErrorId);
+        Assert.DoesNotContain("\n", error.Exception.Message.Trim());
+        Assert.DoesNotContain(" at ", error.Exception.Message);
+        Assert.Contains("broken-exec", error.Exception.Message);
+    }
+
+    [Fact]
     public void ContextChoice()
     {
         // Two contexts to the same server: the current one with a rejected token, the other with the admin token.
