@@ -18,9 +18,10 @@ public static class PodDefaults
                 for (var i = 0; i < containers.Count; i++)
                     if (containers[i] is JsonObject c) containers[i] = Container(c);
         var ordered = new JsonObject();
+        // Values move from the given spec into the ordered one (a node has one parent): no copies.
         void Take(string k, JsonNode? def = null)
         {
-            if (spec[k] is { } v) ordered[k] = v.DeepClone();
+            if (spec[k] is { } v) { spec.Remove(k); ordered[k] = v; }
             else if (def is not null) ordered[k] = def;
         }
         Take("volumes");
@@ -34,7 +35,7 @@ public static class PodDefaults
         Take("nodeSelector");
         Take("serviceAccountName");
         // serviceAccount is the deprecated mirror of serviceAccountName (SetDefaults_PodSpec).
-        if (spec["serviceAccountName"] is { } san) ordered["serviceAccount"] = san.DeepClone();
+        if (ordered["serviceAccountName"] is { } san) { spec.Remove("serviceAccount"); ordered["serviceAccount"] = san.DeepClone(); }
         else Take("serviceAccount");
         Take("automountServiceAccountToken");
         Take("nodeName");
@@ -51,7 +52,8 @@ public static class PodDefaults
         var tolerations = spec["tolerations"] as JsonArray ?? new JsonArray();
         AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
         AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
-        ordered["tolerations"] = tolerations.DeepClone();
+        spec.Remove("tolerations");
+        ordered["tolerations"] = tolerations;
         Take("hostAliases");
         Take("priorityClassName");
         Take("priority", 0);
@@ -67,8 +69,8 @@ public static class PodDefaults
         Take("hostUsers");
         Take("schedulingGates");
         Take("resourceClaims");
-        foreach (var (k, v) in spec)
-            if (!ordered.ContainsKey(k)) ordered[k] = v?.DeepClone();
+        foreach (var (k, v) in spec.ToList())
+            if (!ordered.ContainsKey(k)) { spec.Remove(k); ordered[k] = v; }
         pod["spec"] = ordered;
         if (pod["status"] is not JsonObject { Count: > 0 })
         {
@@ -90,7 +92,7 @@ public static class PodDefaults
         var o = new JsonObject();
         void Take(string k, JsonNode? def = null)
         {
-            if (c[k] is { } v) o[k] = v.DeepClone();
+            if (c[k] is { } v) { c.Remove(k); o[k] = v; }
             else if (def is not null) o[k] = def;
         }
         Take("name");
@@ -111,7 +113,7 @@ public static class PodDefaults
         Take("terminationMessagePath", "/dev/termination-log");
         Take("terminationMessagePolicy", "File");
         // SetDefaults_Container: Always for :latest or an untagged image, else IfNotPresent.
-        var image = c["image"]?.GetValue<string>() ?? "";
+        var image = o["image"]?.GetValue<string>() ?? "";
         var lastSegment = image.Split('@')[0].Split('/')[^1];
         var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.LastIndexOf(':') + 1)..] : "";
         Take("imagePullPolicy", image.Contains('@') || (tag.Length > 0 && tag != "latest") ? "IfNotPresent" : "Always");
@@ -119,8 +121,8 @@ public static class PodDefaults
         Take("stdin");
         Take("stdinOnce");
         Take("tty");
-        foreach (var (k, v) in c)
-            if (!o.ContainsKey(k)) o[k] = v?.DeepClone();
+        foreach (var (k, v) in c.ToList())
+            if (!o.ContainsKey(k)) { c.Remove(k); o[k] = v; }
         return o;
     }
 

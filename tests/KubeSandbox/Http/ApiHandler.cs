@@ -96,7 +96,7 @@ public sealed class ApiHandler
                     case FaultKind.ConnectionReset:
                         fault = Append(fault, "reset");
                         _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
-                        ctx.Abort();
+                        ResetConnection(ctx);
                         return;
                     case FaultKind.TooManyRequests:
                         fault = Append(fault, "429");
@@ -171,6 +171,28 @@ public sealed class ApiHandler
     }
 
     private static string Append(string? a, string b) => a is null ? b : a + "," + b;
+
+    /// <summary>A TCP reset (RST, linger 0) of the whole connection, as a dropped load balancer or a crashed server
+    /// gives; over HTTP/2 this fails every stream of the connection, not just this one (a stream reset alone is a
+    /// protocol error to clients, not a network failure). Falls back to aborting the request.</summary>
+    private static void ResetConnection(HttpContext ctx)
+    {
+        var socket = ctx.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        if (socket is null)
+        {
+            ctx.Abort();
+            return;
+        }
+        try
+        {
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        ctx.Abort();
+    }
 
     private static ApiException WithHeader(ApiException e, string name, string value)
     {
