@@ -69,7 +69,8 @@ public sealed class ClusterRoleAggregationController(InMemoryObjectStore store) 
 
     private bool ReconcileOnce()
     {
-        var all = store.Snapshot("clusterroles", null, out _);
+        // Parsed once per pass: stored objects keep only their JSON.
+        var all = store.Snapshot("clusterroles", null, out _).Select(o => (o.Name, o.Labels, Object: o.Object)).ToList();
         var changed = false;
         var selectorsSeen = new List<LabelSelector>();
         var members = new HashSet<string>(StringComparer.Ordinal);

@@ -138,7 +138,7 @@ public sealed class ResourceHandler
             if (!hasSelector) return (rev, all);
             var filtered = new List<StoredObject>();
             foreach (var o in all)
-                if (labels.Matches(o.Labels) && fields.Matches(o.Object)) filtered.Add(o);
+                if (labels.Matches(o.Labels) && fields.Matches(o)) filtered.Add(o);
             return (rev, filtered);
         }, limit, cont, hasSelector);
 
@@ -259,7 +259,8 @@ public sealed class ResourceHandler
             var next = produce(current);
             var meta = next["metadata"] as JsonObject ?? new JsonObject();
             next["metadata"] = meta;
-            var curMeta = (JsonObject)current.Object["metadata"]!;
+            var currentObject = current.Object;
+            var curMeta = (JsonObject)currentObject["metadata"]!;
             var rv = meta["resourceVersion"]?.GetValue<string>() ?? "";
             if (rv.Length > 0 && rv != current.ResourceVersion.ToString(CultureInfo.InvariantCulture))
                 throw StatusErrors.Conflict(type, name, StatusErrors.ObjectModified);
@@ -269,12 +270,12 @@ public sealed class ResourceHandler
                 throw StatusErrors.Conflict(type, name, $"Precondition failed: UID in precondition: {uid}, UID in object meta: {curUid}");
             // Update strategies keep what the client may not change with a plain update (status of pods and
             // namespaces: PrepareForUpdate of pkg/registry/core/{pod,namespace}/strategy.go).
-            if (type.Plural is "pods" or "namespaces" && current.Object["status"] is { } st) next["status"] = st.DeepClone();
-            if (type.Plural == "namespaces" && current.Object["spec"] is { } sp) next["spec"] = sp.DeepClone();
+            if (type.Plural is "pods" or "namespaces" && currentObject["status"] is { } st) next["status"] = st.DeepClone();
+            if (type.Plural == "namespaces" && currentObject["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
             ObjectDefaults.Apply(type.Plural, next, false);
-            ObjectValidator.ValidateUpdate(type, current.Object, next);
-            FieldManager.OnUpdate(current.Object, next, type.Plural, manager, type.ApiVersion, Now());
+            ObjectValidator.ValidateUpdate(type, currentObject, next);
+            FieldManager.OnUpdate(currentObject, next, type.Plural, manager, type.ApiVersion, Now());
             return next;
         }, DryRun(ctx));
     }
@@ -386,7 +387,7 @@ public sealed class ResourceHandler
             catch (FormatException e) { throw StatusErrors.BadRequest(e.Message); }
         }
         var fields = query.TryGetValue("fieldSelector", out var fs) && fs.Length > 0 ? FieldSelector.Parse(fs, type) : FieldSelector.Everything;
-        var items = _store.Snapshot(type.Plural, ns, out _).Where(o => labels.Matches(o.Labels) && fields.Matches(o.Object)).ToList();
+        var items = _store.Snapshot(type.Plural, ns, out _).Where(o => labels.Matches(o.Labels) && fields.Matches(o)).ToList();
         var deleted = new List<StoredObject>();
         foreach (var o in items)
         {

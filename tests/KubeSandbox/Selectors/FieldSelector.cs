@@ -55,6 +55,16 @@ public sealed class FieldSelector
         throw StatusErrors.BadRequest($"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
     }
 
+    public bool Matches(StoredObject obj)
+    {
+        foreach (var (field, equal, value) in _terms)
+        {
+            var actual = obj.FieldValue(field);
+            if ((actual == value) != equal) return false;
+        }
+        return true;
+    }
+
     public bool Matches(JsonObject obj)
     {
         foreach (var (field, equal, value) in _terms)

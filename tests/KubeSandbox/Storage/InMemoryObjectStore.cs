@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using KubeSandbox.Api;
 
@@ -108,11 +109,11 @@ public sealed class InMemoryObjectStore : IObjectStore
             {
                 var preview = WithSystemFields(type, obj, ns, name, 0, NewUid(), FormatTime(_now()));
                 ((JsonObject)preview["metadata"]!).Remove("resourceVersion");
-                return new StoredObject(ns, name, 0, preview);
+                return new StoredObject(ns, name, 0, preview, Fields(type));
             }
             var rv = ++_revision;
             var copy = WithSystemFields(type, obj, ns, name, rv, NewUid(), FormatTime(_now()));
-            stored = new StoredObject(ns, name, rv, copy);
+            stored = new StoredObject(ns, name, rv, copy, Fields(type));
             table[key] = stored;
             Index(resource, null, stored);
         }
@@ -149,12 +150,13 @@ public sealed class InMemoryObjectStore : IObjectStore
             var uid = meta["uid"]!.GetValue<string>();
             var created = meta["creationTimestamp"]!.GetValue<string>();
             var candidate = WithSystemFields(type, next, ns, name, current.ResourceVersion, uid, created);
-            if (JsonNode.DeepEquals(candidate, current.Object)) return current;
+            var candidateJson = JsonSerializer.SerializeToUtf8Bytes(candidate);
+            if (candidateJson.AsSpan().SequenceEqual(current.Json)) return current;
             // A dry run answers with the object as it would be stored, at the current resourceVersion.
-            if (dryRun) return new StoredObject(ns, name, current.ResourceVersion, candidate);
+            if (dryRun) return new StoredObject(ns, name, current.ResourceVersion, candidate, candidateJson, Fields(type));
             var rv = ++_revision;
             candidate["metadata"]!["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture);
-            stored = new StoredObject(ns, name, rv, candidate);
+            stored = new StoredObject(ns, name, rv, candidate, Fields(type));
             table[key] = stored;
             Index(resource, current, stored);
         }
@@ -198,6 +200,12 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     private SortedDictionary<string, StoredObject> Table(string resource) =>
         _tables.TryGetValue(resource, out var t) ? t : throw new ArgumentException($"unknown resource {resource}", nameof(resource));
+
+    // The fields field selectors read, extracted once per stored version (metadata.name/namespace and the kind's own).
+    private static readonly Dictionary<string, string[]> SelectableFields = ResourceCatalog.All.ToDictionary(
+        t => t.Plural, t => new[] { "metadata.name", "metadata.namespace" }.Concat(t.ExtraFieldSelectors).ToArray());
+
+    private static string[] Fields(ResourceType type) => SelectableFields[type.Plural];
 
     private static string? Scope(string resource, string? ns) => ResourceCatalog.Get(resource).Namespaced ? ns : null;
 

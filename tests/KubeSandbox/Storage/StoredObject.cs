@@ -4,25 +4,36 @@ using System.Text.Json.Nodes;
 namespace KubeSandbox.Storage;
 
 /// <summary>
-/// One stored object version. Never changed after it is stored: readers share it, lists and paging snapshots
-/// hold references to it, and its list-item JSON (without kind/apiVersion, as the real server writes list items)
-/// is serialized once and reused.
+/// One stored object version, kept as its JSON bytes (a parsed tree costs several times the memory, and the
+/// scale scenario stores 80,000 objects). Never changed after it is stored: readers share it, lists and paging
+/// snapshots hold references to it. Labels and the fields selectors read are extracted once; <see cref="Object"/>
+/// parses a fresh tree on each call, so callers may keep or change what they get.
 /// </summary>
 public sealed class StoredObject
 {
     private byte[]? _itemJson;
-    private byte[]? _json;
+    private readonly Dictionary<string, string>? _fields;
 
-    public StoredObject(string? @namespace, string name, long resourceVersion, JsonObject obj)
+    public StoredObject(string? @namespace, string name, long resourceVersion, JsonObject obj, IReadOnlyList<string>? selectableFields = null)
+        : this(@namespace, name, resourceVersion, obj, JsonSerializer.SerializeToUtf8Bytes(obj), selectableFields)
+    {
+    }
+
+    internal StoredObject(string? @namespace, string name, long resourceVersion, JsonObject obj, byte[] json, IReadOnlyList<string>? selectableFields)
     {
         Namespace = @namespace;
         Name = name;
         ResourceVersion = resourceVersion;
-        Object = obj;
+        Json = json;
         var labels = obj["metadata"]?["labels"] as JsonObject;
         Labels = labels is null || labels.Count == 0
             ? EmptyLabels
             : labels.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>(), StringComparer.Ordinal);
+        if (selectableFields is { Count: > 0 })
+        {
+            _fields = new Dictionary<string, string>(selectableFields.Count, StringComparer.Ordinal);
+            foreach (var f in selectableFields) _fields[f] = FieldValueOf(obj, f);
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>();
@@ -30,26 +41,69 @@ public sealed class StoredObject
     public string? Namespace { get; }
     public string Name { get; }
     public long ResourceVersion { get; }
-    /// <summary>The object, with kind and apiVersion. Do not modify: clone it.</summary>
-    public JsonObject Object { get; }
     public IReadOnlyDictionary<string, string> Labels { get; }
     public string Key => StoreKeys.Key(Namespace, Name);
 
-    public JsonObject Clone() => (JsonObject)Object.DeepClone();
+    /// <summary>The whole object as JSON (kind and apiVersion first).</summary>
+    public byte[] Json { get; }
 
-    /// <summary>The whole object as JSON.</summary>
-    public byte[] Json => _json ??= JsonSerializer.SerializeToUtf8Bytes(Object);
+    /// <summary>The object, with kind and apiVersion: a fresh tree on every call.</summary>
+    public JsonObject Object => (JsonObject)JsonNode.Parse(Json)!;
 
-    /// <summary>The object as a list item: without kind and apiVersion (meta.ListAccessor items carry no TypeMeta).</summary>
+    public JsonObject Clone() => Object;
+
+    /// <summary>The value a field selector compares for <paramref name="field"/> ("" when absent), as
+    /// the registries' GetAttrs give it.</summary>
+    public string FieldValue(string field) =>
+        _fields is not null && _fields.TryGetValue(field, out var v) ? v : FieldValueOf(Object, field);
+
+    private static string FieldValueOf(JsonObject obj, string field)
+    {
+        JsonNode? node = obj;
+        foreach (var seg in field.Split('.'))
+            node = node is JsonObject o ? o[seg] : null;
+        return node switch
+        {
+            null => "",
+            JsonValue v when v.TryGetValue<string>(out var s) => s,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
+            _ => node.ToJsonString(),
+        };
+    }
+
+    /// <summary>The object as a list item: without kind and apiVersion (list items carry no TypeMeta). The stored
+    /// JSON always starts with those two properties, so the item is "{" and the rest of the bytes.</summary>
     public byte[] ItemJson
     {
         get
         {
             if (_itemJson is not null) return _itemJson;
-            var copy = new JsonObject();
-            foreach (var (k, v) in Object)
-                if (k != "kind" && k != "apiVersion") copy[k] = v?.DeepClone();
-            return _itemJson = JsonSerializer.SerializeToUtf8Bytes(copy);
+            var reader = new Utf8JsonReader(Json);
+            reader.Read(); // {
+            var start = -1;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject) break;
+                // property name
+                var name = reader.GetString();
+                if (name is "kind" or "apiVersion")
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+                start = (int)reader.TokenStartIndex;
+                break;
+            }
+            byte[] item;
+            if (start < 0) item = "{}"u8.ToArray();
+            else
+            {
+                item = new byte[1 + Json.Length - start];
+                item[0] = (byte)'{';
+                Array.Copy(Json, start, item, 1, Json.Length - start);
+            }
+            return _itemJson = item;
         }
     }
 }
