@@ -266,6 +266,59 @@ public sealed class KubeconfigVariableTests : IAsyncLifetime
     }
 
     [Fact]
+    public void InClusterConfigurationWhenNoKubeconfigExists()
+    {
+        // A pod: KUBERNETES_SERVICE_HOST/PORT set, the mounted token, CA and namespace files, no kubeconfig.
+        // KubernetesClient reads the files from its internal ServiceAccountPath (/var/run/secrets/kubernetes.io/
+        // serviceaccount, "internal for testing" in KubernetesClientConfiguration.InCluster.cs); the test points
+        // the module's own copy of the library (in the SaTools load context) at a temporary folder.
+        var mount = Path.Combine(_fixture.Directory, "serviceaccount");
+        Directory.CreateDirectory(mount);
+        File.WriteAllText(Path.Combine(mount, "token"), _fixture.Sandbox.AdminToken);
+        File.WriteAllText(Path.Combine(mount, "ca.crt"), _fixture.Sandbox.CaCertificatePem);
+        File.WriteAllText(Path.Combine(mount, "namespace"), "kube-system");
+        var variables = new Dictionary<string, string?>
+        {
+            ["KUBECONFIG"] = Path.Combine(_fixture.Directory, "missing-kubeconfig"),
+            ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = _fixture.Sandbox.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var previous = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        using var session = new ModuleSession();
+        var library = System.Runtime.Loader.AssemblyLoadContext.All.Single(c => c.Name == "SaTools").Assemblies
+            .Single(a => a.GetName().Name == "KubernetesClient");
+        var pathField = library.GetType("k8s.KubernetesClientConfiguration", throwOnError: true)!
+            .GetField("ServiceAccountPath", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var defaultPath = pathField.GetValue(null);
+        try
+        {
+            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
+            pathField.SetValue(null, mount);
+
+            var connection = session.Run("Connect-K8sCluster").Single();
+            Assert.Equal("in-cluster", connection.Properties["Context"].Value);
+            Assert.Equal("kube-system", connection.Properties["Namespace"].Value);
+            Assert.Equal($"https://127.0.0.1:{_fixture.Sandbox.Port}/", new Uri((string)connection.Properties["Server"].Value).ToString());
+
+            // Without Connect-K8sCluster too: a fresh session, no parameter, the pod's namespace.
+            using var fresh = new ModuleSession();
+            var result = fresh.RunCapturing("Get-K8sServiceAccount");
+            Assert.True(result.AllErrors.FirstOrDefault() is null, result.AllErrors.FirstOrDefault()?.ToString());
+            Assert.NotEmpty(result.Output);
+            Assert.All(result.Output, o =>
+            {
+                Assert.Equal("in-cluster", o.Properties["Context"].Value);
+                Assert.Equal("kube-system", o.Properties["Namespace"].Value);
+            });
+        }
+        finally
+        {
+            pathField.SetValue(null, defaultPath);
+            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    [Fact]
     public void NoKubeconfigAnywhere()
     {
         var previous = Environment.GetEnvironmentVariable("KUBECONFIG");
