@@ -266,6 +266,30 @@ public sealed class KubeconfigVariableTests : IAsyncLifetime
     }
 
     [Fact]
+    public void HomeKubeconfigWhenKubeconfigVariableIsUnset()
+    {
+        if (OperatingSystem.IsWindows()) return; // the user profile folder does not follow $env:USERPROFILE there
+        var home = Path.Combine(_fixture.Directory, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".kube"));
+        _fixture.Sandbox.WriteKubeconfig(Path.Combine(home, ".kube", "config"), contextName: "from-home");
+        var previousHome = Environment.GetEnvironmentVariable("HOME");
+        var previousKubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG");
+        try
+        {
+            Environment.SetEnvironmentVariable("HOME", home);
+            Environment.SetEnvironmentVariable("KUBECONFIG", null);
+            using var session = new ModuleSession();
+            var output = session.Run("Get-K8sServiceAccount -Namespace default");
+            Assert.Contains(output, o => (string)o.Properties["Name"].Value == "default" && (string)o.Properties["Context"].Value == "from-home");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HOME", previousHome);
+            Environment.SetEnvironmentVariable("KUBECONFIG", previousKubeconfig);
+        }
+    }
+
+    [Fact]
     public void InClusterConfigurationWhenNoKubeconfigExists()
     {
         // A pod: KUBERNETES_SERVICE_HOST/PORT set, the mounted token, CA and namespace files, no kubeconfig.
