@@ -27,12 +27,23 @@ public sealed class ForbiddenNamespaceSandboxFixture : SandboxFixture
         }
     }
 
+    /// <summary>A kubeconfig acting as ServiceAccount <c>open/app</c>, which may read ServiceAccounts (outside
+    /// <c>restricted</c>) and nothing else: not even the list of namespaces.</summary>
+    public async Task<string> ReaderKubeconfigAsync()
+    {
+        var token = await Sandbox.CreateTokenAsync("open", "app");
+        return Sandbox.WriteKubeconfig(Path.Combine(Directory, "reader.yaml"), token: token, contextName: "reader");
+    }
+
     private sealed class RestrictedNamespaceAuthorizer : IAuthorizer
     {
         public AuthorizationDecision Authorize(RequestAttributes a) =>
             a.Resource == "serviceaccounts" && a.Namespace == "restricted" && a.Verb is "get" or "list" or "watch"
                 ? new AuthorizationDecision(false, "", Array.Empty<string>())
-                : new AuthorizationDecision(a.User.Groups.Contains("system:masters"), "", Array.Empty<string>());
+                : new AuthorizationDecision(a.User.Groups.Contains("system:masters") || IsServiceAccountRead(a), "", Array.Empty<string>());
+
+        private static bool IsServiceAccountRead(RequestAttributes a) =>
+            a.User.Name.StartsWith("system:serviceaccount:", StringComparison.Ordinal) && a.Resource == "serviceaccounts" && a.Verb is "get" or "list";
     }
 }
 
@@ -56,6 +67,33 @@ public sealed class PartialForbiddenTests(ForbiddenNamespaceSandboxFixture fixtu
         Assert.Null(listing.Terminating);
         Assert.Contains(listing.Output, o => (string)o.Properties["Name"].Value == "app");
         Assert.Equal("restricted", Assert.Single(listing.Errors).TargetObject);
+    }
+
+    [Fact]
+    public async Task AForbiddenNamespaceListLeavesTheLiteralNamespacesWorking()
+    {
+        // -Namespace 'op*' needs the list of namespaces, which this identity may not read: a non-terminating
+        // error for the pattern's part, and the literal namespace still comes out.
+        var reader = await fixture.ReaderKubeconfigAsync();
+        using var session = new ModuleSession();
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'op*', open", reader);
+        Assert.Null(result.Terminating);
+        Assert.Contains(result.Output, o => (string)o.Properties["Namespace"].Value == "open" && (string)o.Properties["Name"].Value == "app");
+        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId == "GetK8sServiceAccountNamespaceListForbidden,SaTools.Commands.GetK8sServiceAccountCommand"
+            && e.CategoryInfo.Category == ErrorCategory.PermissionDenied && (string)e.TargetObject == "namespaces");
+    }
+
+    [Fact]
+    public void APatternThatMatchesNoNamespaceIsNonTerminatingObjectNotFound()
+    {
+        using var session = new ModuleSession();
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'nomatch-*', open", fixture.Kubeconfig);
+        Assert.Null(result.Terminating);
+        Assert.Contains(result.Output, o => (string)o.Properties["Namespace"].Value == "open");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("GetK8sServiceAccountNamespaceNotFound,SaTools.Commands.GetK8sServiceAccountCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("nomatch-*", error.TargetObject);
     }
 }
 
