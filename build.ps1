@@ -143,9 +143,12 @@ function New-NupkgByHand {
 </package>
 "@
     Set-Content -Path (Join-Path $staging 'SaTools.nuspec') -Value $nuspec -Encoding utf8NoBOM
-    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same).
+    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same): one Default per
+    # extension in the package, since an OPC reader refuses a part whose extension has no content type.
+    $extensions = Get-ChildItem -Path $staging -Recurse -File | ForEach-Object { $_.Extension.TrimStart('.').ToLowerInvariant() } |
+        Where-Object { $_ } | Sort-Object -Unique
     $types = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-        ((('nuspec', 'psd1', 'dll', 'xml', 'ps1xml', 'txt', 'json', 'pdb') | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
+        (($extensions | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
         '</Types>'
     Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
     $target = Join-Path $Destination "SaTools.$Version.nupkg"
