@@ -16,7 +16,7 @@ public sealed class EffectivePermissionOfflineTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private static readonly string BootstrapDir = Path.Combine(AppContext.BaseDirectory, "Rbac", "TestData");
+    private static readonly string BootstrapDir = Path.Combine(AppContext.BaseDirectory, "bootstrap-policy");
 
     private string[] Files(params string[] docs)
     {
