@@ -106,6 +106,37 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task EveryListPropertyHasAJoinedColumnForCsv()
+    {
+        var ns = await sandbox.NamespaceAsync();
+        await sandbox.PodAsync(ns, "runner-pod", "runner");
+        var result = Run("""
+            $t = New-K8sBoundToken -Kubeconfig $args[0] -Namespace $args[1] -ServiceAccount runner -Audience vault, ci -BoundObjectKind Pod -BoundObjectName runner-pod
+            $t
+            $t | Test-K8sTokenReview -Kubeconfig $args[0]
+            $t | Test-K8sTokenReview -Kubeconfig $args[0] -Offline
+            """, ns);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(3, result.Output.Count);
+        foreach (var o in result.Output)
+        {
+            var lists = o.Properties.Where(p => p.Value is string[]).ToList();
+            Assert.NotEmpty(lists);
+            foreach (var list in lists)
+            {
+                // Export-Csv writes an array as System.String[]: each has a joined companion, Groups -> GroupList.
+                var joined = o.Properties[list.Name.TrimEnd('s') + "List"];
+                Assert.True(joined is not null, $"{o.BaseObject.GetType().Name}.{list.Name} has no joined column.");
+                var separator = list.Name == "Extra" ? "; " : list.Name == "Limitations" ? " " : ", ";
+                Assert.Equal(string.Join(separator, (string[])list.Value), (string)joined.Value);
+            }
+        }
+        Assert.Equal("vault, ci", Get<string>(result.Output[1], "TokenAudienceList"));
+        Assert.Equal("vault, ci", Get<string>(result.Output[1], "RequestedAudienceList"));
+    }
+
+    [Fact]
     public async Task ServiceAccountsFromGetK8sServiceAccountBindAndWhatIfRequestsNoToken()
     {
         var ns = await sandbox.NamespaceAsync();
@@ -113,7 +144,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         var preview = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m -WhatIf", ns);
         Assert.Empty(preview.AllErrors);
         Assert.Empty(preview.Output);
-        Assert.Empty(sandbox.Server.Requests.ForPath($"/api/v1/namespaces/{ns}/serviceaccounts/").Where(r => r.Path.EndsWith("/token", StringComparison.Ordinal)));
+        Assert.DoesNotContain(sandbox.Server.Requests.ForPath($"/api/v1/namespaces/{ns}/serviceaccounts/"), r => r.Path.EndsWith("/token", StringComparison.Ordinal));
 
         var minted = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m", ns);
         Assert.Empty(minted.AllErrors);
