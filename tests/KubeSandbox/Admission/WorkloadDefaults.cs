@@ -24,16 +24,16 @@ public static class WorkloadDefaults
         {
             "deployments" => Ordered(spec,
                 ("replicas", 1), ("selector", null), ("template", null),
-                ("strategy", null), ("minReadySeconds", null), ("revisionHistoryLimit", 10), ("paused", null),
+                ("strategy", new JsonObject()), ("minReadySeconds", null), ("revisionHistoryLimit", 10), ("paused", null),
                 ("progressDeadlineSeconds", 600)),
             "replicasets" => Ordered(spec, ("replicas", 1), ("minReadySeconds", null), ("selector", null), ("template", null)),
             "statefulsets" => Ordered(spec,
                 ("replicas", 1), ("selector", null), ("template", null), ("volumeClaimTemplates", null),
-                ("serviceName", null), ("podManagementPolicy", "OrderedReady"), ("updateStrategy", null),
+                ("serviceName", null), ("podManagementPolicy", "OrderedReady"), ("updateStrategy", new JsonObject()),
                 ("revisionHistoryLimit", 10), ("minReadySeconds", null), ("persistentVolumeClaimRetentionPolicy", null),
                 ("ordinals", null)),
             "daemonsets" => Ordered(spec,
-                ("selector", null), ("template", null), ("updateStrategy", null), ("minReadySeconds", null),
+                ("selector", null), ("template", null), ("updateStrategy", new JsonObject()), ("minReadySeconds", null),
                 ("revisionHistoryLimit", 10)),
             "jobs" => JobSpec(spec),
             _ => Ordered(spec,
@@ -103,7 +103,7 @@ public static class WorkloadDefaults
             return;
         }
         var curMeta = (JsonObject)current["metadata"]!;
-        var generation = curMeta["generation"]?.GetValue<long>() ?? 1;
+        var generation = curMeta["generation"] is { } g ? long.Parse(g.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) : 1;
         // PrepareForUpdate: a spec change is a new generation (Deployments also count annotation changes,
         // pkg/registry/apps/deployment/strategy.go).
         var changed = !JsonNode.DeepEquals(spec, current["spec"])
