@@ -272,7 +272,7 @@ public sealed class ResourceHandler
             if (type.Plural is "pods" or "namespaces" && current.Object["status"] is { } st) next["status"] = st.DeepClone();
             if (type.Plural == "namespaces" && current.Object["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
-            ObjectDefaults.Apply(type.Plural, next, false);
+            ObjectDefaults.Apply(type.Plural, next, false, current.Object);
             ObjectValidator.ValidateUpdate(type, current.Object, next);
             FieldManager.OnUpdate(current.Object, next, type.Plural, manager, type.ApiVersion, Now());
             return next;
