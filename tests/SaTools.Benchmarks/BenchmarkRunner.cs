@@ -11,7 +11,8 @@ namespace SaTools.Benchmarks;
 /// <summary>
 /// Runs every workload and peer against one sandbox with the scale scenario, one at a time so each request
 /// window holds only its own requests: the read-only workloads and peers first, then peer a and workload 4, which
-/// change default ServiceAccounts (workload 4 gets them back as generated before each repetition).
+/// change default ServiceAccounts (workload 4 starts each repetition from the fresh scenario:
+/// <see cref="ScenarioRestore.Method"/>).
 /// </summary>
 public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
 {
@@ -99,12 +100,12 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             for (var rep = 0; rep < options.Repetitions; rep++)
             {
                 var before = census;
+                ScenarioRestore? restore = null;
                 if (workload.ChangesDefaultServiceAccounts)
                 {
-                    cluster.RestoreAutomount(census.ServiceAccounts.Where(sa => sa.Name == "default").Select(sa => (sa.Namespace, sa.Name, sa.Automount)));
-                    before = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                    (restore, before) = await FreshScenarioAsync(cluster, census, cancellationToken).ConfigureAwait(false);
                 }
-                var run = runner.RunOnce(workload, cluster, before);
+                var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
             }
@@ -114,6 +115,28 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             cluster.SetLatency(options.LatencyMs);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Puts the scenario back as generated for a workload that changes default ServiceAccounts (see
+    /// <see cref="ScenarioRestore.Method"/>), then proves it through the API: a new census must find as many
+    /// default ServiceAccounts needing the change as the fresh one did, so every repetition has the same writes to do.
+    /// </summary>
+    private async Task<(ScenarioRestore Restore, ClusterCensus Census)> FreshScenarioAsync(IBenchCluster cluster, ClusterCensus fresh, CancellationToken cancellationToken)
+    {
+        var restore = cluster.RestoreGeneratedDefaultServiceAccounts();
+        if (restore.StillDiffering > 0)
+        {
+            throw new InvalidOperationException($"{restore.StillDiffering} default ServiceAccounts still differ from the generated scenario after the restore.");
+        }
+        var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+        if (census.DefaultsNeedingChange != fresh.DefaultsNeedingChange)
+        {
+            throw new InvalidOperationException(
+                $"After the restore {census.DefaultsNeedingChange} default ServiceAccounts need the change; the fresh scenario had {fresh.DefaultsNeedingChange}.");
+        }
+        Log($"fresh scenario: {restore.Rewritten} of {restore.DefaultServiceAccounts} default ServiceAccounts put back as generated; {census.DefaultsNeedingChange} need the change");
+        return (restore, census);
     }
 
     private async Task<WorkloadResult> RunPeerAsync(KubectlPeer peer, Kubectl kubectl, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)

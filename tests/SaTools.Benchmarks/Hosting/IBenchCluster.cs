@@ -27,10 +27,11 @@ public interface IBenchCluster : IAsyncDisposable
     void SetLatency(int latencyMs);
 
     /// <summary>
-    /// Puts ServiceAccounts' <c>automountServiceAccountToken</c> back to the given values (null: the field absent)
-    /// in the store directly, sending no request: the scenario as it was generated, for a workload that changes it.
+    /// Puts every <c>default</c> ServiceAccount back exactly as the scenario generated it (whole objects, taken
+    /// from the store when the cluster started), in the store directly, sending no request: the fresh scenario
+    /// again, for a workload that changes them. Checks the result against the generated objects.
     /// </summary>
-    void RestoreAutomount(IEnumerable<(string Namespace, string Name, bool? Automount)> serviceAccounts);
+    ScenarioRestore RestoreGeneratedDefaultServiceAccounts();
 
     /// <summary>How many requests the log holds: a window starts here.</summary>
     int RequestCount { get; }

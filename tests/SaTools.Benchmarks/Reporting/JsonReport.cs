@@ -96,6 +96,14 @@ public static class JsonReport
             e["writes"] = w.Writes;
             e["writes_needed"] = w.WritesNeeded;
         }
+        if (r.Runs.Any(x => x.RestoredBeforeRun is not null))
+        {
+            e["fresh_scenario"] = new JsonObject
+            {
+                ["method"] = Hosting.ScenarioRestore.Method,
+                ["restored_before_each_run"] = new JsonArray(r.Runs.Select(x => (JsonNode?)x.RestoredBeforeRun).ToArray()),
+            };
+        }
         if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) e["discovery_requests"] = (long)discovery;
         if (r.ScaledFrom is { } scaled) e["scaled_from"] = new JsonObject { ["sample"] = scaled.Sample, ["total"] = scaled.Total };
         if (r.Runs.LastOrDefault()?.Tally is { } tally)
