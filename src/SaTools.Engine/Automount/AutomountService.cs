@@ -6,7 +6,7 @@ namespace SaTools.Engine.Automount;
 
 /// <summary>
 /// Reads ServiceAccounts and pods, plans, and writes <c>automountServiceAccountToken</c> with merge patches.
-/// The cmdlet sits between <see cref="PlanDefaultAsync"/>/<see cref="PlanAsync"/> and <see cref="ApplyAsync"/>
+/// The cmdlet sits between <see cref="PlanDefaultAsync"/>/<see cref="PlanAsync"/> and <see cref="Apply"/>
 /// to ask ShouldProcess for each ServiceAccount on the pipeline thread.
 /// </summary>
 public sealed class AutomountService
