@@ -36,6 +36,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             new ServiceAccountUsageSummary(),
             new KubectlPatchLoop(options.PeerSample),
             .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
+            new DisableDefaultAutomountUnderFaults(),
         ];
 
         var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;
@@ -105,7 +106,17 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 {
                     (restore, before) = await FreshScenarioAsync(cluster, census, cancellationToken).ConfigureAwait(false);
                 }
+                // Faults are armed for the timed run only (the census above must see the cluster as it is), afresh
+                // each repetition, and cleared with the latency reset after it.
+                var dumpBefore = workload.Faults.Count > 0 ? cluster.DumpServiceAccounts() : null;
+                foreach (var fault in workload.Faults) cluster.AddFault(fault);
+                var mark = cluster.RequestCount;
                 var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
+                cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+                if (dumpBefore is not null)
+                {
+                    run = run with { Safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), cluster.RequestsSince(mark)) };
+                }
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
             }
@@ -185,7 +196,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     private void LogRun(string title, int rep, RunMeasurement run)
     {
         var errors = run.Errors > 0 ? $", {run.Errors} errors: {run.FirstError}" : "";
-        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}");
+        var safety = run.Safety is { } s
+            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes applied for {s.WritesNeeded} needed, safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
+            : "";
+        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
     }
 
     private void Log(string line) => log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {line}");

@@ -60,6 +60,14 @@ public sealed class SandboxCluster : IBenchCluster
         LatencyMs = latencyMs;
     }
 
+    public void AddFault(InjectedFault fault) =>
+        _server.Faults.Add(fault.Kind, fault.PathPrefix, fault.Probability, fault.Times, method: fault.Method);
+
+    public IReadOnlyDictionary<string, JsonObject> DumpServiceAccounts() =>
+        _server.Store.List(ServiceAccounts, null).ToDictionary(
+            sa => $"{sa["metadata"]!["namespace"]!.GetValue<string>()}/{sa["metadata"]!["name"]!.GetValue<string>()}",
+            StringComparer.Ordinal);
+
     public ScenarioRestore RestoreGeneratedDefaultServiceAccounts()
     {
         var rewritten = 0;
@@ -100,7 +108,7 @@ public sealed class SandboxCluster : IBenchCluster
 
     public IReadOnlyList<ObservedRequest> RequestsSince(int start) =>
         _server.Requests.Snapshot().Skip(start)
-            .Select(r => new ObservedRequest(r.Time, r.Method, r.Path, r.Query, r.Status))
+            .Select(r => new ObservedRequest(r.Time, r.Method, r.Path, r.Query, r.Status, r.Fault))
             .ToList();
 
     public async ValueTask DisposeAsync()

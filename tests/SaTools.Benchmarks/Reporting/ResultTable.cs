@@ -23,7 +23,13 @@ public static class ResultTable
             if (r.Errors > 0) notes.Add($"{r.Errors} errors: {Truncate(r.FirstError, 90)}");
             if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}" + (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu ? $" ({Ms(cpu)} CPU)" : ""));
             if (r.MaxGrowthMb is { } growth) notes.Add($"+{growth:N0} MB");
-            if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
+            if (r.Runs.Any(x => x.Safety is not null))
+            {
+                var safety = r.Runs.Select(x => x.Safety).OfType<Measurement.AutomountSafety>().ToList();
+                notes.Add($"{safety.Min(x => x.FaultedRequests):N0}-{safety.Max(x => x.FaultedRequests):N0} faulted requests; safety {(safety.All(x => x.Holds) ? "holds" : "BROKEN")}; " +
+                          $"writes applied {safety[0].AppliedWrites:N0}/{safety[0].WritesNeeded:N0} needed");
+            }
+            else if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
             if (r.Runs.Any(x => x.RestoredBeforeRun is not null)) notes.Add($"fresh scenario each run ({string.Join("/", r.Runs.Select(x => x.RestoredBeforeRun))} defaults restored)");
             if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) notes.Add($"{discovery:N0} of the requests discovery");
             if (r.ScaledFrom is { } scaled) notes.Add($"scaled from {scaled.Sample} to {scaled.Total:N0}");

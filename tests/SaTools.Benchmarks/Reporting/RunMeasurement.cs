@@ -43,6 +43,9 @@ public sealed record RunMeasurement(
     /// for a run that needs no restore.</summary>
     public int? RestoredBeforeRun { get; init; }
 
+    /// <summary>Issue 6's safety under faults, for a run with injected faults; null otherwise.</summary>
+    public AutomountSafety? Safety { get; init; }
+
     /// <summary>The peak minus the baseline: what the workload itself added.</summary>
     public double? GrowthMb => PeakMb is { } p && BaselineMb is { } b ? p - b : null;
 }
