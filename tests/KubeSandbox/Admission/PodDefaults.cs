@@ -12,7 +12,22 @@ public static class PodDefaults
 {
     public static void Apply(JsonObject pod)
     {
-        var spec = pod["spec"] as JsonObject ?? new JsonObject();
+        var ordered = Spec(pod["spec"] as JsonObject ?? new JsonObject(), isPod: true);
+        pod["spec"] = ordered;
+        if (pod["status"] is not JsonObject { Count: > 0 })
+        {
+            pod.Remove("status");
+            pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(ordered) };
+        }
+    }
+
+    /// <summary>
+    /// A PodSpec with SetDefaults_PodSpec and SetDefaults_Container applied, in Go field order. A pod (isPod) also
+    /// gets what only pods get: SetDefaults_Pod's enableServiceLinks and the DefaultTolerationSeconds and Priority
+    /// admission plugins; a workload's pod template (spec.template.spec) does not.
+    /// </summary>
+    public static JsonObject Spec(JsonObject spec, bool isPod)
+    {
         foreach (var listName in new[] { "initContainers", "containers" })
             if (spec[listName] is JsonArray containers)
                 for (var i = 0; i < containers.Count; i++)
@@ -49,19 +64,23 @@ public static class PodDefaults
         Take("subdomain");
         Take("affinity");
         Take("schedulerName", "default-scheduler");
-        var tolerations = spec["tolerations"] as JsonArray ?? new JsonArray();
-        AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
-        AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
-        spec.Remove("tolerations");
-        ordered["tolerations"] = tolerations;
+        if (isPod)
+        {
+            var tolerations = spec["tolerations"] as JsonArray ?? new JsonArray();
+            AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
+            AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
+            spec.Remove("tolerations");
+            ordered["tolerations"] = tolerations;
+        }
+        else Take("tolerations");
         Take("hostAliases");
         Take("priorityClassName");
-        Take("priority", 0);
+        Take("priority", isPod ? 0 : null);
         Take("dnsConfig");
         Take("readinessGates");
         Take("runtimeClassName");
-        Take("enableServiceLinks", true);
-        Take("preemptionPolicy", "PreemptLowerPriority");
+        Take("enableServiceLinks", isPod ? true : null);
+        Take("preemptionPolicy", isPod ? "PreemptLowerPriority" : null);
         Take("overhead");
         Take("topologySpreadConstraints");
         Take("setHostnameAsFQDN");
@@ -71,12 +90,7 @@ public static class PodDefaults
         Take("resourceClaims");
         foreach (var (k, v) in spec.ToList())
             if (!ordered.ContainsKey(k)) { spec.Remove(k); ordered[k] = v; }
-        pod["spec"] = ordered;
-        if (pod["status"] is not JsonObject { Count: > 0 })
-        {
-            pod.Remove("status");
-            pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(ordered) };
-        }
+        return ordered;
     }
 
     // DefaultTolerationSeconds admission plugin: 300 s for not-ready and unreachable, unless already tolerated.

@@ -306,7 +306,7 @@ public sealed class ApiHandler
     private bool GroupVersionServed(RequestInfo info)
     {
         if (info.ApiPrefix == "api") return info.ApiVersion == "v1";
-        return info.ApiGroup is "rbac.authorization.k8s.io" or "authentication.k8s.io" or "authorization.k8s.io" && info.ApiVersion == "v1";
+        return info.ApiGroup is "rbac.authorization.k8s.io" or "authentication.k8s.io" or "authorization.k8s.io" or "apps" or "batch" && info.ApiVersion == "v1";
     }
 
     private Reply NonResource(HttpContext ctx, RequestInfo info, RequestContext rc)

@@ -273,7 +273,7 @@ public sealed class ResourceHandler
             if (type.Plural is "pods" or "namespaces" && currentObject["status"] is { } st) next["status"] = st.DeepClone();
             if (type.Plural == "namespaces" && currentObject["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
-            ObjectDefaults.Apply(type.Plural, next, false);
+            ObjectDefaults.Apply(type.Plural, next, false, currentObject);
             ObjectValidator.ValidateUpdate(type, currentObject, next);
             FieldManager.OnUpdate(currentObject, next, type.Plural, manager, type.ApiVersion, Now());
             return next;

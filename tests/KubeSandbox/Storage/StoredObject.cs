@@ -57,19 +57,7 @@ public sealed class StoredObject
     public string FieldValue(string field) =>
         _fields is not null && _fields.TryGetValue(field, out var v) ? v : FieldValueOf(Object, field);
 
-    private static string FieldValueOf(JsonObject obj, string field)
-    {
-        JsonNode? node = obj;
-        foreach (var seg in field.Split('.'))
-            node = node is JsonObject o ? o[seg] : null;
-        return node switch
-        {
-            null => "",
-            JsonValue v when v.TryGetValue<string>(out var s) => s,
-            JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
-            _ => node.ToJsonString(),
-        };
-    }
+    private static string FieldValueOf(JsonObject obj, string field) => Selectors.FieldSelector.FieldValue(obj, field);
 
     /// <summary>The object as a list item: without kind and apiVersion (list items carry no TypeMeta). The stored
     /// JSON always starts with those two properties, so the item is "{" and the rest of the bytes.</summary>
