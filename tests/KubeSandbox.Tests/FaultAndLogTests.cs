@@ -96,11 +96,11 @@ public sealed class FaultAndLogTests
     }
 
     [Fact]
-    public async Task A_connection_reset_over_http2_is_a_network_failure_not_a_protocol_error()
+    public async Task A_tcp_reset_over_http2_is_a_network_failure_not_a_protocol_error()
     {
         await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "empty" });
         using var c = s.CreateClient();
-        s.Faults.Add(FaultKind.ConnectionReset, "/api/v1/namespaces", times: 1);
+        s.Faults.Add(FaultKind.TcpReset, "/api/v1/namespaces", times: 1);
         using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => c.SendAsync(req));
         Assert.NotEqual(HttpRequestError.HttpProtocolError, e.HttpRequestError);

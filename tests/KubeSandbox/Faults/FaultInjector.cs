@@ -13,11 +13,15 @@ public enum FaultKind
     InternalError,
     /// <summary>503 ServiceUnavailable Status.</summary>
     ServiceUnavailable,
-    /// <summary>Reset the TCP connection (RST) without an answer. Over HTTP/2 every request in flight on that
-    /// connection fails with it, as on a real network: a client cannot tell whether those were carried out.</summary>
+    /// <summary>Abort the request without an answer: over HTTP/1.1 its connection is closed, over HTTP/2 its stream
+    /// is reset (RST_STREAM); other requests are unaffected.</summary>
     ConnectionReset,
     /// <summary>Answer normally, writing the body in small chunks with <see cref="FaultRule.Delay"/> between them.</summary>
     SlowBody,
+    /// <summary>Reset the whole TCP connection (RST, linger 0) without an answer, as a dropped load balancer does:
+    /// a network failure to the client; over HTTP/2 every request in flight on the connection fails with it, and
+    /// the client cannot tell whether those were carried out.</summary>
+    TcpReset,
 }
 
 /// <summary>

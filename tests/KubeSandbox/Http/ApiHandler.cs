@@ -99,6 +99,11 @@ public sealed class ApiHandler
                     case FaultKind.ConnectionReset:
                         fault = Append(fault, "reset");
                         _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
+                        ctx.Abort();
+                        return;
+                    case FaultKind.TcpReset:
+                        fault = Append(fault, "tcp-reset");
+                        _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
                         ResetConnection(ctx);
                         return;
                     case FaultKind.TooManyRequests:
