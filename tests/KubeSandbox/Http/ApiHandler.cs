@@ -63,6 +63,9 @@ public sealed class ApiHandler
     public sealed record Reply(int Status, string ContentType, byte[] Body)
     {
         public Dictionary<string, string>? Headers { get; init; }
+
+        /// <summary>When set, the body is written by this (large lists stream out instead of being built in memory).</summary>
+        public Func<Stream, CancellationToken, Task>? Writer { get; init; }
     }
 
     private const string Json = "application/json";
@@ -149,17 +152,28 @@ public sealed class ApiHandler
         res.Headers.CacheControl = "no-cache, private";
         try
         {
-            if (slow is null)
+            if (slow is null && reply.Writer is { } writer)
+            {
+                if (!HttpMethods.IsHead(req.Method)) await writer(res.Body, ctx.RequestAborted);
+            }
+            else if (slow is null)
             {
                 res.ContentLength = reply.Body.Length;
                 if (!HttpMethods.IsHead(req.Method)) await res.Body.WriteAsync(reply.Body, ctx.RequestAborted);
             }
             else
             {
-                ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-                for (var i = 0; i < reply.Body.Length; i += slow.ChunkBytes)
+                var body = reply.Body;
+                if (reply.Writer is { } w)
                 {
-                    await res.Body.WriteAsync(reply.Body.AsMemory(i, Math.Min(slow.ChunkBytes, reply.Body.Length - i)), ctx.RequestAborted);
+                    using var buffer = new MemoryStream();
+                    await w(buffer, ctx.RequestAborted);
+                    body = buffer.ToArray();
+                }
+                ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                for (var i = 0; i < body.Length; i += slow.ChunkBytes)
+                {
+                    await res.Body.WriteAsync(body.AsMemory(i, Math.Min(slow.ChunkBytes, body.Length - i)), ctx.RequestAborted);
                     await res.Body.FlushAsync(ctx.RequestAborted);
                     await Task.Delay(slow.Delay, ctx.RequestAborted);
                 }

@@ -390,4 +390,53 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.Equal(patched, _s.Writes(mark).Count(w => w.Status == 200));
         Assert.Equal(patched, _s.Writes(mark).Count);
     }
+
+    [Fact]
+    public void ProgressReportsTheReadsAndEachWriteThenCompletes()
+    {
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-*' -Confirm:$false");
+        Assert.Empty(run.AllErrors);
+        Assert.Contains(run.Progress, p => p.Activity == "Reading" && p.RecordType == ProgressRecordType.Processing);
+        Assert.Contains(run.Progress, p => p.Activity == "Reading" && p.RecordType == ProgressRecordType.Completed);
+        // am-alpha, am-beta and am-gamma need the write; am-delta is already false.
+        var writes = run.Progress.Where(p => p.Activity == "Writing automountServiceAccountToken" && p.RecordType == ProgressRecordType.Processing).ToList();
+        Assert.Equal(3, writes.Count);
+        Assert.Equal(new[] { 33, 66, 100 }, writes.Select(p => p.PercentComplete));
+        Assert.All(writes, p => Assert.Contains(" of 3: am-", p.StatusDescription, StringComparison.Ordinal));
+        Assert.Equal(ProgressRecordType.Completed, run.Progress.Last(p => p.Activity == "Writing automountServiceAccountToken").RecordType);
+    }
+
+    [Fact]
+    public async Task DefaultThrottleKeepsEightWritesInFlightAndTheLimitIsHonoured()
+    {
+        var namespaces = Enumerable.Range(0, 12).Select(i => $"am-t{i:00}").ToList();
+        foreach (var ns in namespaces)
+        {
+            await _s.NamespaceAsync(ns);
+        }
+        // Each PATCH is held long enough that the writes the runner starts together overlap on the server.
+        _s.Server.Faults.Add(FaultKind.Latency, "/api/v1/namespaces/am-t", delay: TimeSpan.FromMilliseconds(400), method: "PATCH");
+
+        int MostPatchesAtOnce(int since)
+        {
+            var spans = _s.Writes(since).Where(w => w.Method == "PATCH").Select(w => (Start: w.Time - w.Duration, End: w.Time)).ToList();
+            return spans.Max(a => spans.Count(b => b.Start <= a.Start && a.Start < b.End));
+        }
+
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-t*' -Confirm:$false -PassThru");
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(12, run.Output.Count(o => Prop(o, "Action") == "Patched"));
+        Assert.Equal(8, MostPatchesAtOnce(mark));
+
+        foreach (var ns in namespaces)
+        {
+            await _s.PatchServiceAccountAsync(ns, "default", new JsonObject { ["automountServiceAccountToken"] = null });
+        }
+        mark = _s.Server.Requests.Count;
+        run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-t*' -ThrottleLimit 3 -Confirm:$false -PassThru");
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(12, run.Output.Count(o => Prop(o, "Action") == "Patched"));
+        Assert.Equal(3, MostPatchesAtOnce(mark));
+    }
 }
