@@ -11,7 +11,8 @@ namespace SaTools.Benchmarks;
 /// <summary>
 /// Runs every workload and peer against one sandbox with the scale scenario, one at a time so each request
 /// window holds only its own requests: the read-only workloads and peers first, then peer a and workload 4, which
-/// change default ServiceAccounts (workload 4 gets them back as generated before each repetition).
+/// change default ServiceAccounts (workload 4 starts each repetition from the fresh scenario:
+/// <see cref="ScenarioRestore.Method"/>).
 /// </summary>
 public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
 {
@@ -35,6 +36,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             new ServiceAccountUsageSummary(),
             new KubectlPatchLoop(options.PeerSample),
             .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
+            new DisableDefaultAutomountUnderFaults(),
         ];
 
         var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;
@@ -99,12 +101,22 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             for (var rep = 0; rep < options.Repetitions; rep++)
             {
                 var before = census;
+                ScenarioRestore? restore = null;
                 if (workload.ChangesDefaultServiceAccounts)
                 {
-                    cluster.RestoreAutomount(census.ServiceAccounts.Where(sa => sa.Name == "default").Select(sa => (sa.Namespace, sa.Name, sa.Automount)));
-                    before = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                    (restore, before) = await FreshScenarioAsync(cluster, census, cancellationToken).ConfigureAwait(false);
                 }
-                var run = runner.RunOnce(workload, cluster, before);
+                // Faults are armed for the timed run only (the census above must see the cluster as it is), afresh
+                // each repetition, and cleared with the latency reset after it.
+                var dumpBefore = workload.Faults.Count > 0 ? cluster.DumpServiceAccounts() : null;
+                foreach (var fault in workload.Faults) cluster.AddFault(fault);
+                var mark = cluster.RequestCount;
+                var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
+                cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+                if (dumpBefore is not null)
+                {
+                    run = run with { Safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), cluster.RequestsSince(mark)) };
+                }
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
             }
@@ -114,6 +126,28 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             cluster.SetLatency(options.LatencyMs);
         }
         return result;
+    }
+
+    /// <summary>
+    /// Puts the scenario back as generated for a workload that changes default ServiceAccounts (see
+    /// <see cref="ScenarioRestore.Method"/>), then proves it through the API: a new census must find as many
+    /// default ServiceAccounts needing the change as the fresh one did, so every repetition has the same writes to do.
+    /// </summary>
+    private async Task<(ScenarioRestore Restore, ClusterCensus Census)> FreshScenarioAsync(IBenchCluster cluster, ClusterCensus fresh, CancellationToken cancellationToken)
+    {
+        var restore = cluster.RestoreGeneratedDefaultServiceAccounts();
+        if (restore.StillDiffering > 0)
+        {
+            throw new InvalidOperationException($"{restore.StillDiffering} default ServiceAccounts still differ from the generated scenario after the restore.");
+        }
+        var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+        if (census.DefaultsNeedingChange != fresh.DefaultsNeedingChange)
+        {
+            throw new InvalidOperationException(
+                $"After the restore {census.DefaultsNeedingChange} default ServiceAccounts need the change; the fresh scenario had {fresh.DefaultsNeedingChange}.");
+        }
+        Log($"fresh scenario: {restore.Rewritten} of {restore.DefaultServiceAccounts} default ServiceAccounts put back as generated; {census.DefaultsNeedingChange} need the change");
+        return (restore, census);
     }
 
     private async Task<WorkloadResult> RunPeerAsync(KubectlPeer peer, Kubectl kubectl, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
@@ -162,7 +196,10 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     private void LogRun(string title, int rep, RunMeasurement run)
     {
         var errors = run.Errors > 0 ? $", {run.Errors} errors: {run.FirstError}" : "";
-        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}");
+        var safety = run.Safety is { } s
+            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes applied for {s.WritesNeeded} needed, safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
+            : "";
+        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
     }
 
     private void Log(string line) => log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {line}");

@@ -6,7 +6,7 @@ namespace SaTools.Engine.Automount;
 
 /// <summary>
 /// Reads ServiceAccounts and pods, plans, and writes <c>automountServiceAccountToken</c> with merge patches.
-/// The cmdlet sits between <see cref="PlanDefaultAsync"/>/<see cref="PlanAsync"/> and <see cref="ApplyAsync"/>
+/// The cmdlet sits between <see cref="PlanDefaultAsync"/>/<see cref="PlanAsync"/> and <see cref="Apply"/>
 /// to ask ShouldProcess for each ServiceAccount on the pipeline thread.
 /// </summary>
 public sealed class AutomountService
@@ -61,7 +61,8 @@ public sealed class AutomountService
         await PlanPerNamespaceAsync(serviceAccounts, throttleLimit, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most <paramref name="throttleLimit"/> at a time, and
+    /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most
+    /// <paramref name="throttleLimit"/> at a time, and
     /// yields each outcome as it is known. Cancelling <paramref name="stop"/> starts no new write; writes already
     /// sent finish (a PATCH is atomic on the server), and the rest come back Skipped. Wait on the batch's
     /// Completion before closing the connection.

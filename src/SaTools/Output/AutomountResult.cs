@@ -25,7 +25,7 @@ public sealed class AutomountResult
     public string Namespace { get; }
     public string ServiceAccount { get; }
 
-    /// <summary>automountServiceAccountToken before the run: True, False or NotSet (empty when it could not be read).</summary>
+    /// <summary>automountServiceAccountToken before the run: True, False or "not set" ("unknown" when it could not be read).</summary>
     public string Previous { get; }
 
     /// <summary>The value the ServiceAccount holds after the run (the previous one unless Action is Patched).</summary>

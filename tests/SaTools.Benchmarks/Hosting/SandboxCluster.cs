@@ -8,12 +8,21 @@ namespace SaTools.Benchmarks.Hosting;
 /// latency fault, seen through <see cref="IBenchCluster"/>.</summary>
 public sealed class SandboxCluster : IBenchCluster
 {
+    private const string ServiceAccounts = "serviceaccounts";
+    private const string DefaultName = "default";
+
     private readonly SandboxServer _server;
+
+    /// <summary>The default ServiceAccounts as the scenario generated them, copied from the store at start.</summary>
+    private readonly IReadOnlyList<JsonObject> _generatedDefaults;
 
     private SandboxCluster(SandboxServer server, string kubeconfigPath)
     {
         _server = server;
         KubeconfigPath = kubeconfigPath;
+        _generatedDefaults = server.Store.List(ServiceAccounts, null)
+            .Where(sa => sa["metadata"]?["name"]?.GetValue<string>() == DefaultName)
+            .ToList();
     }
 
     public static async Task<SandboxCluster> StartAsync(ScaleSpec scale, int latencyMs, string workDirectory)
@@ -51,16 +60,38 @@ public sealed class SandboxCluster : IBenchCluster
         LatencyMs = latencyMs;
     }
 
-    public void RestoreAutomount(IEnumerable<(string Namespace, string Name, bool? Automount)> serviceAccounts)
+    public void AddFault(InjectedFault fault) =>
+        _server.Faults.Add(fault.Kind, fault.PathPrefix, fault.Probability, fault.Times, method: fault.Method);
+
+    public IReadOnlyDictionary<string, JsonObject> DumpServiceAccounts() =>
+        _server.Store.List(ServiceAccounts, null).ToDictionary(
+            sa => $"{sa["metadata"]!["namespace"]!.GetValue<string>()}/{sa["metadata"]!["name"]!.GetValue<string>()}",
+            StringComparer.Ordinal);
+
+    public ScenarioRestore RestoreGeneratedDefaultServiceAccounts()
     {
-        foreach (var (ns, name, automount) in serviceAccounts)
+        var rewritten = 0;
+        var differing = 0;
+        foreach (var generated in _generatedDefaults)
         {
-            _server.Store.Mutate("serviceaccounts", ns, name, sa =>
-            {
-                if (automount is { } value) sa["automountServiceAccountToken"] = JsonValue.Create(value);
-                else sa.Remove("automountServiceAccountToken");
-            });
+            var ns = generated["metadata"]!["namespace"]!.GetValue<string>();
+            var before = _server.Store.GetStored(ServiceAccounts, ns, DefaultName)!.ResourceVersion;
+            // Update keeps uid and creationTimestamp (equal to the generated ones anyway), gives a new
+            // resourceVersion, and writes nothing when the object already equals the generated one.
+            var after = _server.Store.Update(ServiceAccounts, ns, DefaultName, _ => generated.DeepClone().AsObject());
+            if (after.ResourceVersion != before) rewritten++;
+            if (!SameIgnoringResourceVersion(generated, _server.Store.Get(ServiceAccounts, ns, DefaultName))) differing++;
         }
+        return new ScenarioRestore(_generatedDefaults.Count, rewritten, differing);
+    }
+
+    private static bool SameIgnoringResourceVersion(JsonObject generated, JsonObject? stored)
+    {
+        if (stored is null) return false;
+        var a = generated.DeepClone().AsObject();
+        a["metadata"]!.AsObject().Remove("resourceVersion");
+        stored["metadata"]!.AsObject().Remove("resourceVersion");
+        return JsonNode.DeepEquals(a, stored);
     }
 
     public string Url => _server.Url;
@@ -77,7 +108,7 @@ public sealed class SandboxCluster : IBenchCluster
 
     public IReadOnlyList<ObservedRequest> RequestsSince(int start) =>
         _server.Requests.Snapshot().Skip(start)
-            .Select(r => new ObservedRequest(r.Time, r.Method, r.Path, r.Query, r.Status))
+            .Select(r => new ObservedRequest(r.Time, r.Method, r.Path, r.Query, r.Status, r.Fault))
             .ToList();
 
     public async ValueTask DisposeAsync()

@@ -96,6 +96,27 @@ public static class JsonReport
             e["writes"] = w.Writes;
             e["writes_needed"] = w.WritesNeeded;
         }
+        if (r.Runs.Any(x => x.RestoredBeforeRun is not null))
+        {
+            e["fresh_scenario"] = new JsonObject
+            {
+                ["method"] = Hosting.ScenarioRestore.Method,
+                ["restored_before_each_run"] = new JsonArray(r.Runs.Select(x => (JsonNode?)x.RestoredBeforeRun).ToArray()),
+            };
+        }
+        if (r.Runs.Any(x => x.Safety is not null))
+        {
+            e["safety_under_faults"] = new JsonArray(r.Runs.Where(x => x.Safety is not null).Select(x => (JsonNode)new JsonObject
+            {
+                ["holds"] = x.Safety!.Holds,
+                ["faulted_requests"] = x.Safety.FaultedRequests,
+                ["writes_applied"] = x.Safety.AppliedWrites,
+                ["writes_needed"] = x.Safety.WritesNeeded,
+                ["written_more_than_once"] = x.Safety.WrittenMoreThanOnce,
+                ["defaults_not_false"] = x.Safety.DefaultsNotFalse,
+                ["other_differences"] = x.Safety.OtherDifferences,
+            }).ToArray());
+        }
         if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) e["discovery_requests"] = (long)discovery;
         if (r.ScaledFrom is { } scaled) e["scaled_from"] = new JsonObject { ["sample"] = scaled.Sample, ["total"] = scaled.Total };
         if (r.Runs.LastOrDefault()?.Tally is { } tally)

@@ -23,7 +23,14 @@ public static class ResultTable
             if (r.Errors > 0) notes.Add($"{r.Errors} errors: {Truncate(r.FirstError, 90)}");
             if (r.MedianAfterLastAnswerMs is { } eval) notes.Add($"after lists {Ms(eval)}" + (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu ? $" ({Ms(cpu)} CPU)" : ""));
             if (r.MaxGrowthMb is { } growth) notes.Add($"+{growth:N0} MB");
-            if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
+            if (r.Runs.Any(x => x.Safety is not null))
+            {
+                var safety = r.Runs.Select(x => x.Safety).OfType<Measurement.AutomountSafety>().ToList();
+                notes.Add($"{safety.Min(x => x.FaultedRequests):N0}-{safety.Max(x => x.FaultedRequests):N0} faulted requests; safety {(safety.All(x => x.Holds) ? "holds" : "BROKEN")}; " +
+                          $"writes applied {safety[0].AppliedWrites:N0}/{safety[0].WritesNeeded:N0} needed");
+            }
+            else if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
+            if (r.Runs.Any(x => x.RestoredBeforeRun is not null)) notes.Add($"fresh scenario each run ({string.Join("/", r.Runs.Select(x => x.RestoredBeforeRun))} defaults restored)");
             if (r.MedianOf(x => x.DiscoveryRequests) is { } discovery) notes.Add($"{discovery:N0} of the requests discovery");
             if (r.ScaledFrom is { } scaled) notes.Add($"scaled from {scaled.Sample} to {scaled.Total:N0}");
             var minimum = r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null);
@@ -56,6 +63,7 @@ public static class ResultTable
         yield return "peak MB: for SaTools, the benchmark process (the sandbox runs in it too); +N MB is the growth over the run's start. " +
                      "For kubectl, the largest single kubectl process (GNU time's maximum resident set).";
         yield return "Sampled kubectl loops (a, b) run a sample per repetition and are scaled up linearly to every namespace or ServiceAccount.";
+        yield return "Workload 4's fresh scenario: " + Hosting.ScenarioRestore.Method + "; a census through the API then checks the writes needed.";
         yield return "vs peer: the peer's median over the workload's (workload 2: per ServiceAccount covered).";
     }
 

@@ -39,6 +39,13 @@ public sealed record RunMeasurement(
     /// <summary>The fewest requests the run could have sent (pages of the lists it must read).</summary>
     public int? MinimumRequests { get; init; }
 
+    /// <summary>Default ServiceAccounts put back as generated before this run (workload 4's fresh scenario); null
+    /// for a run that needs no restore.</summary>
+    public int? RestoredBeforeRun { get; init; }
+
+    /// <summary>Issue 6's safety under faults, for a run with injected faults; null otherwise.</summary>
+    public AutomountSafety? Safety { get; init; }
+
     /// <summary>The peak minus the baseline: what the workload itself added.</summary>
     public double? GrowthMb => PeakMb is { } p && BaselineMb is { } b ? p - b : null;
 }

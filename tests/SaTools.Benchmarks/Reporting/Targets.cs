@@ -44,6 +44,7 @@ public static class Targets
         checks.Add(Speedup("6", $"workload 4 >= {ThrottleSpeedup}x faster than -ThrottleLimit 1 at {report.Options.SlowLatencyMs} ms",
             report.Find(DisableDefaultAutomount.KeyFor(null, slow)), report.Find(DisableDefaultAutomount.KeyFor(1, slow)), ThrottleSpeedup));
         checks.Add(Writes(report));
+        checks.Add(SafetyUnderFaults(report.Find(DisableDefaultAutomountUnderFaults.WorkloadKey)));
 
         var w4 = report.Find(DisableDefaultAutomount.KeyFor(null, null));
         checks.Add(PeerSpeedup(report, "7", $"workload 4 >= {PatchLoopSpeedup}x faster than peer a (kubectl patch loop)", w4, PatchLoopSpeedup));
@@ -86,7 +87,7 @@ public static class Targets
         var runs = report.Results
             .Where(r => r.Key.StartsWith(DisableDefaultAutomount.DefaultKey, StringComparison.Ordinal) && r.Skipped is null)
             .SelectMany(r => r.Runs)
-            .Where(r => r.WritesNeeded is not null)
+            .Where(r => r.WritesNeeded is not null && r.Safety is null)
             .ToList();
         if (runs.Count == 0) return new("6", target, "not run", TargetOutcome.NotMeasured);
         var mismatched = runs.Where(r => r.Writes != r.WritesNeeded).ToList();
@@ -96,6 +97,19 @@ public static class Targets
                 ? $"{runs.Count} runs, each {example.Writes:N0} writes for {example.WritesNeeded:N0} needed"
                 : $"{mismatched.Count} of {runs.Count} runs off, e.g. {mismatched[0].Writes:N0} writes for {mismatched[0].WritesNeeded:N0} needed",
             Outcome(mismatched.Count == 0 && runs.All(r => r.Errors == 0)));
+    }
+
+    private static TargetCheck SafetyUnderFaults(WorkloadResult? w)
+    {
+        const string target = "under faults (429 Retry-After, 500, resets) every default ServiceAccount ends false, each written once per needed change, no other difference in a before/after dump";
+        if (Ran(w) is not { } run || run.Runs.Any(r => r.Safety is null)) return NotMeasured("6", target, w);
+        var broken = run.Runs.Select(r => r.Safety!).Where(s => !s.Holds).ToList();
+        var first = run.Runs[0].Safety!;
+        return new("6", target,
+            broken.Count == 0
+                ? $"{run.Runs.Count} runs, each {first.AppliedWrites:N0} writes applied for {first.WritesNeeded:N0} needed through {run.Runs.Min(r => r.Safety!.FaultedRequests):N0}-{run.Runs.Max(r => r.Safety!.FaultedRequests):N0} faulted requests"
+                : $"{broken.Count} of {run.Runs.Count} runs broken: {broken[0].DefaultsNotFalse} not false, {broken[0].OtherDifferences} other differences, {broken[0].AppliedWrites:N0} writes for {broken[0].WritesNeeded:N0} needed ({broken[0].FirstProblem})",
+            Outcome(broken.Count == 0 && run.Runs.All(r => r.Safety!.FaultedRequests > 0)));
     }
 
     private static TargetCheck PeerSpeedup(BenchmarkReport report, string issue, string target, WorkloadResult? w, double factor)

@@ -4,7 +4,7 @@ namespace SaTools.Benchmarks.Workloads;
 
 /// <summary>
 /// Workload 4: <c>Disable-K8sDefaultAutomount -AllNamespaces</c> on the fresh scale scenario (its default
-/// ServiceAccounts restored before each repetition), with the default throttle or <c>-ThrottleLimit 1</c>, at the
+/// ServiceAccounts put back whole as generated before each repetition: <see cref="Hosting.ScenarioRestore"/>), with the default throttle or <c>-ThrottleLimit 1</c>, at the
 /// benchmark's latency or at the 20 ms issue 6 names.
 /// </summary>
 public sealed class DisableDefaultAutomount(int? throttleLimit, int? latencyMs) : ModuleWorkload
@@ -45,5 +45,5 @@ public sealed class DisableDefaultAutomount(int? throttleLimit, int? latencyMs) 
 
     public override int? WritesNeeded(ClusterCensus census) => census.DefaultsNeedingChange;
 
-    public override string Note => "objects = successful PATCHes; default ServiceAccounts restored as generated before each repetition";
+    public override string Note => "objects = successful PATCHes; fresh scenario: " + Hosting.ScenarioRestore.Method;
 }

@@ -1,3 +1,4 @@
+using SaTools.Benchmarks.Hosting;
 using SaTools.Benchmarks.Measurement;
 
 namespace SaTools.Benchmarks.Workloads;
@@ -37,6 +38,10 @@ public abstract class ModuleWorkload
 
     /// <summary>The injected latency the workload runs at; null for the benchmark's default.</summary>
     public virtual int? LatencyMs => null;
+
+    /// <summary>Faults injected (besides the latency) while the workload runs; a workload with faults also gets
+    /// issue 6's safety check (<see cref="AutomountSafety"/>).</summary>
+    public virtual IReadOnlyList<InjectedFault> Faults => Array.Empty<InjectedFault>();
 
     /// <summary>True when the report should give the time after the last list arrived (workload 2).</summary>
     public virtual bool ReportsEvaluationTime => false;

@@ -298,6 +298,27 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailureThatOutlastsTheRetriesIsAFailedRowAndTheOthersGoOn()
+    {
+        // More 500s on am-beta's PATCH than the API layer retries.
+        _s.Server.Faults.Add(FaultKind.InternalError, "/api/v1/namespaces/am-beta/", times: 20, method: "PATCH");
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace am-alpha, am-beta, am-gamma -PassThru -Confirm:$false");
+        _s.Server.Faults.Clear();
+
+        Assert.Null(run.Terminating);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+        Assert.Equal("am-beta/default", error.TargetObject);
+        var beta = run.Output.Single(o => Prop(o, "Namespace") == "am-beta");
+        Assert.Equal(("Failed", "not set"), (Prop(beta, "Action"), Prop(beta, "Current")));
+        Assert.False(string.IsNullOrEmpty(Prop(beta, "Error")));
+        Assert.Equal("Patched", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-alpha"), "Action"));
+        Assert.Equal("Patched", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-gamma"), "Action"));
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.Null(Automount(after["am-beta/default"]));
+    }
+
+    [Fact]
     public async Task UndoFromTheFirstRunsReportRestoresEveryValue()
     {
         var before = await _s.DumpServiceAccountsAsync();
@@ -368,5 +389,54 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         // Every PATCH sent was carried out: none was cut off half-way by the stop.
         Assert.Equal(patched, _s.Writes(mark).Count(w => w.Status == 200));
         Assert.Equal(patched, _s.Writes(mark).Count);
+    }
+
+    [Fact]
+    public void ProgressReportsTheReadsAndEachWriteThenCompletes()
+    {
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-*' -Confirm:$false");
+        Assert.Empty(run.AllErrors);
+        Assert.Contains(run.Progress, p => p.Activity == "Reading" && p.RecordType == ProgressRecordType.Processing);
+        Assert.Contains(run.Progress, p => p.Activity == "Reading" && p.RecordType == ProgressRecordType.Completed);
+        // am-alpha, am-beta and am-gamma need the write; am-delta is already false.
+        var writes = run.Progress.Where(p => p.Activity == "Writing automountServiceAccountToken" && p.RecordType == ProgressRecordType.Processing).ToList();
+        Assert.Equal(3, writes.Count);
+        Assert.Equal(new[] { 33, 66, 100 }, writes.Select(p => p.PercentComplete));
+        Assert.All(writes, p => Assert.Contains(" of 3: am-", p.StatusDescription, StringComparison.Ordinal));
+        Assert.Equal(ProgressRecordType.Completed, run.Progress.Last(p => p.Activity == "Writing automountServiceAccountToken").RecordType);
+    }
+
+    [Fact]
+    public async Task DefaultThrottleKeepsEightWritesInFlightAndTheLimitIsHonoured()
+    {
+        var namespaces = Enumerable.Range(0, 12).Select(i => $"am-t{i:00}").ToList();
+        foreach (var ns in namespaces)
+        {
+            await _s.NamespaceAsync(ns);
+        }
+        // Each PATCH is held long enough that the writes the runner starts together overlap on the server.
+        _s.Server.Faults.Add(FaultKind.Latency, "/api/v1/namespaces/am-t", delay: TimeSpan.FromMilliseconds(400), method: "PATCH");
+
+        int MostPatchesAtOnce(int since)
+        {
+            var spans = _s.Writes(since).Where(w => w.Method == "PATCH").Select(w => (Start: w.Time - w.Duration, End: w.Time)).ToList();
+            return spans.Max(a => spans.Count(b => b.Start <= a.Start && a.Start < b.End));
+        }
+
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-t*' -Confirm:$false -PassThru");
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(12, run.Output.Count(o => Prop(o, "Action") == "Patched"));
+        Assert.Equal(8, MostPatchesAtOnce(mark));
+
+        foreach (var ns in namespaces)
+        {
+            await _s.PatchServiceAccountAsync(ns, "default", new JsonObject { ["automountServiceAccountToken"] = null });
+        }
+        mark = _s.Server.Requests.Count;
+        run = _s.Run("Disable-K8sDefaultAutomount -Namespace 'am-t*' -ThrottleLimit 3 -Confirm:$false -PassThru");
+        Assert.Empty(run.AllErrors);
+        Assert.Equal(12, run.Output.Count(o => Prop(o, "Action") == "Patched"));
+        Assert.Equal(3, MostPatchesAtOnce(mark));
     }
 }
