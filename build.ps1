@@ -143,9 +143,12 @@ function New-NupkgByHand {
 </package>
 "@
     Set-Content -Path (Join-Path $staging 'SaTools.nuspec') -Value $nuspec -Encoding utf8NoBOM
-    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same).
+    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same): one Default per
+    # extension in the package, since an OPC reader refuses a part whose extension has no content type.
+    $extensions = Get-ChildItem -Path $staging -Recurse -File | ForEach-Object { $_.Extension.TrimStart('.').ToLowerInvariant() } |
+        Where-Object { $_ } | Sort-Object -Unique
     $types = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-        ((('nuspec', 'psd1', 'dll', 'xml', 'ps1xml', 'txt', 'json', 'pdb') | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
+        (($extensions | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
         '</Types>'
     Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
     $target = Join-Path $Destination "SaTools.$Version.nupkg"
@@ -161,7 +164,7 @@ function Invoke-Demo {
     $work = Join-Path ([IO.Path]::GetTempPath()) "satools-demo-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $work | Out-Null
     $kubeconfig = Join-Path $work 'kubeconfig'
-        # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
+    # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
     # Run the built host directly (not `dotnet run`, whose child process Stop-Process would leave behind).
     Invoke-Native dotnet @('build', (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj'), '-c', $Configuration, '-v', 'q')
     $sandboxDll = Join-Path $root "tests/KubeSandbox/bin/$Configuration/net10.0/KubeSandbox.dll"
@@ -178,15 +181,22 @@ function Invoke-Demo {
         Import-Module $manifest -Force
         $readme = Get-Content -Raw (Join-Path $root 'README.md')
         $blocks = [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
-        $runnable = $blocks | Where-Object { $_ -notmatch 'Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1' }
+        # The runbook needs Azure; lines that need a file only a real cluster or pod has (an export for -InputFile,
+        # a mounted token) are left out of the run.
+        $runnable = $blocks | Where-Object { $_ -notmatch 'Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1' } |
+            ForEach-Object { (($_ -split '\r?\n') | Where-Object { $_ -notmatch '-InputFile|/var/run/secrets' }) -join "`n" }
+        $failed = 0
         Push-Location $work
         try {
             foreach ($block in $runnable) {
                 Write-Host "PS> $($block.Trim())" -ForegroundColor Cyan
-                . ([scriptblock]::Create($block)) | Out-Host
+                # One failing example is reported and the others still run; the task fails at the end.
+                try { . ([scriptblock]::Create($block)) | Out-Host }
+                catch { Write-Warning "The example failed: $_"; $failed++ }
             }
         }
         finally { Pop-Location }
+        if ($failed -gt 0) { throw "$failed README example(s) failed against the sandbox" }
     }
     finally {
         if (-not $sandbox.HasExited) { Stop-Process -Id $sandbox.Id }

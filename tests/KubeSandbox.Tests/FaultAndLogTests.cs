@@ -94,4 +94,36 @@ public sealed class FaultAndLogTests
         Assert.Equal(("system:anonymous", 403), (log[2].User, log[2].Status));
         Assert.All(log, r => Assert.True(r.Duration >= TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task A_connection_reset_over_http2_is_a_network_failure_not_a_protocol_error()
+    {
+        await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "empty" });
+        using var c = s.CreateClient();
+        s.Faults.Add(FaultKind.ConnectionReset, "/api/v1/namespaces", times: 1);
+        using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => c.SendAsync(req));
+        Assert.NotEqual(HttpRequestError.HttpProtocolError, e.HttpRequestError);
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        Assert.Equal(HttpStatusCode.OK, (await c.SendAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Faults_do_not_depend_on_how_parallel_requests_interleave()
+    {
+        async Task<string> Outcome(bool reverse)
+        {
+            await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "empty", Seed = 5 });
+            using var c = s.CreateClient();
+            s.Faults.Add(FaultKind.ServiceUnavailable, "/api/v1/namespaces/", probability: 0.5);
+            var paths = Enumerable.Range(0, 16).Select(i => $"/api/v1/namespaces/ns-{i}").ToList();
+            if (reverse) paths.Reverse();
+            var results = await Task.WhenAll(paths.Select(async p => (p, (await c.GetAsync2(p)).Code)));
+            return string.Join(",", results.OrderBy(r => r.p, StringComparer.Ordinal).Select(r => $"{r.p}={r.Code}"));
+        }
+        var a = await Outcome(false);
+        Assert.Equal(a, await Outcome(true));
+        Assert.Contains("=503", a);
+        Assert.Contains("=404", a);
+    }
 }

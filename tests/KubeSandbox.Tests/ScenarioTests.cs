@@ -47,6 +47,13 @@ public sealed class ScenarioTests : IClassFixture<DemoSandbox>
         Assert.Contains(legacy, s => s["metadata"]!["labels"] is null);
         Assert.Contains(legacy, s => s["metadata"]!["labels"]?["kubernetes.io/legacy-token-invalid-since"] is not null);
         Assert.Contains(pods, p => p["spec"]!["volumes"] is JsonArray v && v.Any(x => x!["secret"]?["secretName"]?.GetValue<string>() == "reporter-token"));
+        // the tokens controller filled every one (token, ca.crt, namespace and the SA uid annotation)
+        Assert.All(legacy, s =>
+        {
+            Assert.NotNull(s["data"]?["token"]);
+            Assert.NotNull(s["data"]?["ca.crt"]);
+            Assert.NotNull(s["metadata"]!["annotations"]!["kubernetes.io/service-account.uid"]);
+        });
         // workload identity for AKS, EKS, GKE
         var annotations = sas.Select(s => s["metadata"]!["annotations"] as JsonObject).Where(a => a is not null).SelectMany(a => a!.Select(kv => kv.Key)).ToHashSet();
         Assert.Contains("azure.workload.identity/client-id", annotations);
@@ -76,7 +83,9 @@ public sealed class ScenarioTests : IClassFixture<DemoSandbox>
         Assert.Equal(20, s.Store.List("namespaces", null).Count(n => n["metadata"]!["name"]!.GetValue<string>().StartsWith("scale-")));
         Assert.Equal(200 + 24, s.Store.Count("serviceaccounts")); // + a default SA per namespace (20 + 4 bootstrap)
         Assert.Equal(400, s.Store.Count("pods"));
-        Assert.Equal(30, s.Store.List("secrets", null).Count(x => x["type"]!.GetValue<string>() == "kubernetes.io/service-account-token"));
+        var legacy = s.Store.List("secrets", null).Where(x => x["type"]!.GetValue<string>() == "kubernetes.io/service-account-token").ToList();
+        Assert.Equal(30, legacy.Count);
+        Assert.All(legacy, x => Assert.NotNull(x["data"]?["token"]));
         Assert.Equal(60, s.Store.List("clusterrolebindings", null).Count(x => x["metadata"]!["name"]!.GetValue<string>().StartsWith("scale-crb-")));
         Assert.NotNull(s.Store.Get("clusterroles", null, "scale-aggregate")!["rules"]);
     }

@@ -43,3 +43,58 @@ public sealed class ReadmeExampleTests
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 }
+
+/// <summary>
+/// README's PowerShell examples run against the demo sandbox without an error, as the Demo task runs them (the
+/// same blocks and lines are left out: the runbook needs Azure, -InputFile an export, /var/run/secrets a pod).
+/// A hosted SMA has no Microsoft.PowerShell.Utility, so Export-Csv, Format-* and Select-Object are stand-ins that
+/// consume the objects; the Pester suite and the Demo task run the real ones. $env:KUBECONFIG is set, so this
+/// runs with the other tests that change it.
+/// </summary>
+[Collection(nameof(Sandbox.KubeconfigVariableCollection))]
+public sealed class ReadmeExamplesRunTests : IAsyncLifetime
+{
+    private readonly Sandbox.SandboxFixture _fixture = new();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public void ExamplesRunAgainstTheDemoSandbox()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var blocks = Regex.Matches(readme, "(?ms)^```powershell\\r?\\n(.*?)^```").Select(m => m.Groups[1].Value)
+            .Where(b => !Regex.IsMatch(b, @"Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1"))
+            .Select(b => string.Join("\n", b.Split('\n').Where(l => !Regex.IsMatch(l, "-InputFile|/var/run/secrets"))))
+            .ToList();
+        Assert.True(blocks.Count >= 3);
+
+        var previous = Environment.GetEnvironmentVariable("KUBECONFIG");
+        var work = Path.Combine(_fixture.Directory, "readme");
+        Directory.CreateDirectory(work);
+        try
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", _fixture.Kubeconfig);
+            using var session = new ModuleSession();
+            session.Run("""
+                function Export-Csv { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [string] $Path, [switch] $NoTypeInformation) process { } }
+                function Format-Table { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property) process { $InputObject } }
+                function Format-List { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property) process { $InputObject } }
+                function Select-Object { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property, [int] $First) process { $InputObject } }
+                Set-Location -LiteralPath $args[0]
+                """, work);
+            foreach (var block in blocks)
+            {
+                var result = session.RunCapturing("$ErrorActionPreference = 'Stop'\n" + block);
+                Assert.True(result.AllErrors.FirstOrDefault() is null, $"{block.Trim()}\n=> {result.AllErrors.FirstOrDefault()}");
+                Assert.True(result.Output.Count > 0 || block.Contains("Connect-K8sCluster", StringComparison.Ordinal) || block.Contains("Export-Csv", StringComparison.Ordinal),
+                    $"{block.Trim()}\n=> no output");
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KUBECONFIG", previous);
+        }
+    }
+}

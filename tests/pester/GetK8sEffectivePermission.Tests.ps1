@@ -8,7 +8,7 @@ BeforeAll {
     Import-Module (Join-Path $root 'out/SaTools/SaTools.psd1') -Force
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-perm-pester-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $script:work | Out-Null
-    $bootstrap = Get-ChildItem (Join-Path $root 'tests/SaTools.Engine.Tests/Rbac/TestData') -Filter *.yaml | ForEach-Object FullName
+    $bootstrap = Get-ChildItem (Join-Path (Split-Path $root) 'shared/k8s/bootstrap-policy') -Filter *.yaml | ForEach-Object FullName
     $estate = Join-Path $script:work 'estate.yaml'
     @'
 apiVersion: v1

@@ -61,7 +61,8 @@ public sealed class AutomountService
         await PlanPerNamespaceAsync(serviceAccounts, throttleLimit, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most <paramref name="throttleLimit"/> at a time, and
+    /// Writes its <see cref="AutomountCandidate.Desired"/> value to each approved ServiceAccount, at most
+    /// <paramref name="throttleLimit"/> at a time, and
     /// yields each outcome as it is known. Cancelling <paramref name="stop"/> starts no new write; writes already
     /// sent finish (a PATCH is atomic on the server), and the rest come back Skipped. Wait on the batch's
     /// Completion before closing the connection.

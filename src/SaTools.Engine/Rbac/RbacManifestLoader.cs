@@ -7,7 +7,8 @@ namespace SaTools.Engine.Rbac;
 
 /// <summary>
 /// Reads exported cluster state for offline analysis: the output of <c>kubectl get ... -o json</c> or
-/// <c>-o yaml</c> (a <c>List</c>, a single object, or several YAML documents), from one or several files.
+/// <c>-o yaml</c> (a <c>List</c>, a single object, several JSON values one after another, or several YAML
+/// documents), from one or several files.
 /// Roles, ClusterRoles, RoleBindings, ClusterRoleBindings and ServiceAccounts are kept; every other kind is
 /// skipped, so a full <c>kubectl get all,... -o yaml</c> dump works. Objects are parsed by KubernetesClient's
 /// <see cref="KubernetesJson"/> and <see cref="KubernetesYaml"/> into its models.
@@ -64,21 +65,45 @@ public static class RbacManifestLoader
         return collector.ToSnapshot();
     }
 
+    /// <summary>
+    /// One JSON value, or several one after another (what <c>kubectl get roles -o json; kubectl get rolebindings
+    /// -o json</c> appends to one file): each value is parsed in turn from where the previous one ended.
+    /// </summary>
     private static void LoadJson(string text, Collector collector)
     {
-        JsonDocument document;
-        try
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        var offset = 0;
+        var options = new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+        while (true)
         {
-            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true });
-        }
-        catch (JsonException e)
-        {
-            throw new RbacManifestException($"Not valid JSON: {e.Message}", e);
-        }
+            var rest = bytes.AsSpan(offset);
+            var skip = 0;
+            while (skip < rest.Length && rest[skip] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+            {
+                skip++;
+            }
 
-        using (document)
-        {
-            AddJsonElement(document.RootElement, collector);
+            if (skip == rest.Length)
+            {
+                return;
+            }
+
+            JsonDocument document;
+            try
+            {
+                var reader = new Utf8JsonReader(rest[skip..], options);
+                document = JsonDocument.ParseValue(ref reader);
+                offset += skip + (int)reader.BytesConsumed;
+            }
+            catch (JsonException e)
+            {
+                throw new RbacManifestException($"Not valid JSON: {e.Message}", e);
+            }
+
+            using (document)
+            {
+                AddJsonElement(document.RootElement, collector);
+            }
         }
     }
 

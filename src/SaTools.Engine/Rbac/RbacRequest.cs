@@ -57,6 +57,10 @@ public sealed class RbacRequest
         return new RbacRequest(verb, apiGroup ?? string.Empty, resource, subresource ?? string.Empty, name ?? string.Empty, ns, null);
     }
 
+    /// <summary>The same resource request in another namespace (null: cluster-scoped or all namespaces).</summary>
+    public RbacRequest InNamespace(string? ns) =>
+        IsResourceRequest ? new RbacRequest(Verb, ApiGroup, Resource, Subresource, Name, ns, null) : this;
+
     /// <summary>A non-resource request (<c>/healthz</c>, <c>/apis</c>...).</summary>
     public static RbacRequest ForNonResourceUrl(string verb, string path)
     {

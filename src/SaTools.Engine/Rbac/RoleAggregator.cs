@@ -54,7 +54,10 @@ internal sealed class RoleAggregator
             return known;
         }
 
-        if (role.AggregationRule is null)
+        // syncClusterRole returns the error of LabelSelectorAsSelector for an invalid selector and never updates
+        // the role: its stored rules stay what they are.
+        var selectors = role.AggregationRule?.ClusterRoleSelectors ?? Array.Empty<V1LabelSelector>();
+        if (role.AggregationRule is null || !selectors.All(LabelSelectorMatcher.IsValid))
         {
             var own = (role.Rules ?? Array.Empty<V1PolicyRule>())
                 .Select(r => new SourcedRule(RbacRule.From(r), null))
@@ -72,7 +75,7 @@ internal sealed class RoleAggregator
 
         var result = new List<SourcedRule>();
         var seen = new HashSet<RbacRule>();
-        foreach (var selector in role.AggregationRule.ClusterRoleSelectors ?? Array.Empty<V1LabelSelector>())
+        foreach (var selector in selectors)
         {
             var matched = _roles
                 .Where(r => LabelSelectorMatcher.Matches(selector, r.Metadata?.Labels))

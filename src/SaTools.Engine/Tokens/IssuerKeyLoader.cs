@@ -33,6 +33,14 @@ public static class IssuerKeyLoader
         using var client = CreatePipelineClient();
         var discoveryUrl = OidcDiscoveryDocument.DiscoveryUrlFor(issuer);
         var discovery = OidcDiscoveryDocument.Parse(await GetAsync(client, discoveryUrl, "application/json", cancellationToken).ConfigureAwait(false), discoveryUrl.ToString());
+        // The document must name the issuer it was fetched for (OpenID Connect Discovery 1.0 section 4.3; go-oidc,
+        // which kube-apiserver's OIDC authenticator uses, refuses "issuer did not match"): otherwise tokens of
+        // another issuer would pass as this one's. A trailing slash is the only difference tolerated.
+        if (!string.Equals(discovery.Issuer.TrimEnd('/'), issuer.OriginalString.TrimEnd('/'), StringComparison.Ordinal))
+        {
+            throw new TokenValidationSetupException(
+                $"The discovery document from {discoveryUrl} names the issuer '{discovery.Issuer}', not '{issuer.OriginalString}': the issuer did not match.");
+        }
         if (!Uri.TryCreate(discovery.JwksUri, UriKind.Absolute, out var jwksUri))
         {
             throw new TokenValidationSetupException($"The discovery document from {discoveryUrl} names a jwks_uri that is not an absolute URL.");

@@ -13,6 +13,17 @@ public sealed class ServiceAccountUsageReport
     /// <summary>True when ReplicaSets could not be read (apps/v1 not served or forbidden) and Deployments were
     /// inferred from the ReplicaSet naming convention.</summary>
     public bool DeploymentsInferred { get; init; }
+
+    /// <summary>True when some pod belongs to a Job but Jobs could not be read (batch/v1 not served or forbidden):
+    /// those pods show the Job, not the CronJob that may have made it.</summary>
+    public bool JobOwnersUnknown { get; init; }
+
+    /// <summary>ReplicaSets read to climb to Deployments (null: none read, because no pod needed it or the read
+    /// was refused).</summary>
+    public int? ReplicaSetsRead { get; init; }
+
+    /// <summary>Jobs read to climb to CronJobs (null: none read).</summary>
+    public int? JobsRead { get; init; }
 }
 
 /// <summary>
@@ -24,6 +35,11 @@ public sealed class ServiceAccountUsageReport
 public sealed class UsageService
 {
     private readonly KubeApi _api;
+
+    // A group version the server does not serve (404) stays unserved for the run: reading several namespaces
+    // tries it once. A 403 is per namespace (a Role may allow one namespace and not the next), so it is not kept.
+    private bool _replicaSetsNotServed;
+    private bool _jobsNotServed;
 
     public UsageService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
 
@@ -46,25 +62,38 @@ public sealed class UsageService
         var controllers = resolveOwners
             ? pods.Select(p => OwnerResolver.ControllerOf(p.Metadata)?.Kind).ToHashSet()
             : new HashSet<string?>();
-        var replicaSets = controllers.Contains("ReplicaSet")
-            ? await TryReadOwnersAsync(@namespace, ListReplicaSetsAsync, cancellationToken).ConfigureAwait(false)
-            : new Dictionary<(string, string), V1OwnerReference?>();
-        var jobs = controllers.Contains("Job")
-            ? await TryReadOwnersAsync(@namespace, ListJobsAsync, cancellationToken).ConfigureAwait(false)
-            : new Dictionary<(string, string), V1OwnerReference?>();
-        var resolver = new OwnerResolver(replicaSets, jobs);
+        IReadOnlyDictionary<(string, string), V1OwnerReference?>? replicaSets = null, jobs = null;
+        if (controllers.Contains("ReplicaSet") && !_replicaSetsNotServed)
+        {
+            (replicaSets, var notServed) = await TryReadOwnersAsync(@namespace, ListReplicaSetsAsync, cancellationToken).ConfigureAwait(false);
+            _replicaSetsNotServed |= notServed;
+        }
+        if (controllers.Contains("Job") && !_jobsNotServed)
+        {
+            (jobs, var notServed) = await TryReadOwnersAsync(@namespace, ListJobsAsync, cancellationToken).ConfigureAwait(false);
+            _jobsNotServed |= notServed;
+        }
+        var empty = new Dictionary<(string, string), V1OwnerReference?>();
+        var resolver = new OwnerResolver(
+            controllers.Contains("ReplicaSet") ? replicaSets : empty,
+            controllers.Contains("Job") ? jobs : empty);
         var rows = UsageJoiner.Join(pods, sas, resolver);
         return new ServiceAccountUsageReport
         {
             Pods = rows,
             ServiceAccounts = UsageJoiner.Summarize(rows, sas),
             DeploymentsInferred = resolver.InfersDeployments,
+            JobOwnersUnknown = controllers.Contains("Job") && jobs is null,
+            ReplicaSetsRead = replicaSets?.Count,
+            JobsRead = jobs?.Count,
         };
     }
 
     private delegate Task<(IEnumerable<V1ObjectMeta> Items, string? Continue)> PageReader(string? ns, string? cont, int limit, CancellationToken ct);
 
-    private async Task<IReadOnlyDictionary<(string, string), V1OwnerReference?>?> TryReadOwnersAsync(
+    /// <returns>Each object's controller, or null when the list was refused (404: not served, then NotServed
+    /// is true; 403: not allowed).</returns>
+    private async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync(
         string? ns, PageReader read, CancellationToken cancellationToken)
     {
         var owners = new Dictionary<(string, string), V1OwnerReference?>();
@@ -84,9 +113,9 @@ public sealed class UsageService
         }
         catch (KubeApiException e) when (e.Kind is KubeErrorKind.NotFound or KubeErrorKind.Forbidden)
         {
-            return null;
+            return (null, e.Kind == KubeErrorKind.NotFound);
         }
-        return owners;
+        return (owners, false);
     }
 
     private async Task<(IEnumerable<V1ObjectMeta>, string?)> ListReplicaSetsAsync(string? ns, string? cont, int limit, CancellationToken ct)

@@ -63,6 +63,9 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
             CompleteReading();
         }
 
+        WriteVerbose(plan.ReadClusterWide
+            ? $"Read the default ServiceAccounts and their pods of {plan.Candidates.Count} namespace(s) with one cluster-wide list each."
+            : $"Read the default ServiceAccount and its pods namespace by namespace ({plan.Candidates.Count} namespace(s)).");
         foreach (var ns in plan.Selection.Excluded)
         {
             WriteVerbose($"Namespace '{ns}' excluded by -ExcludeNamespace.");

@@ -308,24 +308,51 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         var asked = _filter!.ToRequest();
         if (asked is not null)
         {
-            var review = Review(serviceAccount, asked);
-            if (review is null)
-            {
-                return null;
-            }
+            // Without -Scope the grants come from every scope: each is checked where it applies (its RoleBinding's
+            // namespace, or cluster-wide for a ClusterRoleBinding), as a request there is what it allows. With no
+            // grant at all, the filter's own request is asked, to catch another authorizer that allows it.
+            var anyScope = _filter.Scope is null;
+            RbacRequest RequestFor(EffectiveGrant grant) =>
+                anyScope ? asked.InNamespace(grant.IsClusterScope ? null : grant.Scope) : asked;
 
-            var rbacSays = grants.Any(g => !g.IsMissingRole);
-            agreed = review.Allowed == rbacSays;
-            if (!agreed)
+            var granting = grants.Where(g => !g.IsMissingRole).ToList();
+            var answers = new Dictionary<string, AccessReviewResult>(StringComparer.Ordinal);
+            foreach (var request in granting.Count == 0 ? new[] { asked } : granting.Select(RequestFor))
             {
-                WriteWarning(rbacSays
-                    ? $"{serviceAccount}: RBAC allows '{asked}' but the API server's SubjectAccessReview denies it ({Reason(review)})."
-                    : $"{serviceAccount}: RBAC grants nothing for '{asked}' but the API server's SubjectAccessReview allows it ({Reason(review)}): another authorizer (webhook, Node, ABAC) decides.");
+                var key = request.ToString();
+                if (answers.ContainsKey(key))
+                {
+                    continue;
+                }
+
+                var review = Review(serviceAccount, request);
+                if (review is null)
+                {
+                    return null;
+                }
+
+                answers[key] = review;
+                var rbacSays = granting.Count > 0;
+                if (review.Allowed != rbacSays)
+                {
+                    agreed = false;
+                    WriteWarning(rbacSays
+                        ? $"{serviceAccount}: RBAC allows '{request}' but the API server's SubjectAccessReview denies it ({Reason(review)})."
+                        : $"{serviceAccount}: RBAC grants nothing for '{request}' but the API server's SubjectAccessReview allows it ({Reason(review)}): another authorizer (webhook, Node, ABAC) decides.");
+                }
             }
 
             foreach (var grant in grants)
             {
-                verdicts.Add(grant.IsMissingRole ? new Verdict(null, null) : new Verdict(review.Allowed, $"{asked}: {Reason(review)}"));
+                if (grant.IsMissingRole)
+                {
+                    verdicts.Add(new Verdict(null, null));
+                    continue;
+                }
+
+                var request = RequestFor(grant);
+                var review = answers[request.ToString()];
+                verdicts.Add(new Verdict(review.Allowed, $"{request}: {Reason(review)}"));
             }
 
             return verdicts;

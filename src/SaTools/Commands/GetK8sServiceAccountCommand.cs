@@ -18,8 +18,6 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
     public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ProgressActivity = "Listing ServiceAccounts";
 
-    private List<string>? _namespaceNames;
-
     /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
     [Parameter(ParameterSetName = ParameterSetInNamespaces, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
@@ -57,7 +55,7 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
             return;
         }
 
-        foreach (var ns in ResolveNamespaces())
+        foreach (var ns in ResolveNamespaces(Namespace))
         {
             // A literal name in a literal namespace is one GET: the cheapest request, and a precise 404.
             if (names.Length > 0 && literalNames.Count == names.Length && LabelSelector is null)
@@ -107,45 +105,6 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
                 new ItemNotFoundException($"No ServiceAccount '{name}' was found in {(ns is null ? "any namespace" : $"namespace '{ns}'")}{(LabelSelector is null ? "" : $" matching '{LabelSelector}'")}."),
                 CommandId + "NotFound", ErrorCategory.ObjectNotFound, name));
         }
-    }
-
-    private IEnumerable<string> ResolveNamespaces()
-    {
-        if (Namespace is not { Length: > 0 })
-        {
-            return new[] { KubeConnection.Namespace };
-        }
-        var result = new List<string>();
-        foreach (var entry in Namespace)
-        {
-            if (!WildcardPattern.ContainsWildcardCharacters(entry))
-            {
-                result.Add(entry);
-                continue;
-            }
-            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
-            result.AddRange(NamespaceNames().Where(pattern.IsMatch));
-        }
-        return result.Distinct(StringComparer.Ordinal);
-    }
-
-    private List<string> NamespaceNames()
-    {
-        if (_namespaceNames is not null) return _namespaceNames;
-        try
-        {
-            _namespaceNames = Stream(ct => KubeConnection.Api.ListNamespaceNamesAsync(ct)).ToList();
-        }
-        catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
-        {
-            WriteKubeError(e, "namespaces", "NamespaceListForbidden");
-            _namespaceNames = new List<string>();
-        }
-        catch (KubeApiException e)
-        {
-            ThrowKubeError(e, "namespaces");
-        }
-        return _namespaceNames!;
     }
 
     private ServiceAccountInfo ToInfo(ServiceAccountRecord record) => new(ContextName, record, DateTimeOffset.UtcNow);

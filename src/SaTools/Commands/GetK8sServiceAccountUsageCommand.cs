@@ -22,6 +22,9 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private List<string>? _namespaceNames;
     private bool _inferenceNoted;
+    private bool _jobsNoted;
+    private UsageService? _service;
+    private KubeApi? _serviceApi;
     private EffectivePermissionEvaluator? _evaluator;
     private readonly Dictionary<ServiceAccountRef, ServiceAccountPermissionSummary> _permissions = new();
 
@@ -48,17 +51,33 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
 
     protected override void ProcessRecord()
     {
-        var service = new UsageService(KubeConnection.Api);
+        // One service per connection for the run: it remembers an API group the server does not serve across
+        // namespaces.
+        if (_service is null || !ReferenceEquals(_serviceApi, KubeConnection.Api))
+        {
+            _serviceApi = KubeConnection.Api;
+            _service = new UsageService(_serviceApi);
+        }
+        var service = _service;
         IEnumerable<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : ResolveNamespaces();
         foreach (var ns in scopes)
         {
             if (!_done.Add(ns ?? "*")) continue;
             var report = TryAwait(ct => service.ReadAsync(ns, resolveOwners: !Summary.IsPresent, ct), ns ?? "*", out var ok);
             if (!ok || report is null) continue;
-            if (report.DeploymentsInferred && !_inferenceNoted && report.Pods.Any(p => p.OwnerKind == "Deployment"))
+            if (report.DeploymentsInferred && !_inferenceNoted)
             {
                 _inferenceNoted = true;
-                WriteVerbose("ReplicaSets could not be read (apps/v1 not served or not allowed): Deployments were inferred from the ReplicaSet names and the pods' pod-template-hash label.");
+                WriteVerbose($"ReplicaSets could not be read in {Scope(ns)} (apps/v1 not served or not allowed): Deployments were inferred from the ReplicaSet names and the pods' pod-template-hash label.");
+            }
+            if (report.JobOwnersUnknown && !_jobsNoted)
+            {
+                _jobsNoted = true;
+                WriteVerbose($"Jobs could not be read in {Scope(ns)} (batch/v1 not served or not allowed): pods of Jobs show the Job, not the CronJob that made it.");
+            }
+            if (report.ReplicaSetsRead is not null || report.JobsRead is not null)
+            {
+                WriteVerbose($"Owners in {Scope(ns)} resolved through {report.ReplicaSetsRead ?? 0} ReplicaSet(s) and {report.JobsRead ?? 0} Job(s).");
             }
             if (Summary.IsPresent)
             {
@@ -88,6 +107,8 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
             }
         }
     }
+
+    private static string Scope(string? ns) => ns is null ? "all namespaces" : $"namespace '{ns}'";
 
     /// <summary>The ServiceAccount's permission summary with -IncludePermission (RBAC read on first use), else null.</summary>
     private ServiceAccountPermissionSummary? Permission(string ns, string name)

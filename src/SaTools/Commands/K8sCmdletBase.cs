@@ -28,6 +28,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     // Work queued by engine callbacks (request log, progress) on pool threads, run on the pipeline thread.
     private readonly ConcurrentQueue<Action> _pipelineThreadWork = new();
     private ClusterConnection? _connection;
+    private List<string>? _namespaceNames;
     private bool _ownsConnection;
     private bool _disposed;
 
@@ -301,6 +302,56 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
         {
             work();
         }
+    }
+
+    // ---- Namespaces ----
+
+    /// <summary>The namespaces a -Namespace argument names: literal names as given (a missing one fails on its own
+    /// request, precisely), wildcard patterns matched against the cluster's namespaces (listed once per
+    /// invocation, only when a pattern needs it), none given: the connection's namespace. A pattern that matches
+    /// nothing is a non-terminating <c>NamespaceNotFound</c>; a 403 on listing namespaces is a non-terminating
+    /// <c>NamespaceListForbidden</c> (the literal names still work); a failure no namespace escapes terminates.</summary>
+    protected IReadOnlyList<string> ResolveNamespaces(IEnumerable<string>? namespaces)
+    {
+        var entries = namespaces?.ToList();
+        if (entries is not { Count: > 0 }) return new[] { KubeConnection.Namespace };
+        var result = new List<string>();
+        foreach (var entry in entries)
+        {
+            if (!WildcardPattern.ContainsWildcardCharacters(entry))
+            {
+                result.Add(entry);
+                continue;
+            }
+            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
+            var matches = ClusterNamespaceNames().Where(pattern.IsMatch).ToList();
+            if (matches.Count == 0)
+            {
+                WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{entry}'."),
+                    CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, entry));
+            }
+            result.AddRange(matches);
+        }
+        return result.Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    private List<string> ClusterNamespaceNames()
+    {
+        if (_namespaceNames is not null) return _namespaceNames;
+        try
+        {
+            _namespaceNames = Stream(ct => KubeConnection.Api.ListNamespaceNamesAsync(ct)).ToList();
+        }
+        catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
+        {
+            WriteKubeError(e, "namespaces", "NamespaceListForbidden");
+            _namespaceNames = new List<string>();
+        }
+        catch (KubeApiException e)
+        {
+            ThrowKubeError(e, "namespaces");
+        }
+        return _namespaceNames!;
     }
 
     // ---- Errors ----

@@ -54,7 +54,9 @@ public sealed class K8sTokenReviewResult
     /// <summary>The requested audiences the token is valid for (TokenReview's status.audiences).</summary>
     public string[] Audiences { get; }
     public string AudienceList => string.Join(", ", Audiences);
+    /// <summary>The audiences asked for (-Audience); empty: the API server's own.</summary>
     public string[] RequestedAudiences { get; }
+    public string RequestedAudienceList => string.Join(", ", RequestedAudiences);
     /// <summary><c>key=value</c> for each extra value (pod name and uid, node, credential id).</summary>
     public string[] Extra { get; }
     public string ExtraList => string.Join("; ", Extra);
@@ -70,7 +72,9 @@ public sealed class K8sTokenReviewResult
     public string? Subject { get; }
     public string? Namespace { get; }
     public string? ServiceAccount { get; }
+    /// <summary>The token's own <c>aud</c> claim, decoded locally.</summary>
     public string[] TokenAudiences { get; }
+    public string TokenAudienceList => string.Join(", ", TokenAudiences);
     public DateTime? IssuedAt { get; }
     public DateTime? ExpiresAt { get; }
     public TimeSpan? ExpiresIn { get; }

@@ -12,8 +12,10 @@ namespace KubeSandbox.Admission;
 /// </summary>
 public static class ObjectDefaults
 {
-    public static void Apply(string resource, JsonObject obj, bool isCreate)
+    /// <param name="current">On update, the stored object (workloads keep its status and generation).</param>
+    public static void Apply(string resource, JsonObject obj, bool isCreate, JsonObject? current = null)
     {
+        if (WorkloadDefaults.Applies(resource)) WorkloadDefaults.Apply(resource, obj, isCreate ? null : current);
         switch (resource)
         {
             case "namespaces": Namespace(obj); break;

@@ -12,15 +12,31 @@ public static class PodDefaults
 {
     public static void Apply(JsonObject pod)
     {
-        var spec = pod["spec"] as JsonObject ?? new JsonObject();
+        var ordered = Spec(pod["spec"] as JsonObject ?? new JsonObject(), isPod: true);
+        pod["spec"] = ordered;
+        if (pod["status"] is not JsonObject { Count: > 0 })
+        {
+            pod.Remove("status");
+            pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(ordered) };
+        }
+    }
+
+    /// <summary>
+    /// A PodSpec with SetDefaults_PodSpec and SetDefaults_Container applied, in Go field order. A pod (isPod) also
+    /// gets what only pods get: SetDefaults_Pod's enableServiceLinks and the DefaultTolerationSeconds and Priority
+    /// admission plugins; a workload's pod template (spec.template.spec) does not.
+    /// </summary>
+    public static JsonObject Spec(JsonObject spec, bool isPod)
+    {
         foreach (var listName in new[] { "initContainers", "containers" })
             if (spec[listName] is JsonArray containers)
                 for (var i = 0; i < containers.Count; i++)
                     if (containers[i] is JsonObject c) containers[i] = Container(c);
         var ordered = new JsonObject();
+        // Values move from the given spec into the ordered one (a node has one parent): no copies.
         void Take(string k, JsonNode? def = null)
         {
-            if (spec[k] is { } v) ordered[k] = v.DeepClone();
+            if (spec[k] is { } v) { spec.Remove(k); ordered[k] = v; }
             else if (def is not null) ordered[k] = def;
         }
         Take("volumes");
@@ -34,7 +50,7 @@ public static class PodDefaults
         Take("nodeSelector");
         Take("serviceAccountName");
         // serviceAccount is the deprecated mirror of serviceAccountName (SetDefaults_PodSpec).
-        if (spec["serviceAccountName"] is { } san) ordered["serviceAccount"] = san.DeepClone();
+        if (ordered["serviceAccountName"] is { } san) { spec.Remove("serviceAccount"); ordered["serviceAccount"] = san.DeepClone(); }
         else Take("serviceAccount");
         Take("automountServiceAccountToken");
         Take("nodeName");
@@ -48,18 +64,23 @@ public static class PodDefaults
         Take("subdomain");
         Take("affinity");
         Take("schedulerName", "default-scheduler");
-        var tolerations = spec["tolerations"] as JsonArray ?? new JsonArray();
-        AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
-        AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
-        ordered["tolerations"] = tolerations.DeepClone();
+        if (isPod)
+        {
+            var tolerations = spec["tolerations"] as JsonArray ?? new JsonArray();
+            AddDefaultToleration(tolerations, "node.kubernetes.io/not-ready");
+            AddDefaultToleration(tolerations, "node.kubernetes.io/unreachable");
+            spec.Remove("tolerations");
+            ordered["tolerations"] = tolerations;
+        }
+        else Take("tolerations");
         Take("hostAliases");
         Take("priorityClassName");
-        Take("priority", 0);
+        Take("priority", isPod ? 0 : null);
         Take("dnsConfig");
         Take("readinessGates");
         Take("runtimeClassName");
-        Take("enableServiceLinks", true);
-        Take("preemptionPolicy", "PreemptLowerPriority");
+        Take("enableServiceLinks", isPod ? true : null);
+        Take("preemptionPolicy", isPod ? "PreemptLowerPriority" : null);
         Take("overhead");
         Take("topologySpreadConstraints");
         Take("setHostnameAsFQDN");
@@ -67,14 +88,9 @@ public static class PodDefaults
         Take("hostUsers");
         Take("schedulingGates");
         Take("resourceClaims");
-        foreach (var (k, v) in spec)
-            if (!ordered.ContainsKey(k)) ordered[k] = v?.DeepClone();
-        pod["spec"] = ordered;
-        if (pod["status"] is not JsonObject { Count: > 0 })
-        {
-            pod.Remove("status");
-            pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(ordered) };
-        }
+        foreach (var (k, v) in spec.ToList())
+            if (!ordered.ContainsKey(k)) { spec.Remove(k); ordered[k] = v; }
+        return ordered;
     }
 
     // DefaultTolerationSeconds admission plugin: 300 s for not-ready and unreachable, unless already tolerated.
@@ -90,7 +106,7 @@ public static class PodDefaults
         var o = new JsonObject();
         void Take(string k, JsonNode? def = null)
         {
-            if (c[k] is { } v) o[k] = v.DeepClone();
+            if (c[k] is { } v) { c.Remove(k); o[k] = v; }
             else if (def is not null) o[k] = def;
         }
         Take("name");
@@ -111,7 +127,7 @@ public static class PodDefaults
         Take("terminationMessagePath", "/dev/termination-log");
         Take("terminationMessagePolicy", "File");
         // SetDefaults_Container: Always for :latest or an untagged image, else IfNotPresent.
-        var image = c["image"]?.GetValue<string>() ?? "";
+        var image = o["image"]?.GetValue<string>() ?? "";
         var lastSegment = image.Split('@')[0].Split('/')[^1];
         var tag = lastSegment.Contains(':') ? lastSegment[(lastSegment.LastIndexOf(':') + 1)..] : "";
         Take("imagePullPolicy", image.Contains('@') || (tag.Length > 0 && tag != "latest") ? "IfNotPresent" : "Always");
@@ -119,8 +135,8 @@ public static class PodDefaults
         Take("stdin");
         Take("stdinOnce");
         Take("tty");
-        foreach (var (k, v) in c)
-            if (!o.ContainsKey(k)) o[k] = v?.DeepClone();
+        foreach (var (k, v) in c.ToList())
+            if (!o.ContainsKey(k)) { c.Remove(k); o[k] = v; }
         return o;
     }
 

@@ -44,7 +44,8 @@ public sealed class ServiceAccountAdmission
             saName = "default";
             spec["serviceAccountName"] = saName;
         }
-        var sa = _store.Get("serviceaccounts", @namespace, saName);
+        // Read-only: the stored object itself when the store can give it (no copy per pod).
+        var sa = _store is InMemoryObjectStore memory ? memory.GetStored("serviceaccounts", @namespace, saName)?.Object : _store.Get("serviceaccounts", @namespace, saName);
         if (sa is null)
         {
             var podName = meta?["name"]?.GetValue<string>() ?? "";

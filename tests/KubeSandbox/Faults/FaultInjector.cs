@@ -13,7 +13,8 @@ public enum FaultKind
     InternalError,
     /// <summary>503 ServiceUnavailable Status.</summary>
     ServiceUnavailable,
-    /// <summary>Abort the connection without an answer.</summary>
+    /// <summary>Reset the TCP connection (RST) without an answer. Over HTTP/2 every request in flight on that
+    /// connection fails with it, as on a real network: a client cannot tell whether those were carried out.</summary>
     ConnectionReset,
     /// <summary>Answer normally, writing the body in small chunks with <see cref="FaultRule.Delay"/> between them.</summary>
     SlowBody,
@@ -21,8 +22,8 @@ public enum FaultKind
 
 /// <summary>
 /// One fault rule: which requests (path prefix or regex, optional method), what happens, how often
-/// (probability, decided by the injector's seeded random, so the same seed and request sequence give the same
-/// faults) and how many times (null = unlimited).
+/// (probability, decided from the seed, the rule and the request's method, path and attempt number, so the same
+/// seed gives the same faults however requests interleave) and how many times (null = unlimited).
 /// </summary>
 public sealed class FaultRule
 {
@@ -42,6 +43,7 @@ public sealed class FaultRule
     public int ChunkBytes { get; init; } = 256;
 
     internal int Fired;
+    internal int Id;
 
     internal bool Matches(string method, string path) =>
         (Method is null || string.Equals(Method, method, StringComparison.OrdinalIgnoreCase))
@@ -56,14 +58,20 @@ public sealed class FaultInjector
 {
     private readonly object _gate = new();
     private readonly List<FaultRule> _rules = new();
-    private Random _random;
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private int _seed;
+    private int _nextRuleId;
 
-    public FaultInjector(int seed) => _random = new Random(seed);
+    public FaultInjector(int seed) => _seed = seed;
 
     /// <summary>Adds a rule; returns it so a test can remove it.</summary>
     public FaultRule Add(FaultRule rule)
     {
-        lock (_gate) _rules.Add(rule);
+        lock (_gate)
+        {
+            rule.Id = _nextRuleId++;
+            _rules.Add(rule);
+        }
         return rule;
     }
 
@@ -81,7 +89,9 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _rules.Clear();
-            if (seed is { } s) _random = new Random(s);
+            _attempts.Clear();
+            _nextRuleId = 0;
+            if (seed is { } s) _seed = s;
         }
     }
 
@@ -89,6 +99,21 @@ public sealed class FaultInjector
     public int FiredCount(FaultRule rule)
     {
         lock (_gate) return rule.Fired;
+    }
+
+    /// <summary>
+    /// Whether a probabilistic rule fires for the n-th request with this method and path: a hash of (seed, rule,
+    /// method, path, n), so the decision for a request does not depend on how other requests interleave (parallel
+    /// clients get the same faults on every run).
+    /// </summary>
+    private bool Fires(FaultRule r, string method, string path, int attempt)
+    {
+        if (r.Probability >= 1.0) return true;
+        if (r.Probability <= 0.0) return false;
+        var bytes = System.Text.Encoding.UTF8.GetBytes($"{_seed}|{r.Id}|{method}|{path}|{attempt}");
+        var hash = System.Security.Cryptography.SHA256.HashData(bytes);
+        var u = BitConverter.ToUInt64(hash, 0) / (double)ulong.MaxValue;
+        return u < r.Probability;
     }
 
     /// <summary>
@@ -102,12 +127,15 @@ public sealed class FaultInjector
         lock (_gate)
         {
             if (_rules.Count == 0) return Array.Empty<FaultRule>();
+            var key = method.ToUpperInvariant() + " " + path;
+            _attempts.TryGetValue(key, out var attempt);
+            _attempts[key] = attempt + 1;
             var chosen = new List<FaultRule>();
             foreach (var r in _rules)
             {
                 if (!r.Matches(method, path)) continue;
                 if (r.Times is { } t && r.Fired >= t) continue;
-                if (r.Probability < 1.0 && _random.NextDouble() >= r.Probability) continue;
+                if (!Fires(r, method.ToUpperInvariant(), path, attempt)) continue;
                 r.Fired++;
                 chosen.Add(r);
                 if (r.Kind is not (FaultKind.Latency or FaultKind.SlowBody)) break;

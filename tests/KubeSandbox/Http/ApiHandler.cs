@@ -63,6 +63,9 @@ public sealed class ApiHandler
     public sealed record Reply(int Status, string ContentType, byte[] Body)
     {
         public Dictionary<string, string>? Headers { get; init; }
+
+        /// <summary>When set, the body is written by this (large lists stream out instead of being built in memory).</summary>
+        public Func<Stream, CancellationToken, Task>? Writer { get; init; }
     }
 
     private const string Json = "application/json";
@@ -96,7 +99,7 @@ public sealed class ApiHandler
                     case FaultKind.ConnectionReset:
                         fault = Append(fault, "reset");
                         _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
-                        ctx.Abort();
+                        ResetConnection(ctx);
                         return;
                     case FaultKind.TooManyRequests:
                         fault = Append(fault, "429");
@@ -149,17 +152,28 @@ public sealed class ApiHandler
         res.Headers.CacheControl = "no-cache, private";
         try
         {
-            if (slow is null)
+            if (slow is null && reply.Writer is { } writer)
+            {
+                if (!HttpMethods.IsHead(req.Method)) await writer(res.Body, ctx.RequestAborted);
+            }
+            else if (slow is null)
             {
                 res.ContentLength = reply.Body.Length;
                 if (!HttpMethods.IsHead(req.Method)) await res.Body.WriteAsync(reply.Body, ctx.RequestAborted);
             }
             else
             {
-                ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-                for (var i = 0; i < reply.Body.Length; i += slow.ChunkBytes)
+                var body = reply.Body;
+                if (reply.Writer is { } w)
                 {
-                    await res.Body.WriteAsync(reply.Body.AsMemory(i, Math.Min(slow.ChunkBytes, reply.Body.Length - i)), ctx.RequestAborted);
+                    using var buffer = new MemoryStream();
+                    await w(buffer, ctx.RequestAborted);
+                    body = buffer.ToArray();
+                }
+                ctx.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+                for (var i = 0; i < body.Length; i += slow.ChunkBytes)
+                {
+                    await res.Body.WriteAsync(body.AsMemory(i, Math.Min(slow.ChunkBytes, body.Length - i)), ctx.RequestAborted);
                     await res.Body.FlushAsync(ctx.RequestAborted);
                     await Task.Delay(slow.Delay, ctx.RequestAborted);
                 }
@@ -171,6 +185,28 @@ public sealed class ApiHandler
     }
 
     private static string Append(string? a, string b) => a is null ? b : a + "," + b;
+
+    /// <summary>A TCP reset (RST, linger 0) of the whole connection, as a dropped load balancer or a crashed server
+    /// gives; over HTTP/2 this fails every stream of the connection, not just this one (a stream reset alone is a
+    /// protocol error to clients, not a network failure). Falls back to aborting the request.</summary>
+    private static void ResetConnection(HttpContext ctx)
+    {
+        var socket = ctx.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket;
+        if (socket is null)
+        {
+            ctx.Abort();
+            return;
+        }
+        try
+        {
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            socket.Close();
+        }
+        catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+        }
+        ctx.Abort();
+    }
 
     private static ApiException WithHeader(ApiException e, string name, string value)
     {
@@ -270,7 +306,7 @@ public sealed class ApiHandler
     private bool GroupVersionServed(RequestInfo info)
     {
         if (info.ApiPrefix == "api") return info.ApiVersion == "v1";
-        return info.ApiGroup is "rbac.authorization.k8s.io" or "authentication.k8s.io" or "authorization.k8s.io" && info.ApiVersion == "v1";
+        return info.ApiGroup is "rbac.authorization.k8s.io" or "authentication.k8s.io" or "authorization.k8s.io" or "apps" or "batch" && info.ApiVersion == "v1";
     }
 
     private Reply NonResource(HttpContext ctx, RequestInfo info, RequestContext rc)

@@ -21,6 +21,8 @@ public static class BodyDecoder
         ["rbac.authorization.k8s.io/v1"] = new() { "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding" },
         ["authentication.k8s.io/v1"] = new() { "TokenRequest", "TokenReview", "SelfSubjectReview" },
         ["authorization.k8s.io/v1"] = new() { "SubjectAccessReview", "SelfSubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview" },
+        ["apps/v1"] = new() { "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ControllerRevision", "Scale" },
+        ["batch/v1"] = new() { "Job", "CronJob" },
     };
 
     public static async Task<string> ReadTextAsync(HttpRequest req)

@@ -144,7 +144,36 @@ public sealed class ResourceHandler
 
         if (WantsTable(ctx.Request))
             return ApiHandler.JsonReply(200, TableConverter.Convert(type, page.Items, page.Revision, page.Continue, page.RemainingItemCount));
-        return new ApiHandler.Reply(200, "application/json", WriteList(type, page));
+        // Small lists are built at once; large ones stream from the items' cached JSON.
+        if (page.Items.Count <= 200) return new ApiHandler.Reply(200, "application/json", WriteList(type, page));
+        return new ApiHandler.Reply(200, "application/json", Array.Empty<byte>()) { Writer = (stream, ct) => WriteListAsync(type, page, stream, ct) };
+    }
+
+    private static async Task WriteListAsync(ResourceType type, ListPager.Page page, Stream stream, CancellationToken ct)
+    {
+        await using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        WriteListHead(w, type, page);
+        foreach (var item in page.Items)
+        {
+            w.WriteRawValue(item.ItemJson, skipInputValidation: true);
+            if (w.BytesPending > 64 * 1024) await w.FlushAsync(ct);
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(ct);
+    }
+
+    private static void WriteListHead(Utf8JsonWriter w, ResourceType type, ListPager.Page page)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", type.ListKind);
+        w.WriteString("apiVersion", type.ApiVersion);
+        w.WriteStartObject("metadata");
+        w.WriteString("resourceVersion", page.Revision.ToString(CultureInfo.InvariantCulture));
+        if (page.Continue is not null) w.WriteString("continue", page.Continue);
+        if (page.RemainingItemCount is { } r) w.WriteNumber("remainingItemCount", r);
+        w.WriteEndObject();
+        w.WriteStartArray("items");
     }
 
     /// <summary>The list body written straight from the stored items' cached JSON.</summary>
@@ -153,15 +182,7 @@ public sealed class ResourceHandler
         using var ms = new MemoryStream(256 + page.Items.Count * 512);
         using (var w = new Utf8JsonWriter(ms))
         {
-            w.WriteStartObject();
-            w.WriteString("kind", type.ListKind);
-            w.WriteString("apiVersion", type.ApiVersion);
-            w.WriteStartObject("metadata");
-            w.WriteString("resourceVersion", page.Revision.ToString(CultureInfo.InvariantCulture));
-            if (page.Continue is not null) w.WriteString("continue", page.Continue);
-            if (page.RemainingItemCount is { } r) w.WriteNumber("remainingItemCount", r);
-            w.WriteEndObject();
-            w.WriteStartArray("items");
+            WriteListHead(w, type, page);
             foreach (var item in page.Items) w.WriteRawValue(item.ItemJson, skipInputValidation: true);
             w.WriteEndArray();
             w.WriteEndObject();
@@ -251,7 +272,7 @@ public sealed class ResourceHandler
             if (type.Plural is "pods" or "namespaces" && current.Object["status"] is { } st) next["status"] = st.DeepClone();
             if (type.Plural == "namespaces" && current.Object["spec"] is { } sp) next["spec"] = sp.DeepClone();
             foreach (var c in checks) c.Admit(rc, type.Plural, current.Clone(), next);
-            ObjectDefaults.Apply(type.Plural, next, false);
+            ObjectDefaults.Apply(type.Plural, next, false, current.Object);
             ObjectValidator.ValidateUpdate(type, current.Object, next);
             FieldManager.OnUpdate(current.Object, next, type.Plural, manager, type.ApiVersion, Now());
             return next;

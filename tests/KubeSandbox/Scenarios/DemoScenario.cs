@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using KubeSandbox.Storage;
 using static KubeSandbox.Scenarios.ScenarioBuilder;
 
 namespace KubeSandbox.Scenarios;
@@ -6,13 +7,15 @@ namespace KubeSandbox.Scenarios;
 /// <summary>
 /// The demo estate (on top of bootstrap): what an audit of ServiceAccounts should find in a real cluster.
 /// <list type="bullet">
+/// <item>Workloads are stored objects: Deployment -> ReplicaSet -> Pod, StatefulSet, DaemonSet and CronJob -> Job -> Pod,
+/// each ownerReference carrying the owner's uid (written by hand: no controller runs).</item>
 /// <item>shop: dedicated SAs for frontend/backend (Deployments -> ReplicaSets -> Pods), a pod on the default SA
 /// with the token automounted, and one with automount switched off in the pod spec.</item>
 /// <item>payments: the default SA has automountServiceAccountToken: false; a StatefulSet pod on a dedicated SA with an
 /// EKS role annotation; a legacy token Secret that is used (kubernetes.io/legacy-token-last-used).</item>
 /// <item>legacy-apps: the over-privileged default SA (bound to cluster-admin), a legacy token Secret never used, one
 /// invalidated (kubernetes.io/legacy-token-invalid-since), and a pod mounting a legacy token Secret.</item>
-/// <item>data: a Job pod, a DaemonSet pod in monitoring, GKE and AKS workload-identity annotations.</item>
+/// <item>data: a CronJob's Job pod, a DaemonSet pod in monitoring, GKE and AKS workload-identity annotations.</item>
 /// <item>ci: a binding to the group system:serviceaccounts:ci (every SA of the namespace) and a deployer SA that
 /// can create tokens.</item>
 /// <item>monitoring: an aggregated ClusterRole (monitoring-reader) built from two labelled member roles.</item>
@@ -42,8 +45,10 @@ public static class DemoScenario
         b.Store.Mutate("serviceaccounts", "payments", "default", sa => sa["automountServiceAccountToken"] = false);
         b.ServiceAccount("payments", "ledger", annotations: new JsonObject { ["eks.amazonaws.com/role-arn"] = "arn:aws:iam::111122223333:role/payments-ledger" });
         b.ServiceAccount("payments", "gateway", automount: false);
-        Owned(b, "payments", "ledger-0", "ledger", "apps/v1", "StatefulSet", "ledger");
-        Owned(b, "payments", "ledger-1", "ledger", "apps/v1", "StatefulSet", "ledger");
+        var ledger = b.Workload("statefulsets", "payments", "ledger", "ledger", new JsonObject { ["app"] = "ledger" },
+            new JsonObject { ["replicas"] = 2, ["serviceName"] = "ledger" }, labels: new JsonObject { ["app"] = "ledger" });
+        Owned(b, ledger, "ledger-0");
+        Owned(b, ledger, "ledger-1");
         b.Pod("payments", "legacy-job", null);
         b.Role("payments", "secret-reader", Rule(new[] { "" }, new[] { "secrets" }, new[] { "get", "list" }));
         b.RoleBinding("payments", "ledger-secrets", "Role", "secret-reader", SaSubject("payments", "ledger"));
@@ -81,7 +86,13 @@ public static class DemoScenario
                 ["azure.workload.identity/tenant-id"] = "55555555-6666-7777-8888-999999999999",
             },
             labels: new JsonObject { ["azure.workload.identity/use"] = "true" });
-        Owned(b, "data", "nightly-etl-28391040-abcde", "etl", "batch/v1", "Job", "nightly-etl-28391040");
+        var cron = b.Workload("cronjobs", "data", "nightly-etl", "etl", new JsonObject { ["app"] = "nightly-etl" },
+            new JsonObject { ["schedule"] = "0 2 * * *" });
+        // The Job the CronJob controller made for the 2023-12-24 02:00 run (name: <cronjob>-<minutes since epoch>).
+        var job = b.Workload("jobs", "data", "nightly-etl-28391040", "etl",
+            new JsonObject { ["app"] = "nightly-etl", ["job-name"] = "nightly-etl-28391040" },
+            labels: new JsonObject { ["app"] = "nightly-etl" }, ownerReferences: new JsonArray(ControllerReference(cron)));
+        Owned(b, job, "nightly-etl-28391040-abcde");
         b.Pod("data", "trainer", "ml-trainer", labels: new JsonObject { ["azure.workload.identity/use"] = "true" });
         b.RoleBinding("data", "etl-edit", "ClusterRole", "edit", SaSubject("data", "etl"));
 
@@ -113,23 +124,36 @@ public static class DemoScenario
         b.ClusterRole("monitoring-metrics", new JsonObject { ["rbac.example.com/aggregate-to-monitoring"] = "true" },
             Rule(new[] { "" }, new[] { "nodes", "nodes/metrics" }, new[] { "get", "list", "watch" }));
         b.ClusterRoleBinding("prometheus-monitoring-reader", "monitoring-reader", SaSubject("monitoring", "prometheus"));
-        Owned(b, "monitoring", "node-exporter-x7k2p", "node-exporter", "apps/v1", "DaemonSet", "node-exporter");
-        Owned(b, "monitoring", "node-exporter-m4q9z", "node-exporter", "apps/v1", "DaemonSet", "node-exporter");
+        var exporter = b.Workload("daemonsets", "monitoring", "node-exporter", "node-exporter", new JsonObject { ["app"] = "node-exporter" },
+            labels: new JsonObject { ["app"] = "node-exporter" });
+        Owned(b, exporter, "node-exporter-x7k2p");
+        Owned(b, exporter, "node-exporter-m4q9z");
         Deployment(b, "monitoring", "prometheus", "prometheus", "5f7b9c8d6d", 1);
     }
 
-    /// <summary>Pods owned by a ReplicaSet owned by a Deployment (the owners are not stored; their uids are stable).</summary>
+    /// <summary>A Deployment, its ReplicaSet (named and labelled as the deployment controller names them:
+    /// &lt;deployment&gt;-&lt;pod-template-hash&gt;) and its pods, each owned by the one above through its uid.</summary>
     private static void Deployment(ScenarioBuilder b, string ns, string deployment, string sa, string hash, int replicas)
     {
-        var rs = $"{deployment}-{hash}";
+        var appLabel = new JsonObject { ["app"] = deployment };
+        var d = b.Workload("deployments", ns, deployment, sa, appLabel, new JsonObject { ["replicas"] = replicas }, labels: appLabel);
+        var rsLabels = new JsonObject { ["app"] = deployment, ["pod-template-hash"] = hash };
+        var rs = b.Workload("replicasets", ns, $"{deployment}-{hash}", sa, rsLabels, new JsonObject { ["replicas"] = replicas },
+            labels: rsLabels, ownerReferences: new JsonArray(ControllerReference(d)));
         var suffixes = new[] { "x2k9w", "p7m4n", "b5v8q" };
         for (var i = 0; i < replicas; i++)
-            b.Pod(ns, $"{rs}-{suffixes[i % suffixes.Length]}", sa,
-                ownerReferences: new JsonArray(OwnerReference("apps/v1", "ReplicaSet", rs, SyntheticUids.For("ReplicaSet", ns, rs))),
-                labels: new JsonObject { ["app"] = deployment, ["pod-template-hash"] = hash });
+            b.Pod(ns, $"{rs.Name}-{suffixes[i % suffixes.Length]}", sa,
+                ownerReferences: new JsonArray(ControllerReference(rs)), labels: (JsonObject)rsLabels.DeepClone());
     }
 
-    private static void Owned(ScenarioBuilder b, string ns, string pod, string sa, string apiVersion, string kind, string owner) =>
-        b.Pod(ns, pod, sa, ownerReferences: new JsonArray(OwnerReference(apiVersion, kind, owner, SyntheticUids.For(kind, ns, owner))),
-            labels: new JsonObject { ["app"] = owner });
+    /// <summary>A pod of a stored controller, with the controller's pod-template labels.</summary>
+    private static void Owned(ScenarioBuilder b, StoredObject owner, string pod)
+    {
+        var spec = owner.Object["spec"]!;
+        var template = spec["template"] ?? spec["jobTemplate"]!["spec"]!["template"]!;
+        var labels = (JsonObject)template["metadata"]!["labels"]!.DeepClone();
+        if (owner.Object["kind"]!.GetValue<string>() == "Job") labels["controller-uid"] = owner.Object["metadata"]!["uid"]!.GetValue<string>();
+        b.Pod(owner.Namespace!, pod, template["spec"]!["serviceAccountName"]!.GetValue<string>(),
+            ownerReferences: new JsonArray(ControllerReference(owner)), labels: labels);
+    }
 }

@@ -82,6 +82,43 @@ public sealed class ScenarioBuilder(InMemoryObjectStore store, ServiceAccountAdm
         });
     }
 
+    /// <summary>
+    /// An apps/v1 or batch/v1 workload with a one-container pod template labelled <paramref name="podLabels"/>;
+    /// apps kinds select those labels. <paramref name="spec"/> adds kind-specific fields (replicas, serviceName,
+    /// schedule...). A CronJob's template goes under jobTemplate. The caller sets ownerReferences to the owner's
+    /// stored uid, as the controllers do.
+    /// </summary>
+    public StoredObject Workload(string resource, string ns, string name, string serviceAccount, JsonObject podLabels,
+        JsonObject? spec = null, JsonObject? labels = null, JsonArray? ownerReferences = null, bool? automount = null)
+    {
+        var podSpec = new JsonObject
+        {
+            ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "registry.example.com/" + name + ":1.0" }),
+        };
+        if (resource is "jobs" or "cronjobs") podSpec["restartPolicy"] = "OnFailure";
+        podSpec["serviceAccountName"] = serviceAccount;
+        if (automount is { } a) podSpec["automountServiceAccountToken"] = a;
+        var template = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = podLabels.DeepClone() }, ["spec"] = podSpec };
+        var s = spec ?? new JsonObject();
+        if (resource == "cronjobs")
+            s["jobTemplate"] = new JsonObject { ["spec"] = new JsonObject { ["template"] = template } };
+        else
+        {
+            if (resource != "jobs") s["selector"] = new JsonObject { ["matchLabels"] = podLabels.DeepClone() };
+            s["template"] = template;
+        }
+        return Create(resource, ns, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = name, ["labels"] = labels, ["ownerReferences"] = ownerReferences },
+            ["spec"] = s,
+        });
+    }
+
+    /// <summary>The controller reference to a stored object (kind, apiVersion, name and uid from the object).</summary>
+    public static JsonObject ControllerReference(StoredObject owner) => OwnerReference(
+        owner.Object["apiVersion"]!.GetValue<string>(), owner.Object["kind"]!.GetValue<string>(),
+        owner.Name, owner.Object["metadata"]!["uid"]!.GetValue<string>());
+
     /// <summary>A kubernetes.io/service-account-token Secret; the token controller fills its data.</summary>
     public StoredObject LegacyTokenSecret(string ns, string name, string serviceAccount, JsonObject? labels = null) =>
         Create("secrets", ns, new JsonObject

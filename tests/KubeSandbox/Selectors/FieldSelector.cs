@@ -52,6 +52,9 @@ public sealed class FieldSelector
         // pods, secrets and namespaces have their own conversion functions with this message.
         if (type.Plural is "pods" or "secrets" or "namespaces")
             throw StatusErrors.BadRequest($"field label not supported: {field}");
+        // batch/v1 Job's conversion function (pkg/apis/batch/v1/conversion.go addConversionFuncs).
+        if (type.Plural is "jobs")
+            throw StatusErrors.BadRequest($"field label \"{field}\" not supported for batchv1.Job");
         throw StatusErrors.BadRequest($"\"{field}\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"");
     }
 
@@ -67,6 +70,9 @@ public sealed class FieldSelector
 
     private static string FieldValue(JsonObject obj, string field)
     {
+        // JobToSelectableFields: "status.successful" is strconv.Itoa(job.Status.Succeeded), 0 when unset.
+        if (field == "status.successful" && obj["kind"]?.GetValue<string>() == "Job")
+            return obj["status"]?["succeeded"]?.ToJsonString() ?? "0";
         JsonNode? node = obj;
         foreach (var seg in field.Split('.'))
             node = node is JsonObject o ? o[seg] : null;

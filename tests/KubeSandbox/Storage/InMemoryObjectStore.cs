@@ -216,7 +216,8 @@ public sealed class InMemoryObjectStore : IObjectStore
     /// server's field order (name, generateName, namespace, uid, resourceVersion, creationTimestamp, ...).</summary>
     private static JsonObject WithSystemFields(ResourceType type, JsonObject obj, string? ns, string name, long rv, string uid, string created)
     {
-        var src = (JsonObject)obj.DeepClone();
+        // One copy: every value below is cloned once from the caller's object.
+        var src = obj;
         var meta = src["metadata"] as JsonObject ?? new JsonObject();
         var m = new JsonObject { ["name"] = name };
         if (meta["generateName"] is { } gn) m["generateName"] = gn.DeepClone();

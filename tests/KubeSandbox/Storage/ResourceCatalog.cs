@@ -38,6 +38,8 @@ public sealed record ResourceType(
 public static class ResourceCatalog
 {
     private const string Rbac = "rbac.authorization.k8s.io";
+    private const string Apps = "apps";
+    private const string Batch = "batch";
 
     // ReturnDeletedObject: pkg/registry/core/serviceaccount/storage/storage.go sets it; pods return the object
     // because of graceful deletion (pkg/registry/core/pod/strategy.go); namespaces return the object in the
@@ -45,6 +47,12 @@ public static class ResourceCatalog
     // answer with a Status (recorded: trv-setup-delete-secret, rbac-role-delete).
     // AllowCreateOnUpdate: true for the RBAC strategies (pkg/registry/rbac/*/strategy.go), false for core kinds.
     // Extra field selectors: pkg/registry/core/secret/strategy.go (type), pkg/registry/core/pod/strategy.go.
+    // Workloads (apps/v1, batch/v1): none of pkg/registry/apps/{deployment,replicaset,statefulset,daemonset}/storage
+    // nor pkg/registry/batch/{job,cronjob}/storage sets ReturnDeletedObject, so a delete answers with a Status; their
+    // strategies do not allow create on update; names are DNS-1123 subdomains (ValidateObjectMeta with
+    // apimachineryvalidation.NameIsDNSSubdomain in pkg/apis/{apps,batch}/validation). Jobs add status.successful
+    // (JobToSelectableFields, pkg/registry/batch/job/strategy.go, converted by pkg/apis/batch/v1/conversion.go);
+    // apps/v1 registers no field label conversion for these kinds, so only metadata.name/namespace are accepted.
     public static readonly IReadOnlyList<ResourceType> All = new[]
     {
         new ResourceType("namespaces", "namespace", "Namespace", "", "v1", false, NameRule.Label, true, false, new[] { "status.phase" }),
@@ -53,6 +61,12 @@ public static class ResourceCatalog
             new[] { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName" }),
         new ResourceType("secrets", "secret", "Secret", "", "v1", true, NameRule.Subdomain, false, false, new[] { "type" }),
         new ResourceType("configmaps", "configmap", "ConfigMap", "", "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("deployments", "deployment", "Deployment", Apps, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("replicasets", "replicaset", "ReplicaSet", Apps, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("statefulsets", "statefulset", "StatefulSet", Apps, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("daemonsets", "daemonset", "DaemonSet", Apps, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
+        new ResourceType("jobs", "job", "Job", Batch, "v1", true, NameRule.Subdomain, false, false, new[] { "status.successful" }),
+        new ResourceType("cronjobs", "cronjob", "CronJob", Batch, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
         new ResourceType("roles", "role", "Role", Rbac, "v1", true, NameRule.PathSegment, false, true, Array.Empty<string>()),
         new ResourceType("rolebindings", "rolebinding", "RoleBinding", Rbac, "v1", true, NameRule.PathSegment, false, true, Array.Empty<string>()),
         new ResourceType("clusterroles", "clusterrole", "ClusterRole", Rbac, "v1", false, NameRule.PathSegment, false, true, Array.Empty<string>()),

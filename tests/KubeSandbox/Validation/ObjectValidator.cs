@@ -80,6 +80,7 @@ public static partial class ObjectValidator
             case "rolebindings": Binding(obj, true, errors); break;
             case "clusterrolebindings": Binding(obj, false, errors); break;
             case "pods": Pod(obj, errors); break;
+            case "deployments" or "replicasets" or "statefulsets" or "daemonsets": Workload(type.Plural, obj, errors); break;
         }
     }
 
@@ -153,19 +154,55 @@ public static partial class ObjectValidator
         }
     }
 
-    private static void Pod(JsonObject obj, List<FieldError> errors)
+    /// <summary>
+    /// The part of pkg/apis/apps/validation/validation.go (ValidateDeploymentSpec, ValidateReplicaSetSpec,
+    /// ValidateStatefulSetSpec, ValidateDaemonSetSpec) a hand-written object most often gets wrong: a selector is
+    /// required, must not be empty, and must match the pod template's labels; the template needs containers.
+    /// Only matchLabels selectors are checked against the labels.
+    /// </summary>
+    private static void Workload(string resource, JsonObject obj, List<FieldError> errors)
     {
-        var containers = obj["spec"]?["containers"] as JsonArray;
+        var spec = obj["spec"] as JsonObject ?? new JsonObject();
+        var templateLabels = spec["template"]?["metadata"]?["labels"] as JsonObject;
+        if (spec["selector"] is not JsonObject selector) errors.Add(FieldError.Required("spec.selector"));
+        else
+        {
+            var matchLabels = selector["matchLabels"] as JsonObject;
+            var hasExpressions = selector["matchExpressions"] is JsonArray { Count: > 0 };
+            if (matchLabels is not { Count: > 0 } && !hasExpressions)
+                errors.Add(FieldError.Invalid("spec.selector", "v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}", resource switch
+                {
+                    // The wording of each Validate*Spec (the ReplicaSet's says "deployment" too).
+                    "statefulsets" => "empty selector is invalid for statefulset",
+                    "daemonsets" => "empty selector is not valid for daemonset.",
+                    _ => "empty selector is invalid for deployment",
+                }));
+            else if (!hasExpressions && matchLabels!.Any(kv => templateLabels?[kv.Key]?.GetValue<string>() != kv.Value?.GetValue<string>()))
+                errors.Add(FieldError.Invalid("spec.template.metadata.labels", GoStringMap(templateLabels), "`selector` does not match template `labels`"));
+        }
+        PodContainers(spec["template"]?["spec"] as JsonObject, "spec.template.spec", errors);
+    }
+
+    private static string GoStringMap(JsonObject? map) => map is null
+        ? "map[string]string(nil)"
+        : "map[string]string{" + string.Join(", ", map.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => FieldError.GoQuote(kv.Key) + ":" + FieldError.GoQuote(kv.Value?.GetValue<string>() ?? ""))) + "}";
+
+    private static void Pod(JsonObject obj, List<FieldError> errors) => PodContainers(obj["spec"] as JsonObject, "spec", errors);
+
+    private static void PodContainers(JsonObject? spec, string path, List<FieldError> errors)
+    {
+        var containers = spec?["containers"] as JsonArray;
         if (containers is null || containers.Count == 0)
         {
-            errors.Add(FieldError.Required("spec.containers"));
+            errors.Add(FieldError.Required(path + ".containers"));
             return;
         }
         for (var i = 0; i < containers.Count; i++)
         {
             var c = containers[i] as JsonObject ?? new JsonObject();
-            if (string.IsNullOrEmpty(c["name"]?.GetValue<string>())) errors.Add(FieldError.Required($"spec.containers[{i}].name"));
-            if (string.IsNullOrEmpty(c["image"]?.GetValue<string>())) errors.Add(FieldError.Required($"spec.containers[{i}].image"));
+            if (string.IsNullOrEmpty(c["name"]?.GetValue<string>())) errors.Add(FieldError.Required($"{path}.containers[{i}].name"));
+            if (string.IsNullOrEmpty(c["image"]?.GetValue<string>())) errors.Add(FieldError.Required($"{path}.containers[{i}].image"));
         }
     }
 }

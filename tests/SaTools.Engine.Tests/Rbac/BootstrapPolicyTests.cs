@@ -11,7 +11,7 @@ namespace SaTools.Tests.Rbac;
 /// </summary>
 public sealed class BootstrapPolicyTests
 {
-    private static readonly string DataDirectory = Path.Combine(AppContext.BaseDirectory, "Rbac", "TestData");
+    private static readonly string DataDirectory = Path.Combine(AppContext.BaseDirectory, "bootstrap-policy");
 
     private static RbacSnapshot Bootstrap(params string[] extra) =>
         RbacSnapshot.Combine(

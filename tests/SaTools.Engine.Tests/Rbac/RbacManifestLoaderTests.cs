@@ -33,6 +33,21 @@ public sealed class RbacManifestLoaderTests
     }
 
     [Fact]
+    public void SeveralJsonDocumentsInOneFileAreRead()
+    {
+        // kubectl get roles -A -o json >> dump.json; kubectl get clusterroles -o json >> dump.json
+        var typed = """{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleList", "items": [{"metadata": {"name": "c"}, "kind": "ClusterRole", "rules": []}]}""";
+        var snapshot = RbacManifestLoader.LoadText(JsonList + "\n" + typed + "\n");
+        Assert.Equal(1, snapshot.ClusterRoleCount);
+        Assert.Equal(1, snapshot.RoleCount);
+        Assert.Equal(1, snapshot.RoleBindingCount);
+        Assert.Equal(1, snapshot.ServiceAccountCount);
+
+        var broken = Assert.Throws<RbacManifestException>(() => RbacManifestLoader.LoadText(JsonList + "\n{\"kind\": "));
+        Assert.Contains("Not valid JSON", broken.Message);
+    }
+
+    [Fact]
     public void YamlDocumentsAndYamlListsAreRead()
     {
         const string yaml = """

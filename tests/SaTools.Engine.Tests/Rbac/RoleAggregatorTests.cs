@@ -71,6 +71,23 @@ public sealed class RoleAggregatorTests
         Assert.Empty(grants);
     }
 
+    [Theory]
+    [InlineData("{matchExpressions: [{key: team, operator: Contains, values: [a]}]}")]
+    [InlineData("{matchExpressions: [{key: team, operator: NotIn, values: []}]}")]
+    [InlineData("{matchExpressions: [{key: team, operator: Exists, values: [a]}]}")]
+    [InlineData("{matchLabels: {team: a}}, {matchExpressions: [{key: team, operator: In}]}")] // one bad selector of two
+    public void AnInvalidSelectorLeavesTheStoredRules(string selectors)
+    {
+        // The controller's syncClusterRole stops at LabelSelectorAsSelector's error and never updates the role.
+        var grants = GrantsOf("agg",
+            AggregatedClusterRole("agg", new[] { selectors }, Rule("list", "", "configmaps")),
+            ClusterRole("part", Team, Rule("get", "", "pods")));
+
+        var grant = Assert.Single(grants);
+        Assert.Equal("configmaps", Assert.Single(grant.Resources));
+        Assert.Null(grant.AggregatedFrom);
+    }
+
     [Fact]
     public void AggregationCyclesTerminate()
     {

@@ -42,6 +42,7 @@ public sealed class IssuerKeyLoaderTests : IDisposable
             var body = path switch
             {
                 "/tenant/.well-known/openid-configuration" => $"{{\"issuer\":\"{baseUrl}/tenant\",\"jwks_uri\":\"{baseUrl}/keys\"}}",
+                "/impostor/.well-known/openid-configuration" => $"{{\"issuer\":\"{baseUrl}/tenant\",\"jwks_uri\":\"{baseUrl}/keys\"}}",
                 "/keys" => TestSigner.Jwks(signer),
                 _ => null,
             };
@@ -70,6 +71,23 @@ public sealed class IssuerKeyLoaderTests : IDisposable
         var claims = TestClaims.ServiceAccount(issuer: baseUrl + "/tenant", aud: new[] { "svc" }, iat: DateTimeOffset.UtcNow);
         var result = await new OfflineTokenValidator(keys).ValidateAsync(signer.Sign(claims), new[] { "svc" });
         Assert.True(result.Valid, result.Error);
+    }
+
+    [Fact]
+    public async Task ADiscoveryDocumentForAnotherIssuerIsRefused()
+    {
+        var ex = await Assert.ThrowsAsync<TokenValidationSetupException>(() => IssuerKeyLoader.FromIssuerAsync(new Uri(baseUrl + "/impostor"), CancellationToken.None));
+
+        Assert.Contains($"names the issuer '{baseUrl}/tenant', not '{baseUrl}/impostor'", ex.Message);
+        Assert.DoesNotContain("/keys", paths);
+    }
+
+    [Fact]
+    public async Task ATrailingSlashOnTheIssuerIsTolerated()
+    {
+        var keys = await IssuerKeyLoader.FromIssuerAsync(new Uri(baseUrl + "/tenant/"), CancellationToken.None);
+
+        Assert.Equal(baseUrl + "/tenant", keys.Issuer);
     }
 
     [Fact]

@@ -89,7 +89,9 @@ public sealed class DemoScenarioHardeningTests : IAsyncLifetime
         Assert.Equal("Deployment/prometheus", owners["monitoring/prometheus-5f7b9c8d6d-x2k9w"]);
         Assert.Equal("StatefulSet/ledger", owners["payments/ledger-0"]);
         Assert.Equal("DaemonSet/node-exporter", owners["monitoring/node-exporter-x7k2p"]);
-        Assert.Equal("Job/nightly-etl-28391040", owners["data/nightly-etl-28391040-abcde"]);
+        Assert.Equal("CronJob/nightly-etl", owners["data/nightly-etl-28391040-abcde"]);
+        Assert.Equal("Deployment/backend", owners["shop/backend-7c9f8b5d44-x2k9w"]);
+        Assert.Equal("DaemonSet/node-exporter", owners["monitoring/node-exporter-m4q9z"]);
         Assert.Equal("", owners["shop/debug-shell"]);
 
         var summary = _s.Run("Get-K8sServiceAccountUsage -AllNamespaces -Summary | Where-Object Unused");
@@ -111,8 +113,8 @@ public sealed class DemoScenarioHardeningTests : IAsyncLifetime
         Assert.Contains("legacy-apps/monolith", pods);         // default SA bound to cluster-admin
         Assert.DoesNotContain("shop/debug-shell", pods);
         Assert.Equal("Critical", Prop(run.Output.Single(o => Prop(o, "Pod") == "monolith"), "RiskLevel"));
-        // Pods and ServiceAccounts once each, one try each at ReplicaSets and Jobs (not served here), the four RBAC
-        // lists: all cluster-wide, never one request per namespace or ServiceAccount.
+        // Pods, ServiceAccounts, ReplicaSets and Jobs once each, the four RBAC lists: all cluster-wide, never one
+        // request per namespace or ServiceAccount.
         var paths = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
         Assert.Equal(new[]
         {

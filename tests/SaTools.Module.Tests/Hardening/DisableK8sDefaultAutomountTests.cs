@@ -298,6 +298,27 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFailureThatOutlastsTheRetriesIsAFailedRowAndTheOthersGoOn()
+    {
+        // More 500s on am-beta's PATCH than the API layer retries.
+        _s.Server.Faults.Add(FaultKind.InternalError, "/api/v1/namespaces/am-beta/", times: 20, method: "PATCH");
+        var run = _s.Run("Disable-K8sDefaultAutomount -Namespace am-alpha, am-beta, am-gamma -PassThru -Confirm:$false");
+        _s.Server.Faults.Clear();
+
+        Assert.Null(run.Terminating);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorCategory.ResourceUnavailable, error.CategoryInfo.Category);
+        Assert.Equal("am-beta/default", error.TargetObject);
+        var beta = run.Output.Single(o => Prop(o, "Namespace") == "am-beta");
+        Assert.Equal(("Failed", "not set"), (Prop(beta, "Action"), Prop(beta, "Current")));
+        Assert.False(string.IsNullOrEmpty(Prop(beta, "Error")));
+        Assert.Equal("Patched", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-alpha"), "Action"));
+        Assert.Equal("Patched", Prop(run.Output.Single(o => Prop(o, "Namespace") == "am-gamma"), "Action"));
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.Null(Automount(after["am-beta/default"]));
+    }
+
+    [Fact]
     public async Task UndoFromTheFirstRunsReportRestoresEveryValue()
     {
         var before = await _s.DumpServiceAccountsAsync();

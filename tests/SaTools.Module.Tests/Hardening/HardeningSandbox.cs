@@ -114,6 +114,45 @@ public sealed class HardeningSandbox : IAsyncDisposable
         return SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{ns}/pods", new JsonObject { ["metadata"] = meta, ["spec"] = spec });
     }
 
+    /// <summary>
+    /// Creates an apps/v1 or batch/v1 workload (deployments, replicasets, statefulsets, daemonsets, jobs, cronjobs)
+    /// whose pod template carries <c>app: name</c>, owned by <paramref name="owner"/> when given (a stored object:
+    /// its uid goes in the ownerReference, as a controller writes it). Returns the stored object.
+    /// </summary>
+    public Task<JsonObject> WorkloadAsync(string ns, string plural, string name, JsonObject? owner = null, JsonObject? labels = null)
+    {
+        var group = plural is "jobs" or "cronjobs" ? "batch" : "apps";
+        var podSpec = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "registry.example.com/app:1.0" }) };
+        if (group == "batch") podSpec["restartPolicy"] = "Never";
+        var template = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = name } }, ["spec"] = podSpec };
+        var spec = new JsonObject();
+        if (plural == "cronjobs")
+        {
+            spec["schedule"] = "0 3 * * *";
+            spec["jobTemplate"] = new JsonObject { ["spec"] = new JsonObject { ["template"] = template } };
+        }
+        else
+        {
+            if (group == "apps") spec["selector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["app"] = name } };
+            spec["template"] = template;
+        }
+        var meta = new JsonObject { ["name"] = name };
+        if (labels is not null) meta["labels"] = labels;
+        if (owner is not null) meta["ownerReferences"] = OwnedBy(owner);
+        return SendAsync(HttpMethod.Post, $"/apis/{group}/v1/namespaces/{ns}/{plural}", new JsonObject { ["metadata"] = meta, ["spec"] = spec });
+    }
+
+    /// <summary>The controller ownerReference to a stored object, with its real uid.</summary>
+    public static JsonArray OwnedBy(JsonObject owner) => new(new JsonObject
+    {
+        ["apiVersion"] = owner["apiVersion"]!.GetValue<string>(),
+        ["kind"] = owner["kind"]!.GetValue<string>(),
+        ["name"] = owner["metadata"]!["name"]!.GetValue<string>(),
+        ["uid"] = owner["metadata"]!["uid"]!.GetValue<string>(),
+        ["controller"] = true,
+        ["blockOwnerDeletion"] = true,
+    });
+
     public static JsonArray Owner(string kind, string name, string apiVersion = "apps/v1") =>
         new(new JsonObject { ["apiVersion"] = apiVersion, ["kind"] = kind, ["name"] = name, ["uid"] = Guid.NewGuid().ToString(), ["controller"] = true });
 

@@ -201,28 +201,56 @@ public sealed class LegacyTokenAndUsageTests : IAsyncLifetime
         Assert.True((bool)rows["hand-projected"].Properties["TokenMounted"].Value);
     }
 
+    /// <summary>The owners of lt-owners: a Deployment whose ReplicaSet has a name off the hash convention (adopted),
+    /// a ReplicaSet no Deployment owns although its name and the pod's pod-template-hash look like one, a StatefulSet,
+    /// a DaemonSet, a CronJob's Job, a bare Job and a bare pod.</summary>
+    private async Task OwnersNamespaceAsync(string ns)
+    {
+        await _s.NamespaceAsync(ns);
+        await _s.ServiceAccountAsync(ns, "web");
+        await _s.ServiceAccountAsync(ns, "never-used");
+        var web = await _s.WorkloadAsync(ns, "deployments", "web");
+        var adopted = await _s.WorkloadAsync(ns, "replicasets", "web-legacy", owner: web);
+        await _s.PodAsync(ns, "web-legacy-abcde", "web", owners: OwnedBy(adopted), labels: new JsonObject { ["app"] = "web" });
+        var solo = await _s.WorkloadAsync(ns, "replicasets", "solo-5d8f7");
+        await _s.PodAsync(ns, "solo-5d8f7-k2m4p", owners: OwnedBy(solo), labels: new JsonObject { ["pod-template-hash"] = "5d8f7" });
+        await _s.PodAsync(ns, "db-0", owners: OwnedBy(await _s.WorkloadAsync(ns, "statefulsets", "db")));
+        await _s.PodAsync(ns, "agent-x1", owners: OwnedBy(await _s.WorkloadAsync(ns, "daemonsets", "agent")));
+        var report = await _s.WorkloadAsync(ns, "cronjobs", "report");
+        await _s.PodAsync(ns, "report-28391040-q7", owners: OwnedBy(await _s.WorkloadAsync(ns, "jobs", "report-28391040", owner: report)));
+        await _s.PodAsync(ns, "once-q", owners: OwnedBy(await _s.WorkloadAsync(ns, "jobs", "once")));
+        await _s.PodAsync(ns, "bare");
+    }
+
     [Fact]
     public async Task OwnersAreResolvedThroughReplicaSetsAndSummaryFlagsUnused()
     {
         const string ns = "lt-owners";
-        await _s.NamespaceAsync(ns);
-        await _s.ServiceAccountAsync(ns, "web");
-        await _s.ServiceAccountAsync(ns, "never-used");
-        await _s.PodAsync(ns, "web-7d9c5-abcde", "web", owners: Owner("ReplicaSet", "web-7d9c5"), labels: new JsonObject { ["pod-template-hash"] = "7d9c5" });
-        await _s.PodAsync(ns, "db-0", owners: Owner("StatefulSet", "db"));
-        await _s.PodAsync(ns, "agent-x1", owners: Owner("DaemonSet", "agent"));
-        await _s.PodAsync(ns, "once-q", owners: Owner("Job", "once", "batch/v1"));
-        await _s.PodAsync(ns, "bare");
+        await OwnersNamespaceAsync(ns);
 
+        var mark = _s.Server.Requests.Count;
         var run = _s.Run($"Get-K8sServiceAccountUsage -Namespace {ns} -Verbose");
         Assert.Empty(run.AllErrors);
         var owners = run.Output.ToDictionary(o => Prop(o, "Pod"), o => Prop(o, "Owner"));
-        Assert.Equal("Deployment/web", owners["web-7d9c5-abcde"]);
+        // The Deployment comes from the ReplicaSet's ownerReference: "web-legacy" says nothing of "web".
+        Assert.Equal("Deployment/web", owners["web-legacy-abcde"]);
+        // A ReplicaSet no Deployment owns stays a ReplicaSet, whatever its name and the pod's labels suggest.
+        Assert.Equal("ReplicaSet/solo-5d8f7", owners["solo-5d8f7-k2m4p"]);
         Assert.Equal("StatefulSet/db", owners["db-0"]);
         Assert.Equal("DaemonSet/agent", owners["agent-x1"]);
+        Assert.Equal("CronJob/report", owners["report-28391040-q7"]);
         Assert.Equal("Job/once", owners["once-q"]);
         Assert.Equal("", owners["bare"]);
         Assert.True((bool)run.Output.Single(o => Prop(o, "Pod") == "bare").Properties["UsesDefault"].Value);
+        Assert.Contains(run.Verbose, v => v.Contains("resolved through 2 ReplicaSet(s) and 2 Job(s)", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Verbose, v => v.Contains("inferred", StringComparison.Ordinal));
+        // One list of each: pods, ServiceAccounts, ReplicaSets, Jobs, all in the namespace.
+        var reads = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).OrderBy(p => p, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[]
+        {
+            $"/api/v1/namespaces/{ns}/pods", $"/api/v1/namespaces/{ns}/serviceaccounts",
+            $"/apis/apps/v1/namespaces/{ns}/replicasets", $"/apis/batch/v1/namespaces/{ns}/jobs",
+        }, reads);
 
         var summary = _s.Run($"Get-K8sServiceAccountUsage -Namespace {ns} -Summary");
         Assert.Empty(summary.AllErrors);
@@ -231,12 +259,52 @@ public sealed class LegacyTokenAndUsageTests : IAsyncLifetime
         Assert.False((bool)byName["web"].Properties["Unused"].Value);
         Assert.Equal(1, (int)byName["web"].Properties["Pods"].Value);
         Assert.False((bool)byName["default"].Properties["Unused"].Value);
-        Assert.Equal(4, (int)byName["default"].Properties["Pods"].Value);
+        Assert.Equal(6, (int)byName["default"].Properties["Pods"].Value);
 
-        var mark = _s.Server.Requests.Count;
+        mark = _s.Server.Requests.Count;
         _s.Run("Get-K8sServiceAccountUsage -AllNamespaces -Summary");
-        var reads = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).ToList();
+        reads = _s.Server.Requests.Snapshot().Skip(mark).Select(r => r.Path).ToList();
         // -Summary shows no owners: pods and ServiceAccounts, one cluster-wide list each, nothing else.
         Assert.Equal(new[] { "/api/v1/pods", "/api/v1/serviceaccounts" }, reads.OrderBy(p => p, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutTheRightToReadReplicaSetsDeploymentsAreInferredAndVerboseSaysSo()
+    {
+        const string ns = "lt-owners-ro";
+        await OwnersNamespaceAsync(ns);
+        // A reader of pods and ServiceAccounts only: the ReplicaSet and Job lists answer 403.
+        await _s.ServiceAccountAsync(ns, "auditor");
+        await _s.SendAsync(HttpMethod.Post, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "pod-reader" },
+            ["rules"] = new JsonArray(new JsonObject
+            {
+                ["verbs"] = new JsonArray("list"), ["apiGroups"] = new JsonArray(""), ["resources"] = new JsonArray("pods", "serviceaccounts"),
+            }),
+        });
+        await _s.SendAsync(HttpMethod.Post, $"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings", new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "auditor-pod-reader" },
+            ["subjects"] = new JsonArray(new JsonObject { ["kind"] = "ServiceAccount", ["name"] = "auditor", ["namespace"] = ns }),
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Role", ["name"] = "pod-reader" },
+        });
+        var kubeconfig = await _s.KubeconfigForAsync(ns, "auditor");
+
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run($"Get-K8sServiceAccountUsage -Namespace {ns} -Kubeconfig $args[0] -Verbose", kubeconfig);
+        Assert.Empty(run.AllErrors);
+        var owners = run.Output.ToDictionary(o => Prop(o, "Pod"), o => Prop(o, "Owner"));
+        // The fallback: the name convention, confirmed by the pod-template-hash label, and nothing else.
+        Assert.Equal("Deployment/solo", owners["solo-5d8f7-k2m4p"]);
+        Assert.Equal("ReplicaSet/web-legacy", owners["web-legacy-abcde"]);
+        Assert.Equal("Job/report-28391040", owners["report-28391040-q7"]);
+        Assert.Equal("StatefulSet/db", owners["db-0"]);
+        Assert.Contains(run.Verbose, v => v.StartsWith("ReplicaSets could not be read", StringComparison.Ordinal));
+        Assert.Contains(run.Verbose, v => v.StartsWith("Jobs could not be read", StringComparison.Ordinal));
+        var statuses = _s.Server.Requests.Snapshot().Skip(mark)
+            .Where(r => r.Path.Contains("/apis/", StringComparison.Ordinal)).Select(r => (r.Path, r.Status)).ToList();
+        Assert.Equal(new[] { ($"/apis/apps/v1/namespaces/{ns}/replicasets", 403), ($"/apis/batch/v1/namespaces/{ns}/jobs", 403) },
+            statuses.OrderBy(s => s.Path, StringComparer.Ordinal));
     }
 }

@@ -16,7 +16,7 @@ public sealed class EffectivePermissionOfflineTests : IDisposable
         _dir.Delete(recursive: true);
     }
 
-    private static readonly string BootstrapDir = Path.Combine(AppContext.BaseDirectory, "Rbac", "TestData");
+    private static readonly string BootstrapDir = Path.Combine(AppContext.BaseDirectory, "bootstrap-policy");
 
     private string[] Files(params string[] docs)
     {
@@ -89,6 +89,12 @@ public sealed class EffectivePermissionOfflineTests : IDisposable
     [InlineData("-Verb create -Resource deployments.apps -Scope team", "builder-edit")]
     [InlineData("-Verb create -Resource deployments -ApiGroup apps -Scope team", "builder-edit")]
     [InlineData("-Verb create -Resource deployments -Scope team", "")]
+    [InlineData("-Verb create -Resource deployments.apps -ApiGroup '' -Scope team", "")] // '' is the core group and wins
+    [InlineData("-Verb get -Resource configmaps -ApiGroup '' -Scope team", "builder-edit")]
+    [InlineData("-Verb get -Resource configmaps -Scope prod", "")] // builder's RoleBinding is in team
+    [InlineData("-Verb list -Resource configmaps -Scope Cluster", "")] // all-namespace list: ClusterRoleBindings only
+    [InlineData("-Verb list -Resource secrets -Scope Cluster", "team-wide")]
+    [InlineData("-Verb get -Resource secrets -ResourceName s1 -Scope team", "builder-edit,team-wide")]
     [InlineData("-Verb get -NonResourceUrl /healthz", "system:discovery,system:public-info-viewer")]
     [InlineData("-Verb get -NonResourceUrl /metrics", "")]
     [InlineData("-Verb create -Resource deployments.apps -Scope Cluster", "")]

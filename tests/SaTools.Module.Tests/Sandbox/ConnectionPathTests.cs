@@ -27,12 +27,23 @@ public sealed class ForbiddenNamespaceSandboxFixture : SandboxFixture
         }
     }
 
+    /// <summary>A kubeconfig acting as ServiceAccount <c>open/app</c>, which may read ServiceAccounts (outside
+    /// <c>restricted</c>) and nothing else: not even the list of namespaces.</summary>
+    public async Task<string> ReaderKubeconfigAsync()
+    {
+        var token = await Sandbox.CreateTokenAsync("open", "app");
+        return Sandbox.WriteKubeconfig(Path.Combine(Directory, "reader.yaml"), token: token, contextName: "reader");
+    }
+
     private sealed class RestrictedNamespaceAuthorizer : IAuthorizer
     {
         public AuthorizationDecision Authorize(RequestAttributes a) =>
             a.Resource == "serviceaccounts" && a.Namespace == "restricted" && a.Verb is "get" or "list" or "watch"
                 ? new AuthorizationDecision(false, "", Array.Empty<string>())
-                : new AuthorizationDecision(a.User.Groups.Contains("system:masters"), "", Array.Empty<string>());
+                : new AuthorizationDecision(a.User.Groups.Contains("system:masters") || IsServiceAccountRead(a), "", Array.Empty<string>());
+
+        private static bool IsServiceAccountRead(RequestAttributes a) =>
+            a.User.Name.StartsWith("system:serviceaccount:", StringComparison.Ordinal) && a.Resource == "serviceaccounts" && a.Verb is "get" or "list";
     }
 }
 
@@ -56,6 +67,33 @@ public sealed class PartialForbiddenTests(ForbiddenNamespaceSandboxFixture fixtu
         Assert.Null(listing.Terminating);
         Assert.Contains(listing.Output, o => (string)o.Properties["Name"].Value == "app");
         Assert.Equal("restricted", Assert.Single(listing.Errors).TargetObject);
+    }
+
+    [Fact]
+    public async Task AForbiddenNamespaceListLeavesTheLiteralNamespacesWorking()
+    {
+        // -Namespace 'op*' needs the list of namespaces, which this identity may not read: a non-terminating
+        // error for the pattern's part, and the literal namespace still comes out.
+        var reader = await fixture.ReaderKubeconfigAsync();
+        using var session = new ModuleSession();
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'op*', open", reader);
+        Assert.Null(result.Terminating);
+        Assert.Contains(result.Output, o => (string)o.Properties["Namespace"].Value == "open" && (string)o.Properties["Name"].Value == "app");
+        Assert.Contains(result.Errors, e => e.FullyQualifiedErrorId == "GetK8sServiceAccountNamespaceListForbidden,SaTools.Commands.GetK8sServiceAccountCommand"
+            && e.CategoryInfo.Category == ErrorCategory.PermissionDenied && (string)e.TargetObject == "namespaces");
+    }
+
+    [Fact]
+    public void APatternThatMatchesNoNamespaceIsNonTerminatingObjectNotFound()
+    {
+        using var session = new ModuleSession();
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'nomatch-*', open", fixture.Kubeconfig);
+        Assert.Null(result.Terminating);
+        Assert.Contains(result.Output, o => (string)o.Properties["Namespace"].Value == "open");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("GetK8sServiceAccountNamespaceNotFound,SaTools.Commands.GetK8sServiceAccountCommand", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("nomatch-*", error.TargetObject);
     }
 }
 
@@ -262,6 +300,83 @@ public sealed class KubeconfigVariableTests : IAsyncLifetime
         finally
         {
             Environment.SetEnvironmentVariable("KUBECONFIG", previous);
+        }
+    }
+
+    [Fact]
+    public void HomeKubeconfigWhenKubeconfigVariableIsUnset()
+    {
+        if (OperatingSystem.IsWindows()) return; // the user profile folder does not follow $env:USERPROFILE there
+        var home = Path.Combine(_fixture.Directory, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".kube"));
+        _fixture.Sandbox.WriteKubeconfig(Path.Combine(home, ".kube", "config"), contextName: "from-home");
+        var previousHome = Environment.GetEnvironmentVariable("HOME");
+        var previousKubeconfig = Environment.GetEnvironmentVariable("KUBECONFIG");
+        try
+        {
+            Environment.SetEnvironmentVariable("HOME", home);
+            Environment.SetEnvironmentVariable("KUBECONFIG", null);
+            using var session = new ModuleSession();
+            var output = session.Run("Get-K8sServiceAccount -Namespace default");
+            Assert.Contains(output, o => (string)o.Properties["Name"].Value == "default" && (string)o.Properties["Context"].Value == "from-home");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HOME", previousHome);
+            Environment.SetEnvironmentVariable("KUBECONFIG", previousKubeconfig);
+        }
+    }
+
+    [Fact]
+    public void InClusterConfigurationWhenNoKubeconfigExists()
+    {
+        // A pod: KUBERNETES_SERVICE_HOST/PORT set, the mounted token, CA and namespace files, no kubeconfig.
+        // KubernetesClient reads the files from its internal ServiceAccountPath (/var/run/secrets/kubernetes.io/
+        // serviceaccount, "internal for testing" in KubernetesClientConfiguration.InCluster.cs); the test points
+        // the module's own copy of the library (in the SaTools load context) at a temporary folder.
+        var mount = Path.Combine(_fixture.Directory, "serviceaccount");
+        Directory.CreateDirectory(mount);
+        File.WriteAllText(Path.Combine(mount, "token"), _fixture.Sandbox.AdminToken);
+        File.WriteAllText(Path.Combine(mount, "ca.crt"), _fixture.Sandbox.CaCertificatePem);
+        File.WriteAllText(Path.Combine(mount, "namespace"), "kube-system");
+        var variables = new Dictionary<string, string?>
+        {
+            ["KUBECONFIG"] = Path.Combine(_fixture.Directory, "missing-kubeconfig"),
+            ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = _fixture.Sandbox.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var previous = variables.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        using var session = new ModuleSession();
+        var library = System.Runtime.Loader.AssemblyLoadContext.All.Single(c => c.Name == "SaTools").Assemblies
+            .Single(a => a.GetName().Name == "KubernetesClient");
+        var pathField = library.GetType("k8s.KubernetesClientConfiguration", throwOnError: true)!
+            .GetField("ServiceAccountPath", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var defaultPath = pathField.GetValue(null);
+        try
+        {
+            foreach (var (name, value) in variables) Environment.SetEnvironmentVariable(name, value);
+            pathField.SetValue(null, mount);
+
+            var connection = session.Run("Connect-K8sCluster").Single();
+            Assert.Equal("in-cluster", connection.Properties["Context"].Value);
+            Assert.Equal("kube-system", connection.Properties["Namespace"].Value);
+            Assert.Equal($"https://127.0.0.1:{_fixture.Sandbox.Port}/", new Uri((string)connection.Properties["Server"].Value).ToString());
+
+            // Without Connect-K8sCluster too: a fresh session, no parameter, the pod's namespace.
+            using var fresh = new ModuleSession();
+            var result = fresh.RunCapturing("Get-K8sServiceAccount");
+            Assert.True(result.AllErrors.FirstOrDefault() is null, result.AllErrors.FirstOrDefault()?.ToString());
+            Assert.NotEmpty(result.Output);
+            Assert.All(result.Output, o =>
+            {
+                Assert.Equal("in-cluster", o.Properties["Context"].Value);
+                Assert.Equal("kube-system", o.Properties["Namespace"].Value);
+            });
+        }
+        finally
+        {
+            pathField.SetValue(null, defaultPath);
+            foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value);
         }
     }
 

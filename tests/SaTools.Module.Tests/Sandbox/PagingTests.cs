@@ -44,12 +44,16 @@ public sealed class PagingTests(ScaleSandboxFixture fixture) : IClassFixture<Sca
         // before the first object reached the pipeline, the marker would miss it.
         var probe = new PipelineProbe(() => marker = fixture.Sandbox.Faults.Add(FaultKind.Latency, ListPath, delay: TimeSpan.Zero));
         var before = ListRequests();
+        var beforeAny = fixture.Sandbox.Requests.Count;
         try
         {
             var uids = ListUids(session, probe);
             var pages = (expected.Count + PageSize - 1) / PageSize;
             Assert.Equal(expected.Select(e => e.Uid).OrderBy(u => u), uids.OrderBy(u => u));
             Assert.Equal(pages, ListRequests() - before);
+            // And nothing else: no discovery, /version or namespace list on the way (the sandbox serves only this
+            // test class, one test at a time).
+            Assert.Equal(pages, fixture.Sandbox.Requests.Count - beforeAny);
             Assert.NotNull(marker);
             Assert.Equal(pages - 1, fixture.Sandbox.Faults.FiredCount(marker!));
         }

@@ -16,6 +16,8 @@ public static class SecretScanner
         public List<PSObject> Output { get; } = new();
         public List<ErrorRecord> Errors { get; } = new();
         public List<string> Texts { get; } = new();
+        /// <summary>Each output object's default table view, cell by cell, as Format-Table would show it.</summary>
+        public List<string> ViewCells { get; } = new();
     }
 
     public static Capture Run(ModuleSession session, string script, params object?[] args)
@@ -39,7 +41,42 @@ public static class SecretScanner
         capture.Texts.AddRange(ps.Streams.Debug.Select(d => d.Message));
         capture.Texts.AddRange(ps.Streams.Information.Select(i => $"{i.MessageData} {i.Source} {string.Join(",", i.Tags)}"));
         capture.Texts.AddRange(ps.Streams.Progress.Select(p => $"{p.Activity} {p.StatusDescription} {p.CurrentOperation}"));
+        foreach (var output in capture.Output)
+        {
+            capture.ViewCells.AddRange(RenderDefaultView(session, output));
+        }
         return capture;
+    }
+
+    /// <summary>
+    /// The cells of the object's view in SaTools.Format.ps1xml: each PropertyName column's value and each
+    /// ScriptBlock column evaluated with $_ = the object. (A hosted runspace has no Out-String to render the table,
+    /// so the view is evaluated column by column.) An object of a type without a view renders nothing here; its
+    /// properties are still scanned.
+    /// </summary>
+    public static IEnumerable<string> RenderDefaultView(ModuleSession session, PSObject output)
+    {
+        var typeName = output.BaseObject.GetType().FullName;
+        var view = System.Xml.Linq.XDocument.Load(Path.Combine(RepoPaths.ModuleDirectory, "SaTools.Format.ps1xml"))
+            .Descendants("View").SingleOrDefault(v => v.Element("ViewSelectedBy")?.Element("TypeName")?.Value == typeName);
+        if (view is null)
+        {
+            yield break;
+        }
+        foreach (var item in view.Descendants("TableColumnItem"))
+        {
+            if (item.Element("PropertyName")?.Value is { } name)
+            {
+                var value = output.Properties[name]?.Value;
+                Assert.True(output.Properties[name] is not null, $"The view of {typeName} names a missing property {name}.");
+                yield return value is null ? "" : LanguagePrimitives.ConvertTo<string>(value);
+            }
+            else if (item.Element("ScriptBlock")?.Value is { } script)
+            {
+                var rendered = session.Run("$args[0] | ForEach-Object ([scriptblock]::Create($args[1]))", output, script);
+                yield return string.Join(" ", rendered.Select(r => r?.ToString() ?? ""));
+            }
+        }
     }
 
     /// <summary>The pieces of a token that must not leak: the whole token, its payload segment and its signature.</summary>
@@ -67,6 +104,7 @@ public static class SecretScanner
             places.Add(("error details", error.ErrorDetails?.Message ?? ""));
             places.Add(("error id", error.FullyQualifiedErrorId));
         }
+        places.AddRange(capture.ViewCells.Select(c => ("default view cell", c)));
         foreach (var output in capture.Output)
         {
             places.Add(("output ToString", output.ToString()));

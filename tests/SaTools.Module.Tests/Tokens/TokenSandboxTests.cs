@@ -69,6 +69,10 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(token, "BoundObject"));
         Assert.Equal(podUid, Get<string>(token, "BoundObjectUid"));
         Assert.Equal(ApiAudience, Get<string>(token, "Issuer"));
+        // The sandbox, like the recorded v1.26 server, puts no jti in its tokens: no TokenId, no credential id.
+        Assert.DoesNotContain("\"jti\"", Get<string>(token, "Claims"));
+        Assert.Null(Get<string>(token, "TokenId"));
+        Assert.Contains($"\"sub\":\"system:serviceaccount:{ns}:runner\"", Get<string>(token, "Claims"));
 
         var reviewed = Run("$args[1] | Test-K8sTokenReview -Kubeconfig $args[0]", token);
         Assert.Empty(reviewed.AllErrors);
@@ -85,6 +89,11 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.True(Get<TimeSpan?>(r, "ExpiresIn") <= TimeSpan.FromMinutes(10));
         Assert.Equal("sandbox", Get<string>(r, "Context"));
+        Assert.Null(Get<string>(r, "TokenId"));
+        Assert.Null(Get<string>(r, "CredentialId"));
+        Assert.False(Get<bool>(r, "IsLegacy"));
+        Assert.Equal(ApiAudience, Get<string>(r, "Issuer"));
+        Assert.Equal($"system:serviceaccount:{ns}:runner", Get<string>(r, "Subject"));
 
         var offline = Run("$args[1] | Test-K8sTokenReview -Kubeconfig $args[0] -Offline", token);
         Assert.Empty(offline.AllErrors);
@@ -97,6 +106,37 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task EveryListPropertyHasAJoinedColumnForCsv()
+    {
+        var ns = await sandbox.NamespaceAsync();
+        await sandbox.PodAsync(ns, "runner-pod", "runner");
+        var result = Run("""
+            $t = New-K8sBoundToken -Kubeconfig $args[0] -Namespace $args[1] -ServiceAccount runner -Audience vault, ci -BoundObjectKind Pod -BoundObjectName runner-pod
+            $t
+            $t | Test-K8sTokenReview -Kubeconfig $args[0]
+            $t | Test-K8sTokenReview -Kubeconfig $args[0] -Offline
+            """, ns);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(3, result.Output.Count);
+        foreach (var o in result.Output)
+        {
+            var lists = o.Properties.Where(p => p.Value is string[]).ToList();
+            Assert.NotEmpty(lists);
+            foreach (var list in lists)
+            {
+                // Export-Csv writes an array as System.String[]: each has a joined companion, Groups -> GroupList.
+                var joined = o.Properties[list.Name.TrimEnd('s') + "List"];
+                Assert.True(joined is not null, $"{o.BaseObject.GetType().Name}.{list.Name} has no joined column.");
+                var separator = list.Name == "Extra" ? "; " : list.Name == "Limitations" ? " " : ", ";
+                Assert.Equal(string.Join(separator, (string[])list.Value), (string)joined.Value);
+            }
+        }
+        Assert.Equal("vault, ci", Get<string>(result.Output[1], "TokenAudienceList"));
+        Assert.Equal("vault, ci", Get<string>(result.Output[1], "RequestedAudienceList"));
+    }
+
+    [Fact]
     public async Task ServiceAccountsFromGetK8sServiceAccountBindAndWhatIfRequestsNoToken()
     {
         var ns = await sandbox.NamespaceAsync();
@@ -104,7 +144,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         var preview = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m -WhatIf", ns);
         Assert.Empty(preview.AllErrors);
         Assert.Empty(preview.Output);
-        Assert.Empty(sandbox.Server.Requests.ForPath($"/api/v1/namespaces/{ns}/serviceaccounts/").Where(r => r.Path.EndsWith("/token", StringComparison.Ordinal)));
+        Assert.DoesNotContain(sandbox.Server.Requests.ForPath($"/api/v1/namespaces/{ns}/serviceaccounts/"), r => r.Path.EndsWith("/token", StringComparison.Ordinal));
 
         var minted = Run("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace $args[1] | New-K8sBoundToken -Kubeconfig $args[0] -Duration 10m", ns);
         Assert.Empty(minted.AllErrors);
@@ -222,6 +262,29 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     }
 
     [Fact]
+    public async Task AMalformedTokenIsAnErrorAndNothingIsSentForIt()
+    {
+        var ns = await sandbox.NamespaceAsync();
+        var genuine = Mint(ns, "runner");
+        var parts = genuine.Split('.');
+        var before = sandbox.Server.Requests.ForPath("/apis/authentication.k8s.io/v1/tokenreviews").Count;
+
+        var result = Run(
+            "$args[1], $args[2], $args[3] | ForEach-Object { [pscustomobject]@{ Token = $_ } } | Test-K8sTokenReview -Kubeconfig $args[0]",
+            genuine + ".extra", parts[0] + ".!" + parts[1] + "." + parts[2], genuine);
+
+        Assert.Null(result.Terminating);
+        Assert.Equal(new[] { "TestK8sTokenReviewMalformedToken", "TestK8sTokenReviewMalformedToken" },
+            result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]).ToArray());
+        Assert.Contains("it has 4 parts", result.Errors[0].Exception.Message);
+        Assert.Contains("payload (part 2 of 3) is not valid base64url", result.Errors[1].Exception.Message);
+        Assert.All(result.Errors, e => Assert.DoesNotContain(parts[1], e.ToString()));
+        // The well-formed token after them is still reviewed, and only it reached the server.
+        Assert.True(Get<bool>(Assert.Single(result.Output), "Authenticated"));
+        Assert.Equal(before + 1, sandbox.Server.Requests.ForPath("/apis/authentication.k8s.io/v1/tokenreviews").Count);
+    }
+
+    [Fact]
     public async Task ALegacyTokenIsValidUntilTheInvalidSinceLabel()
     {
         var ns = await sandbox.NamespaceAsync();
@@ -231,7 +294,11 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.True(Get<bool>(before, "Authenticated"), Get<string>(before, "Error"));
         Assert.True(Get<bool>(before, "IsLegacy"));
         Assert.Null(Get<DateTime?>(before, "ExpiresAt"));
+        Assert.Null(Get<TimeSpan?>(before, "ExpiresIn"));
         Assert.Equal($"system:serviceaccount:{ns}:runner", Get<string>(before, "UserName"));
+        var offlineBefore = Review(token, offline: true);
+        Assert.True(Get<bool>(offlineBefore, "Authenticated"), Get<string>(offlineBefore, "Error"));
+        Assert.True(Get<bool>(offlineBefore, "IsLegacy"));
 
         await sandbox.MergePatchAsync($"/api/v1/namespaces/{ns}/secrets/runner-legacy",
             new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["kubernetes.io/legacy-token-invalid-since"] = "2026-01-01" } } });
@@ -343,6 +410,8 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
     {
         var ns = await sandbox.NamespaceAsync();
         await sandbox.PodAsync(ns, "runner-pod", "runner");
+        var file = Path.Combine(Path.GetTempPath(), $"satools-scan-token-{Guid.NewGuid():N}");
+        using var deleteFile = new TempFile(file);
 
         var capture = SecretScanner.Run(session, """
             $t = New-K8sBoundToken -Kubeconfig $args[0] -Namespace $args[1] -ServiceAccount runner -Audience vault -BoundObjectKind Pod -BoundObjectName runner-pod
@@ -352,15 +421,50 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
             Test-K8sTokenReview -Kubeconfig $args[0] -Token $t.Token
             Test-K8sTokenReview -Kubeconfig $args[0] -Token $t.Token -Audience other
             New-K8sBoundToken -Kubeconfig $args[0] -Namespace $args[1] -ServiceAccount runner -BoundObjectKind Pod -BoundObjectName no-such-pod
+            $plain = [System.Net.NetworkCredential]::new('', $t.Token).Password
+            [System.IO.File]::WriteAllText($args[2], $plain)
+            Test-K8sTokenReview -Kubeconfig $args[0] -Path $args[2] -Audience vault
+            Test-K8sTokenReview -Kubeconfig $args[0] -Token ($plain + '.extra')
+            Test-K8sTokenReview -Kubeconfig $args[0] -Token ($plain -replace '^([^.]+)\.', '$1.!')
+            Test-K8sTokenReview -Kubeconfig $args[0] -Token $plain -Offline -Audience vault
+            Remove-Variable plain
             $global:minted = $t
-            """, sandbox.Kubeconfig, ns);
+            """, sandbox.Kubeconfig, ns, file);
 
         var minted = session.Run("$global:minted").Single();
         var token = new System.Net.NetworkCredential(string.Empty, (System.Security.SecureString)minted.Properties["Token"].Value).Password;
-        Assert.Equal(5, capture.Output.Count);
+        Assert.Equal(7, capture.Output.Count);
+        Assert.Equal(2, capture.Errors.Count(e => e.FullyQualifiedErrorId.StartsWith("TestK8sTokenReviewMalformedToken,", StringComparison.Ordinal)));
+        Assert.Contains(capture.ViewCells, c => c == "runner");
         Assert.NotEmpty(capture.Errors);
         Assert.NotEmpty(capture.Texts);
         SecretScanner.AssertNoToken(capture, token);
+    }
+
+    [Fact]
+    public async Task AnAsPlainTextTokenIsOnlyInItsTokenProperty()
+    {
+        var ns = await sandbox.NamespaceAsync();
+
+        var capture = SecretScanner.Run(session, """
+            $p = New-K8sBoundToken -Kubeconfig $args[0] -Namespace $args[1] -ServiceAccount runner -Audience vault -AsPlainText
+            $p
+            $p | Test-K8sTokenReview -Kubeconfig $args[0]
+            $p | Test-K8sTokenReview -Kubeconfig $args[0] -Offline
+            """, sandbox.Kubeconfig, ns);
+
+        Assert.Equal(3, capture.Output.Count);
+        var token = Assert.IsType<string>(capture.Output[0].Properties["Token"].Value);
+        Assert.All(capture.Output.Skip(1), r => Assert.True((bool)r.Properties["Authenticated"].Value));
+        // The default view of the -AsPlainText object does not show the token either.
+        Assert.Contains(capture.ViewCells, c => c == "vault");
+        Assert.DoesNotContain(capture.ViewCells, c => c.Contains(token.Split('.')[1], StringComparison.Ordinal));
+        SecretScanner.AssertNoToken(capture, token, plainTextTokenPropertyAllowed: true);
+    }
+
+    private sealed class TempFile(string path) : IDisposable
+    {
+        public void Dispose() => File.Delete(path);
     }
 
     private static byte[] Base64Url(string part)
