@@ -111,11 +111,17 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
                 var dumpBefore = workload.Faults.Count > 0 ? cluster.DumpServiceAccounts() : null;
                 foreach (var fault in workload.Faults) cluster.AddFault(fault);
                 var mark = cluster.RequestCount;
-                var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
-                cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
-                if (dumpBefore is not null)
+                RunMeasurement run;
+                using (var writes = cluster.RecordServiceAccountWrites())
                 {
-                    run = run with { Safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), cluster.RequestsSince(mark)) };
+                    run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
+                    cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+                    if (dumpBefore is not null)
+                    {
+                        var safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), writes.Writes, cluster.RequestsSince(mark));
+                        // Objects: the ServiceAccounts written, not the PATCHes answered (resends change nothing).
+                        run = run with { Safety = safety, Objects = safety.AppliedWrites };
+                    }
                 }
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
@@ -197,7 +203,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     {
         var errors = run.Errors > 0 ? $", {run.Errors} errors: {run.FirstError}" : "";
         var safety = run.Safety is { } s
-            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes applied for {s.WritesNeeded} needed, safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
+            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes persisted for {s.WritesNeeded} needed ({s.ResentPatches} resent PATCHes changed nothing), safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
             : "";
         Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
     }
