@@ -56,6 +56,49 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
         Assert.Contains(lines, l => l.StartsWith("monitoring-reader ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Get_workloads_finds_them_through_discovery_and_deletes_one()
+    {
+        // kubectl resolves the short names and groups from discovery (apps/v1, batch/v1), then lists each kind.
+        var r = await Run("get", "deploy,rs,sts,ds,cj,jobs", "-A", "-o", "name");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("deployment.apps/frontend", lines);
+        Assert.Contains("replicaset.apps/frontend-6d4cf56db6", lines);
+        Assert.Contains("statefulset.apps/ledger", lines);
+        Assert.Contains("daemonset.apps/node-exporter", lines);
+        Assert.Contains("cronjob.batch/nightly-etl", lines);
+        Assert.Contains("job.batch/nightly-etl-28391040", lines);
+
+        await _fx.Client.CreateNamespaceAsync("kubectl-workloads");
+        // A manifest (kubectl sends it as JSON; its typed generators such as "create deployment" post protobuf,
+        // which the sandbox decodes only for the authentication/authorization kinds).
+        var manifest = Path.Combine(_dir.FullName, "web-deployment.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - {name: web, image: "nginx:1.25"}
+            """);
+        // --validate=false: the sandbox serves no /openapi/v3 for kubectl's client-side schema validation.
+        var created = await Run("-n", "kubectl-workloads", "create", "--validate=false", "-f", manifest);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        Assert.Contains("deployment.apps/web created", created.Stdout);
+        var deleted = await Run("-n", "kubectl-workloads", "delete", "deployment", "web");
+        Assert.True(deleted.ExitCode == 0, deleted.ToString());
+        Assert.Contains("deployment.apps \"web\" deleted", deleted.Stdout);
+        Assert.Null(_fx.Server.Store.Get("deployments", "kubectl-workloads", "web"));
+    }
+
     [Theory]
     [InlineData(null)]        // kubectl's default for a built-in kind: strategic merge patch
     [InlineData("strategic")]

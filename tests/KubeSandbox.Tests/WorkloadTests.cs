@@ -105,6 +105,22 @@ public sealed class WorkloadTests : IClassFixture<DemoSandbox>
     }
 
     [Fact]
+    public async Task A_strategic_patch_merges_template_containers_by_name()
+    {
+        await C.CreateNamespaceAsync("wl-smp");
+        var d = Deployment("web");
+        d["spec"]!["template"]!["spec"]!["containers"]!.AsArray().Add(Api.Obj("""{"name":"sidecar","image":"envoy:1.29"}"""));
+        Assert.Equal(HttpStatusCode.Created, (await C.PostAsync2("/apis/apps/v1/namespaces/wl-smp/deployments", d)).Status);
+        var patched = await C.PatchAsync2("/apis/apps/v1/namespaces/wl-smp/deployments/web",
+            Api.Obj("""{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.27"}]}}}}"""), "application/strategic-merge-patch+json");
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Text);
+        var containers = patched.Object["spec"]!["template"]!["spec"]!["containers"]!.AsArray();
+        Assert.Equal(new[] { "app=nginx:1.27", "sidecar=envoy:1.29" },
+            containers.Select(c => $"{c!["name"]}={c["image"]}"));
+        Assert.Equal(2, patched.Object["metadata"]!["generation"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_selector_that_does_not_match_the_template_is_invalid()
     {
         await C.CreateNamespaceAsync("wl-invalid");

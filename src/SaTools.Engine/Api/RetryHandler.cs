@@ -9,23 +9,25 @@ namespace SaTools.Engine.Api;
 /// Outermost handler of the pipeline: retries what the API server says is worth retrying. 429 (API Priority and
 /// Fairness or a webhook rate limit) and 5xx come with Retry-After from kube-apiserver
 /// (staging/src/k8s.io/apiserver/pkg/server/filters/maxinflight.go, priority-and-fairness.go), honoured here.
-/// Connection resets are retried too. A POST is retried only on 429, which the server sends before doing
-/// anything; a 5xx or a reset after a POST may mean the object was created.
+/// Connection resets are retried too, for reads. A write (POST, PUT, PATCH, DELETE) is retried here only on 429,
+/// which the server sends before doing anything: after a 5xx or a dropped connection the write may have been carried
+/// out (over HTTP/2 one reset ends every request in flight on the connection, answered or not), so the caller reads
+/// back and decides, and nothing is written twice behind its back.
 /// </summary>
 internal sealed class RetryHandler : DelegatingHandler
 {
-    private readonly ResiliencePipeline<HttpResponseMessage> _idempotent;
-    private readonly ResiliencePipeline<HttpResponseMessage> _create;
+    private readonly ResiliencePipeline<HttpResponseMessage> _read;
+    private readonly ResiliencePipeline<HttpResponseMessage> _write;
 
     public RetryHandler(RetrySettings settings)
     {
-        _idempotent = Build(settings, retryServerErrors: true);
-        _create = Build(settings, retryServerErrors: false);
+        _read = Build(settings, retryServerErrors: true);
+        _write = Build(settings, retryServerErrors: false);
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var pipeline = request.Method == HttpMethod.Post ? _create : _idempotent;
+        var pipeline = IsRead(request.Method) ? _read : _write;
         // The same request message is sent again: handlers below HttpClient do not refuse that, and the
         // client's bodies are buffered string content, so they can be read again.
         return await pipeline.ExecuteAsync(
@@ -33,6 +35,8 @@ internal sealed class RetryHandler : DelegatingHandler
             (Handler: this, Request: request),
             cancellationToken).ConfigureAwait(false);
     }
+
+    private static bool IsRead(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Head;
 
     private Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
         base.SendAsync(request, cancellationToken);

@@ -1,8 +1,8 @@
 namespace SaTools.Engine.Api;
 
 /// <summary>
-/// How hard the pipeline tries again after a 429, a 5xx or a connection reset: bounded exponential backoff with
-/// jitter, and the server's Retry-After when it sends one (capped so a confused server cannot park a runbook).
+/// How hard the pipeline tries again after a 429, or for reads a 5xx or a connection reset (writes leave those to
+/// the caller, who reads back: see RetryHandler): bounded exponential backoff with jitter, and the server's Retry-After when it sends one (capped so a confused server cannot park a runbook).
 /// </summary>
 public sealed class RetrySettings
 {

@@ -15,6 +15,10 @@ public sealed class AutomountService
     /// then the namespace is reported Failed.</summary>
     private const int MaxConflictAttempts = 3;
 
+    /// <summary>Writes sent for one ServiceAccount when each ends without a clear answer (a 5xx, a dropped
+    /// connection) and the read-back shows the change is not there; then it is reported Failed.</summary>
+    private const int MaxAmbiguousAttempts = 5;
+
     private readonly KubeApi _api;
 
     public AutomountService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
@@ -93,21 +97,19 @@ public sealed class AutomountService
             }
             catch (KubeApiException e) when (e.Kind is KubeErrorKind.Unavailable or KubeErrorKind.Unreachable)
             {
-                // The write may have landed before the failure reached us (a reset after the server answered):
-                // read back instead of guessing, so the report says what the server holds.
-                try
+                // The write may have landed before the failure reached us (a 5xx after the store, or a reset that
+                // ended the stream after the server answered): the API layer does not send a write again, so read
+                // back, and write again only if the change is not there, so each change is written once.
+                var (known, current) = await ReadBackAsync(c, cancellationToken).ConfigureAwait(false);
+                if (known && current == desired)
                 {
-                    var now = await _api.GetServiceAccountAsync(c.Namespace, c.ServiceAccount, cancellationToken).ConfigureAwait(false);
-                    if (now.AutomountServiceAccountToken == desired)
-                    {
-                        return new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = desired };
-                    }
+                    return new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = desired };
                 }
-                catch (KubeApiException)
+                if (attempt >= MaxAmbiguousAttempts)
                 {
-                    // Unknown: report the write's own failure.
+                    return Failed(c, e);
                 }
-                return Failed(c, e);
+                await Task.Delay(AmbiguousRetryDelay(attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (KubeApiException e)
             {
@@ -115,6 +117,24 @@ public sealed class AutomountService
             }
         }
     }
+
+    /// <summary>The ServiceAccount's field as the server holds it now; (false, null) when that cannot be read.</summary>
+    private async Task<(bool Known, bool? Current)> ReadBackAsync(AutomountCandidate c, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = await _api.GetServiceAccountAsync(c.Namespace, c.ServiceAccount, cancellationToken).ConfigureAwait(false);
+            return (true, now.AutomountServiceAccountToken);
+        }
+        catch (KubeApiException)
+        {
+            return (false, null);
+        }
+    }
+
+    /// <summary>200 ms, 400 ms, 800 ms... up to 2 s, as the API layer backs off.</summary>
+    private static TimeSpan AmbiguousRetryDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(2000, 200 * (1 << Math.Min(attempt - 1, 4))));
 
     private static AutomountOutcome Failed(AutomountCandidate c, KubeApiException e) =>
         new() { Candidate = c, Action = AutomountAction.Failed, Current = c.Previous, Error = e };

@@ -7,8 +7,9 @@ namespace KubeSandbox.Discovery;
 /// The discovery documents, as the recorded v1.26 kube-apiserver served them (Discovery/Documents/*.json, copied
 /// from ../shared/k8s/recorded/transcripts.jsonl): /version, /api, /api/v1, /apis and the group versions of
 /// rbac, authentication and authorization. The other group versions /apis lists are answered with their v1.26
-/// resource lists (written for the sandbox; their resources are not served): a complete discovery is what lets
-/// kubectl cache it, as it does not cache a group version with no resources.
+/// resource lists (written for the sandbox): apps/v1 and batch/v1 list the workloads the sandbox stores; the
+/// resources of the other groups are not served. A complete discovery is what lets kubectl cache it, as it does
+/// not cache a group version with no resources.
 /// </summary>
 public sealed class DiscoveryDocuments
 {

@@ -33,6 +33,15 @@ public static class StrategicMergePatch
         ["status.conditions"] = "type",
     };
 
+    // A workload's pod template is a PodTemplateSpec with the same patch strategies as a pod's spec
+    // (apps/v1: spec.template; batch/v1 CronJob: spec.jobTemplate.spec.template).
+    static StrategicMergePatch()
+    {
+        foreach (var (path, key) in MergeKeys.Where(kv => kv.Key.StartsWith("spec.", StringComparison.Ordinal)).ToList())
+            foreach (var prefix in new[] { "spec.template.", "spec.jobTemplate.spec.template." })
+                MergeKeys[prefix + path] = key;
+    }
+
     public static JsonNode Apply(JsonNode original, JsonNode patch)
     {
         if (patch is not JsonObject p) throw new InvalidOperationException("a strategic merge patch must be a JSON object");

@@ -49,6 +49,16 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         {
             return (200, $$"""{"issuer":"{{ModuleTestSigner.Issuer}}","jwks_uri":"https://10.0.0.1:6443/openid/v1/jwks","response_types_supported":["id_token"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}""");
         }
+        // An OIDC issuer of its own at /issuer (as -Issuer fetches it), and one whose document names another issuer.
+        if (path is "/issuer/.well-known/openid-configuration" or "/impostor/.well-known/openid-configuration")
+        {
+            var named = path.StartsWith("/issuer/", StringComparison.Ordinal) ? server.Url + "/issuer" : ModuleTestSigner.Issuer;
+            return (200, $$"""{"issuer":"{{named}}","jwks_uri":"{{server.Url}}/issuer/keys"}""");
+        }
+        if (path == "/issuer/keys")
+        {
+            return (200, signer.Jwks());
+        }
         if (path == "/openid/v1/jwks")
         {
             return jwksForbidden
@@ -244,6 +254,42 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.Contains(result.Verbose, v => v.Contains("issuer " + ModuleTestSigner.Issuer, StringComparison.Ordinal));
         // Once per invocation, however many tokens come down the pipeline.
         Assert.Equal(1, server.Requests.Count(r => r.Path == "/openid/v1/jwks"));
+    }
+
+    [Fact]
+    public void IssuerFetchesThatIssuersDiscoveryAndKeysAndNoCluster()
+    {
+        var issuer = server.Url + "/issuer";
+        var claims = ModuleTestSigner.Claims(aud: new[] { "my-service" });
+        claims["iss"] = issuer;
+        var foreign = ModuleTestSigner.Claims(aud: new[] { "my-service" }); // the API server's issuer, same key
+
+        var result = session.RunCapturing(
+            "$args[1], $args[2] | ForEach-Object { [pscustomobject]@{ Token = $_ } } | Test-K8sTokenReview -Issuer $args[0] -Audience my-service",
+            issuer, signer.Sign(claims), signer.Sign(foreign));
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(2, result.Output.Count);
+        Assert.True(Get<bool>(result.Output[0], "Authenticated"), Get<string>(result.Output[0], "Error"));
+        Assert.Equal("Offline", Get<string>(result.Output[0], "Method"));
+        Assert.Null(Get<string>(result.Output[0], "Context"));
+        Assert.Equal(new[] { "my-service" }, Get<string[]>(result.Output[0], "Audiences"));
+        Assert.False(Get<bool>(result.Output[1], "Authenticated"));
+        Assert.Contains("is not the expected issuer", Get<string>(result.Output[1], "Error"));
+        Assert.Equal(new[] { "/issuer/.well-known/openid-configuration", "/issuer/keys" }, server.Requests.Select(r => r.Path).ToArray());
+    }
+
+    [Fact]
+    public void AnIssuerWhoseDiscoveryNamesAnotherIssuerIsRefused()
+    {
+        var result = session.RunCapturing("Test-K8sTokenReview -Issuer $args[0] -Token $args[1]",
+            server.Url + "/impostor", signer.Sign(ModuleTestSigner.Claims()));
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.Equal("TestK8sTokenReviewKeysUnavailable,SaTools.Commands.TestK8sTokenReviewCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("the issuer did not match", error.Exception.Message);
+        Assert.Empty(result.Output);
+        Assert.DoesNotContain(server.Requests, r => r.Path.EndsWith("/keys", StringComparison.Ordinal));
     }
 
     [Fact]
