@@ -100,23 +100,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         {
             for (var rep = 0; rep < options.Repetitions; rep++)
             {
-                var before = census;
-                ScenarioRestore? restore = null;
-                if (workload.ChangesDefaultServiceAccounts)
-                {
-                    (restore, before) = await FreshScenarioAsync(cluster, census, cancellationToken).ConfigureAwait(false);
-                }
-                // Faults are armed for the timed run only (the census above must see the cluster as it is), afresh
-                // each repetition, and cleared with the latency reset after it.
-                var dumpBefore = workload.Faults.Count > 0 ? cluster.DumpServiceAccounts() : null;
-                foreach (var fault in workload.Faults) cluster.AddFault(fault);
-                var mark = cluster.RequestCount;
-                var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
-                cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
-                if (dumpBefore is not null)
-                {
-                    run = run with { Safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), cluster.RequestsSince(mark)) };
-                }
+                var run = await RunRepetitionAsync(runner, workload, cluster, census, cancellationToken).ConfigureAwait(false);
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
             }
@@ -126,6 +110,33 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             cluster.SetLatency(options.LatencyMs);
         }
         return result;
+    }
+
+    /// <summary>
+    /// One repetition: the fresh scenario first when the workload changes default ServiceAccounts, then the
+    /// timed run with the workload's faults armed (the census before it must see the cluster as it is; they are
+    /// armed afresh each repetition and cleared with the latency reset after it), then, for a run with faults,
+    /// issue 6's safety check.
+    /// </summary>
+    private async Task<RunMeasurement> RunRepetitionAsync(
+        ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
+    {
+        var before = census;
+        ScenarioRestore? restore = null;
+        if (workload.ChangesDefaultServiceAccounts)
+        {
+            (restore, before) = await FreshScenarioAsync(cluster, census, cancellationToken).ConfigureAwait(false);
+        }
+        var dumpBefore = workload.Faults.Count > 0 ? cluster.DumpServiceAccounts() : null;
+        foreach (var fault in workload.Faults) cluster.AddFault(fault);
+        var mark = cluster.RequestCount;
+        using var writes = cluster.RecordServiceAccountWrites();
+        var run = runner.RunOnce(workload, cluster, before) with { RestoredBeforeRun = restore?.Rewritten };
+        cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
+        if (dumpBefore is null) return run;
+        var safety = AutomountSafety.Check(dumpBefore, cluster.DumpServiceAccounts(), writes.Writes, cluster.RequestsSince(mark));
+        // Objects: the ServiceAccounts written, not the PATCHes answered (resends change nothing).
+        return run with { Safety = safety, Objects = safety.AppliedWrites };
     }
 
     /// <summary>
@@ -197,7 +208,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
     {
         var errors = run.Errors > 0 ? $", {run.Errors} errors: {run.FirstError}" : "";
         var safety = run.Safety is { } s
-            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes applied for {s.WritesNeeded} needed, safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
+            ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes persisted for {s.WritesNeeded} needed ({s.ResentPatches} resent PATCHes changed nothing), safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
             : "";
         Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
     }

@@ -32,6 +32,9 @@ public interface IBenchCluster : IAsyncDisposable
     /// <summary>Adds a fault (429, 500, reset...) to the requests that match, until the next <see cref="SetLatency"/>.</summary>
     void AddFault(InjectedFault fault);
 
+    /// <summary>Starts recording the ServiceAccount writes the store persists (dispose to stop).</summary>
+    ServiceAccountWriteLog RecordServiceAccountWrites();
+
     /// <summary>Every ServiceAccount as stored, keyed <c>namespace/name</c>, read from the store directly (no request).</summary>
     IReadOnlyDictionary<string, JsonObject> DumpServiceAccounts();
 

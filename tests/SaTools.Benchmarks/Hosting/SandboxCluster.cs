@@ -63,6 +63,8 @@ public sealed class SandboxCluster : IBenchCluster
     public void AddFault(InjectedFault fault) =>
         _server.Faults.Add(fault.Kind, fault.PathPrefix, fault.Probability, fault.Times, method: fault.Method);
 
+    public ServiceAccountWriteLog RecordServiceAccountWrites() => new(_server.Store);
+
     public IReadOnlyDictionary<string, JsonObject> DumpServiceAccounts() =>
         _server.Store.List(ServiceAccounts, null).ToDictionary(
             sa => $"{sa["metadata"]!["namespace"]!.GetValue<string>()}/{sa["metadata"]!["name"]!.GetValue<string>()}",

@@ -4,10 +4,11 @@ using SaTools.Benchmarks.Hosting;
 namespace SaTools.Benchmarks.Measurement;
 
 /// <summary>
-/// Issue 6's safety under faults, from a before/after dump of every ServiceAccount and the run's request log:
-/// every default ServiceAccount ends at false, each one that needed the change was written exactly once (a PATCH
-/// the server carried out: answered 2xx; a faulted attempt is answered 429/500 or cut off before it is applied),
-/// and nothing else differs (resourceVersion and managedFields aside, which every write moves).
+/// Issue 6's safety under faults, from a before/after dump of every ServiceAccount, the writes the store persisted
+/// and the run's request log: every default ServiceAccount ends at false, each one that needed the change was
+/// written exactly once and no other ServiceAccount was written, and nothing else differs (resourceVersion and
+/// managedFields aside, which every write moves). PATCHes resent after a lost answer (a reset connection takes
+/// the answers of the requests it carried) change nothing and persist nothing: they are counted apart.
 /// </summary>
 public sealed record AutomountSafety(
     int DefaultsNotFalse,
@@ -16,15 +17,17 @@ public sealed record AutomountSafety(
     int WritesNeeded,
     int WrittenMoreThanOnce,
     int FaultedRequests,
+    int ResentPatches,
     string? FirstProblem)
 {
     public bool Holds => DefaultsNotFalse == 0 && OtherDifferences == 0 && AppliedWrites == WritesNeeded && WrittenMoreThanOnce == 0;
 
     public static AutomountSafety Check(
-        IReadOnlyDictionary<string, JsonObject> before, IReadOnlyDictionary<string, JsonObject> after, IReadOnlyList<ObservedRequest> requests)
+        IReadOnlyDictionary<string, JsonObject> before, IReadOnlyDictionary<string, JsonObject> after,
+        IReadOnlyList<string> persistedWrites, IReadOnlyList<ObservedRequest> requests)
     {
         var problems = new List<string>();
-        var needed = before.Count(kv => IsDefault(kv.Key) && Automount(kv.Value) != false);
+        var needing = before.Where(kv => IsDefault(kv.Key) && Automount(kv.Value) != false).Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal);
         var notFalse = after.Where(kv => IsDefault(kv.Key) && Automount(kv.Value) != false).Select(kv => kv.Key).ToList();
         problems.AddRange(notFalse.Select(k => $"{k} is not false"));
 
@@ -44,14 +47,15 @@ public sealed record AutomountSafety(
             }
         }
 
-        var applied = requests
-            .Where(r => r.Method.Equals("PATCH", StringComparison.OrdinalIgnoreCase) && r.Status is >= 200 and < 300)
-            .GroupBy(r => r.Path)
-            .ToList();
-        var twice = applied.Where(g => g.Count() > 1).ToList();
+        var writes = persistedWrites.GroupBy(k => k, StringComparer.Ordinal).ToList();
+        var twice = writes.Where(g => g.Count() > 1).ToList();
         problems.AddRange(twice.Select(g => $"{g.Key} written {g.Count()} times"));
+        var unneeded = writes.Where(g => !needing.Contains(g.Key)).ToList();
+        problems.AddRange(unneeded.Select(g => $"{g.Key} written though it did not need the change"));
+        var answeredPatches = requests.Count(r => r.Method.Equals("PATCH", StringComparison.OrdinalIgnoreCase) && r.Status is >= 200 and < 300);
         var faulted = requests.Count(r => r.Fault is { } f && f.Split(',').Any(k => k != "latency"));
-        return new AutomountSafety(notFalse.Count, other, applied.Sum(g => g.Count()), needed, twice.Count, faulted, problems.FirstOrDefault());
+        return new AutomountSafety(notFalse.Count, other + unneeded.Count, writes.Count(g => needing.Contains(g.Key)), needing.Count, twice.Count,
+            faulted, answeredPatches - persistedWrites.Count, problems.FirstOrDefault());
     }
 
     private static bool IsDefault(string key) => key.EndsWith("/default", StringComparison.Ordinal);

@@ -113,6 +113,7 @@ public static class JsonReport
                 ["writes_applied"] = x.Safety.AppliedWrites,
                 ["writes_needed"] = x.Safety.WritesNeeded,
                 ["written_more_than_once"] = x.Safety.WrittenMoreThanOnce,
+                ["resent_patches_changing_nothing"] = x.Safety.ResentPatches,
                 ["defaults_not_false"] = x.Safety.DefaultsNotFalse,
                 ["other_differences"] = x.Safety.OtherDifferences,
             }).ToArray());

@@ -27,7 +27,7 @@ public static class ResultTable
             {
                 var safety = r.Runs.Select(x => x.Safety).OfType<Measurement.AutomountSafety>().ToList();
                 notes.Add($"{safety.Min(x => x.FaultedRequests):N0}-{safety.Max(x => x.FaultedRequests):N0} faulted requests; safety {(safety.All(x => x.Holds) ? "holds" : "BROKEN")}; " +
-                          $"writes applied {safety[0].AppliedWrites:N0}/{safety[0].WritesNeeded:N0} needed");
+                          $"writes persisted {safety[0].AppliedWrites:N0}/{safety[0].WritesNeeded:N0} needed");
             }
             else if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w) notes.Add($"writes {w.Writes:N0}/{w.WritesNeeded:N0} needed");
             if (r.Runs.Any(x => x.RestoredBeforeRun is not null)) notes.Add($"fresh scenario each run ({string.Join("/", r.Runs.Select(x => x.RestoredBeforeRun))} defaults restored)");

@@ -107,7 +107,7 @@ public static class Targets
         var first = run.Runs[0].Safety!;
         return new("6", target,
             broken.Count == 0
-                ? $"{run.Runs.Count} runs, each {first.AppliedWrites:N0} writes applied for {first.WritesNeeded:N0} needed through {run.Runs.Min(r => r.Safety!.FaultedRequests):N0}-{run.Runs.Max(r => r.Safety!.FaultedRequests):N0} faulted requests"
+                ? $"{run.Runs.Count} runs, each {first.AppliedWrites:N0} writes persisted for {first.WritesNeeded:N0} needed through {run.Runs.Min(r => r.Safety!.FaultedRequests):N0}-{run.Runs.Max(r => r.Safety!.FaultedRequests):N0} faulted requests"
                 : $"{broken.Count} of {run.Runs.Count} runs broken: {broken[0].DefaultsNotFalse} not false, {broken[0].OtherDifferences} other differences, {broken[0].AppliedWrites:N0} writes for {broken[0].WritesNeeded:N0} needed ({broken[0].FirstProblem})",
             Outcome(broken.Count == 0 && run.Runs.All(r => r.Safety!.FaultedRequests > 0)));
     }
