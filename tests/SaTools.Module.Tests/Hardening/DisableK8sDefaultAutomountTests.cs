@@ -303,10 +303,35 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
         Assert.Empty(OtherDifferences(before, after));
         // Written exactly once per needed change, and never anything else.
         Assert.Equal(needing.OrderBy(n => n), persisted.OrderBy(n => n));
-        // Every needed change was carried out by a PATCH the server answered (no fault).
-        var applied = _s.Writes(mark).Where(w => w.Status == 200 && w.Fault is null).Select(w => PathKey(w.Path)).ToHashSet();
+        // Every needed change was carried out by one PATCH the server answered (no fault), and none was sent again:
+        // after a fault the module reads back before it writes again.
+        var applied = _s.Writes(mark).Where(w => w.Status == 200 && w.Fault is null).Select(w => PathKey(w.Path)).ToList();
         Assert.Equal(needing.OrderBy(n => n), applied.OrderBy(n => n));
         Assert.Equal(6, _s.Writes(mark).Count(w => w.Fault is not null));
+    }
+
+    [Fact]
+    public async Task AResetConnectionEndsEveryWriteInFlightYetNothingIsWrittenTwice()
+    {
+        // Over HTTP/2 the eight PATCHes in flight share one connection: resetting it (TCP, not one stream) loses the
+        // answers of writes the server already carried out. The module must read back, not send them again.
+        var before = await _s.DumpServiceAccountsAsync();
+        var needing = before.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal) && Automount(kv.Value) != false).Select(kv => kv.Key).ToHashSet();
+        _s.Server.Faults.Add(FaultKind.Latency, "/api/v1/namespaces/", delay: TimeSpan.FromMilliseconds(50), method: "PATCH");
+        _s.Server.Faults.Add(FaultKind.TcpReset, "/api/v1/namespaces/am-gamma/", times: 1, method: "PATCH");
+        var mark = _s.Server.Requests.Count;
+
+        var run = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -PassThru -Confirm:$false");
+
+        _s.Server.Faults.Clear();
+        Assert.Empty(run.AllErrors);
+        var after = await _s.DumpServiceAccountsAsync();
+        Assert.All(after.Where(kv => kv.Key.EndsWith("/default", StringComparison.Ordinal)), kv => Assert.False(Automount(kv.Value)));
+        Assert.Empty(OtherDifferences(before, after));
+        // Carried out once each: the PATCHes the server applied (200, only slowed down) are one per needed change.
+        var applied = _s.Writes(mark).Where(w => w.Status == 200 && w.Fault is null or "latency").Select(w => PathKey(w.Path)).ToList();
+        Assert.Equal(needing.OrderBy(n => n), applied.OrderBy(n => n));
+        Assert.Single(_s.Writes(mark), w => w.Fault == "latency,tcp-reset");
     }
 
     [Fact]
