@@ -10,6 +10,19 @@ namespace SaTools.Module.Tests;
 public sealed class ReadmeExampleTests
 {
     [Fact]
+    public void CiRunsExactlyTheReadmeTestCommand()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("\n## Test", StringComparison.Ordinal)..];
+        var command = Regex.Match(section, "(?ms)^```\\r?\\n(.*?)\\r?\\n```").Groups[1].Value.Trim();
+        Assert.StartsWith("dotnet test ", command);
+        var ciLines = File.ReadAllLines(Path.Combine(RepoPaths.Root, ".ci", "run")).Select(l => l.Trim()).ToList();
+        // The line that runs the tests is the README's command (its output piped to a log).
+        Assert.Single(ciLines, l => l.StartsWith("dotnet test", StringComparison.Ordinal));
+        Assert.Contains(ciLines, l => l == command || l.StartsWith(command + " 2>&1 |", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ExamplesUseRealCommandsAndParameters()
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "README.md"));

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using SaTools.Engine.Connection;
 using SaTools.Output;
 
 namespace SaTools.Commands;
@@ -22,21 +21,7 @@ public sealed class ConnectK8sClusterCommand : K8sCmdletBase
 
     protected override bool UseSessionConnection => false;
 
-    protected override ConnectionOptions BuildConnectionOptions()
-    {
-        var options = base.BuildConnectionOptions();
-        return new ConnectionOptions
-        {
-            KubeconfigPath = options.KubeconfigPath,
-            Context = options.Context,
-            Server = options.Server,
-            Token = options.Token,
-            CertificateAuthority = options.CertificateAuthority,
-            SkipTlsVerification = options.SkipTlsVerification,
-            VerifyConnection = true,
-            Namespace = Namespace,
-        };
-    }
+    protected override string? ConnectionNamespace => Namespace;
 
     protected override void EndProcessing()
     {

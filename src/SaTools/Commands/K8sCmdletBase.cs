@@ -103,11 +103,14 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     /// <summary>Whether the session's default connection (Connect-K8sCluster) is used when no connection parameter is given.</summary>
     protected virtual bool UseSessionConnection => true;
 
+    /// <summary>The namespace the connection uses instead of the context's (Connect-K8sCluster -Namespace); null: the context's.</summary>
+    protected virtual string? ConnectionNamespace => null;
+
     /// <summary>Makes the connection this invocation opened outlive it (Connect-K8sCluster hands it to the session).</summary>
     protected void KeepConnectionOpen() => _ownsConnection = false;
 
     /// <summary>The options the connection parameters describe.</summary>
-    protected virtual ConnectionOptions BuildConnectionOptions() => new()
+    private ConnectionOptions BuildConnectionOptions() => new()
     {
         // Several files may be joined with the path separator, as in $env:KUBECONFIG: resolve each one
         // (relative to the current PowerShell location, not the process directory).
@@ -121,6 +124,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
             ? CertificateAuthority
             : GetUnresolvedProviderPathFromPSPath(CertificateAuthority),
         SkipTlsVerification = SkipTlsVerification.IsPresent,
+        Namespace = ConnectionNamespace,
         VerifyConnection = VerifyConnectionOnOpen,
     };
 

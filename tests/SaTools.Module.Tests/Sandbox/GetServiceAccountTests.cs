@@ -173,6 +173,16 @@ public sealed class GetServiceAccountTests(ServiceAccountSandboxFixture fixture)
     }
 
     [Fact]
+    public void ConnectNamespaceBecomesTheDefaultNamespace()
+    {
+        using var session = new ModuleSession();
+        var connection = session.Run("Connect-K8sCluster -Kubeconfig $args[0] -Namespace satools-a", fixture.Kubeconfig).Single();
+        Assert.Equal("satools-a", connection.Properties["Namespace"].Value);
+        var output = session.Run("Get-K8sServiceAccount").Select(Key).OrderBy(k => k);
+        Assert.Equal(new[] { "satools-a/default", "satools-a/web", "satools-a/worker" }, output);
+    }
+
+    [Fact]
     public void NamespaceAndContextCompletion()
     {
         using var session = new ModuleSession();
