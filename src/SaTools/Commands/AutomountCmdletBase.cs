@@ -121,5 +121,5 @@ public abstract class AutomountCmdletBase : K8sCmdletBase
     /// <summary>Shows that reading is under way before the first answer (activity 1).</summary>
     protected void ReportReading(string what) => WriteProgress(new ProgressRecord(1, "Reading", what));
 
-    protected void CompleteReading() => WriteProgress(new ProgressRecord(1, "Reading", "Done") { RecordType = ProgressRecordType.Completed });
+    protected void CompleteReading() => CompleteProgress("Reading");
 }

@@ -72,8 +72,7 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
         }
         foreach (var pattern in plan.Selection.UnmatchedPatterns)
         {
-            WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{pattern}'."),
-                CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, pattern));
+            WriteNamespaceNotFound(pattern);
         }
         var missing = plan.Selection.Missing.Select(ns => new AutomountCandidate
         {

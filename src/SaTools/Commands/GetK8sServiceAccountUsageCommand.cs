@@ -20,7 +20,6 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
     public const string ParameterSetAllNamespaces = "AllNamespaces";
 
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
-    private List<string>? _namespaceNames;
     private bool _inferenceNoted;
     private bool _jobsNoted;
     private UsageService? _service;
@@ -59,7 +58,7 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
             _service = new UsageService(_serviceApi);
         }
         var service = _service;
-        IEnumerable<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : ResolveNamespaces();
+        IEnumerable<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : (IEnumerable<string?>)ResolveNamespaces(Namespace);
         foreach (var ns in scopes)
         {
             if (!_done.Add(ns ?? "*")) continue;
@@ -127,39 +126,5 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
             _permissions[key] = summary;
         }
         return summary;
-    }
-
-    private IEnumerable<string?> ResolveNamespaces()
-    {
-        if (Namespace is not { Length: > 0 }) return new[] { KubeConnection.Namespace };
-        var result = new List<string>();
-        foreach (var entry in Namespace)
-        {
-            if (!WildcardPattern.ContainsWildcardCharacters(entry))
-            {
-                result.Add(entry);
-                continue;
-            }
-            if (_namespaceNames is null)
-            {
-                try
-                {
-                    _namespaceNames = Stream(ct => KubeConnection.Api.ListNamespaceNamesAsync(ct)).ToList();
-                }
-                catch (KubeApiException e)
-                {
-                    ThrowKubeError(e, "namespaces");
-                }
-            }
-            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
-            var matches = _namespaceNames!.Where(pattern.IsMatch).ToList();
-            if (matches.Count == 0)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{entry}'."),
-                    CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, entry));
-            }
-            result.AddRange(matches);
-        }
-        return result.Distinct(StringComparer.Ordinal);
     }
 }

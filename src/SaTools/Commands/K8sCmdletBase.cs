@@ -329,15 +329,16 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
             }
             var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
             var matches = ClusterNamespaceNames().Where(pattern.IsMatch).ToList();
-            if (matches.Count == 0)
-            {
-                WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{entry}'."),
-                    CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, entry));
-            }
+            if (matches.Count == 0) WriteNamespaceNotFound(entry);
             result.AddRange(matches);
         }
         return result.Distinct(StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>The non-terminating <c>&lt;VerbNoun&gt;NamespaceNotFound</c> for a -Namespace pattern that matches no namespace.</summary>
+    protected void WriteNamespaceNotFound(string pattern) =>
+        WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{pattern}'."),
+            CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, pattern));
 
     private List<string> ClusterNamespaceNames()
     {
