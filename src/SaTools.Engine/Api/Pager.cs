@@ -61,4 +61,15 @@ internal static class Pager
             continueToken = page.Continue;
         }
     }
+
+    /// <summary>Reads a whole (paged) list into memory, for callers that need every item before going on.</summary>
+    public static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source.ConfigureAwait(false))
+        {
+            list.Add(item);
+        }
+        return list;
+    }
 }

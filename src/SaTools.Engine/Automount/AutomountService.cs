@@ -152,8 +152,8 @@ public sealed class AutomountService
             // resource supports (apimachinery DefaultMetaV1FieldSelectorConversion); spec.serviceAccountName is one
             // of the pod's (pkg/registry/core/pod/strategy.go, PodToSelectableFields), and the ServiceAccount
             // admission plugin fills it in on every pod, so only the pods of this ServiceAccount are fetched.
-            var accounts = ReadAllAsync(ListServiceAccountsAsync(null, $"metadata.name={accountName}", cancellationToken));
-            var podList = ReadAllAsync(ListPodsAsync(null, $"spec.serviceAccountName={accountName}", cancellationToken));
+            var accounts = Pager.ReadAllAsync(ListServiceAccountsAsync(null, $"metadata.name={accountName}", cancellationToken));
+            var podList = Pager.ReadAllAsync(ListPodsAsync(null, $"spec.serviceAccountName={accountName}", cancellationToken));
             await Task.WhenAll(accounts, podList).ConfigureAwait(false);
             foreach (var sa in accounts.Result)
             {
@@ -265,23 +265,13 @@ public sealed class AutomountService
     {
         try
         {
-            return await ReadAllAsync(ListPodsAsync(ns, $"spec.serviceAccountName={serviceAccount}", cancellationToken)).ConfigureAwait(false);
+            return await Pager.ReadAllAsync(ListPodsAsync(ns, $"spec.serviceAccountName={serviceAccount}", cancellationToken)).ConfigureAwait(false);
         }
         catch (KubeApiException)
         {
             // The impact is then unknown; the ServiceAccount itself can still be handled.
             return null;
         }
-    }
-
-    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.ConfigureAwait(false))
-        {
-            list.Add(item);
-        }
-        return list;
     }
 
     private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>

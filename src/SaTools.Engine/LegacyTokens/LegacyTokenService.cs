@@ -42,8 +42,8 @@ public sealed class LegacyTokenService
         {
             return Array.Empty<LegacyTokenInfo>();
         }
-        var sas = await ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
-        var pods = await ReadAllAsync(_api.ListPodsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        var sas = await Pager.ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        var pods = await Pager.ReadAllAsync(_api.ListPodsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
         var sasByNs = sas.ToLookup(sa => sa.Metadata?.NamespaceProperty ?? string.Empty);
         var podsByNs = pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
         var now = _utcNow();
@@ -128,16 +128,6 @@ public sealed class LegacyTokenService
         return name;
     }
 
-    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.ConfigureAwait(false))
-        {
-            list.Add(item);
-        }
-        return list;
-    }
-
     /// <summary>
     /// The ServiceAccounts and pods of each namespace, read once per cmdlet invocation: a pipeline of many Secrets
     /// costs one GET per Secret plus two lists per namespace. The lists are as fresh as the invocation, which is
@@ -156,8 +146,8 @@ public sealed class LegacyTokenService
             {
                 return lists;
             }
-            var sas = ReadAllAsync(_api.ListServiceAccountsAsync(ns, null, null, cancellationToken));
-            var pods = ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken));
+            var sas = Pager.ReadAllAsync(_api.ListServiceAccountsAsync(ns, null, null, cancellationToken));
+            var pods = Pager.ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken));
             await Task.WhenAll(sas, pods).ConfigureAwait(false);
             lists = (sas.Result, pods.Result);
             _byNamespace[ns] = lists;
