@@ -66,7 +66,6 @@ public class AutomountPlannerTests
         Assert.False(off["automountServiceAccountToken"]!.GetValue<bool>());
         Assert.True(JsonNode.Parse(AutomountPatch.Body(true))!["automountServiceAccountToken"]!.GetValue<bool>());
         Assert.Equal("{\"automountServiceAccountToken\":null}", AutomountPatch.Body(null));
-        Assert.Equal("application/merge-patch+json", AutomountPatch.ContentType);
     }
 
     [Theory]
