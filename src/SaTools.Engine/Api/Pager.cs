@@ -48,7 +48,8 @@ internal static class Pager
 
             pages++;
             var list = page.Items ?? Array.Empty<T>();
-            items += list.Count;
+            // After a restart the first pages repeat items already yielded: they are not counted again.
+            items += list.Count(item => uidOf(item) is not { } uid || !yielded.Contains(uid));
             onPage?.Invoke(new ListProgress(resource, pages, items, page.RemainingItemCount));
             foreach (var item in list)
             {

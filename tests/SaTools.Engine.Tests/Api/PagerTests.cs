@@ -93,6 +93,18 @@ public sealed class PagerTests
     }
 
     [Fact]
+    public async Task ProgressAfterARestartDoesNotCountRepeatedItems()
+    {
+        var list = new FakeList(Items(25), new List<string>());
+        var expiredOnce = false;
+        list.Expire = token => token == "20" && !expiredOnce && (expiredOnce = true);
+        var progress = new List<ListProgress>();
+        await foreach (var _ in Pager.ListAsync<Item>("things", list.Fetch, i => i.Uid, 10, progress.Add, CancellationToken.None)) { }
+        Assert.Equal(new long[] { 10, 20, 20, 20, 25 }, progress.Select(p => p.ItemsSoFar));
+        Assert.Equal(5, progress[^1].Page);
+    }
+
+    [Fact]
     public async Task CancellationStopsBeforeTheNextPage()
     {
         var events = new List<string>();
