@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Net;
 using System.Reflection;
 using System.Security;
 using SaTools.Completion;
@@ -119,7 +118,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
                 .Select(GetUnresolvedProviderPathFromPSPath)),
         Context = Context,
         Server = Server,
-        Token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password,
+        Token = Token is null ? null : SecureText.Reveal(Token),
         CertificateAuthority = CertificateAuthority is null || CertificateAuthority.Contains("-----BEGIN", StringComparison.Ordinal)
             ? CertificateAuthority
             : GetUnresolvedProviderPathFromPSPath(CertificateAuthority),
