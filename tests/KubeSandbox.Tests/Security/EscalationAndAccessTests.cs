@@ -131,6 +131,12 @@ public sealed class EscalationAndAccessTests : IDisposable
             ["Impersonate-Group"] = new[] { "devs" },
         });
         Assert.Equal(new[] { "devs", "system:authenticated" }, withGroup.Groups);
+        var withExtra = _bed.Services.Impersonation.Apply(TokenAuthenticator.AdminUser, new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Impersonate-User"] = new[] { "jane" },
+            ["Impersonate-Extra-Example.com%2FScope%41"] = new[] { "x" },
+        });
+        Assert.Equal("example.com/scopeA", Assert.Single(withExtra.Extra).Key);
         Assert.Same(_roleManager, _bed.Services.Impersonation.Apply(_roleManager, new Dictionary<string, IReadOnlyList<string>>()));
     }
 
