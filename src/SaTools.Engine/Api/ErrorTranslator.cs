@@ -56,7 +56,9 @@ internal static class ErrorTranslator
         var status = (int)(e.Response?.StatusCode ?? 0);
         var (message, reason) = ReadStatus(e.Response?.Content);
         var request = e.Request is { } r ? $"{r.Method} {r.RequestUri?.AbsolutePath}" : null;
-        return FromStatus(status, message, reason, request, e);
+        // Not kept as the inner exception: KubernetesClient's HttpOperationException holds the request's headers
+        // (the bearer token) and body (a TokenReview's token), and Get-Error prints an exception's whole graph.
+        return FromStatus(status, message, reason, request, inner: null);
     }
 
     public static KubeApiException FromStatus(int status, string? message, string? reason, string? request, Exception? inner)

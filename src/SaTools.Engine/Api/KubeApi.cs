@@ -5,9 +5,9 @@ namespace SaTools.Engine.Api;
 
 /// <summary>
 /// The one way to the API server. Every request made through it, typed or raw, passes the same handler pipeline
-/// (retries of 429/5xx/resets with Retry-After and bounded backoff, then the request log), lists are paged and
-/// streamed by <see cref="Pager"/>, every method takes a cancellation token, and every failure comes out as a
-/// <see cref="KubeApiException"/>.
+/// (retries with Retry-After and bounded backoff: 429 for every request, 5xx and resets for reads only; then the
+/// request log), lists are paged and streamed by <see cref="Pager"/>, every method takes a cancellation token, and
+/// every failure comes out as a <see cref="KubeApiException"/>.
 /// <para>
 /// Public members use only BCL and engine types (SaTools.dll sees nothing else). The typed helpers that hand out
 /// KubernetesClient models are internal: engine features (Inventory, Rbac, Tokens, Automount...) call them and

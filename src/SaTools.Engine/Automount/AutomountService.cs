@@ -285,30 +285,12 @@ public sealed class AutomountService
     }
 
     private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
-        ListByFieldAsync<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", cancellationToken, (c, cont, limit, t) => ns is null
+        _api.List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", null, cancellationToken, (c, cont, limit, t) => ns is null
             ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
             : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
 
     private IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
-        ListByFieldAsync<V1PodList, V1Pod>("pods", cancellationToken, (c, cont, limit, t) => ns is null
+        _api.List<V1PodList, V1Pod>("pods", null, cancellationToken, (c, cont, limit, t) => ns is null
             ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
             : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
-
-    /// <summary>A paged list with a field selector, through the API layer's pager (its own list helpers take label
-    /// selectors only).</summary>
-    private IAsyncEnumerable<T> ListByFieldAsync<TList, T>(
-        string resource, CancellationToken cancellationToken, Func<IKubernetes, string?, int, CancellationToken, Task<TList>> call)
-        where TList : IItems<T>, IMetadata<V1ListMeta>
-        where T : IMetadata<V1ObjectMeta> =>
-        Pager.ListAsync<T>(
-            resource,
-            async (cont, limit, ct) =>
-            {
-                var list = await _api.CallAsync((c, t) => call(c, cont, limit, t), ct).ConfigureAwait(false);
-                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
-            },
-            item => item.Metadata?.Uid,
-            _api.PageSize,
-            null,
-            cancellationToken);
 }

@@ -2,7 +2,7 @@ namespace SaTools.Engine.Automount;
 
 /// <summary>
 /// The three states of <c>automountServiceAccountToken</c> on a ServiceAccount: true, false, or not set (which
-/// Kubernetes treats as true; see pkg/serviceaccount/util.go and the ServiceAccount admission plugin).
+/// the ServiceAccount admission plugin treats as true: plugin/pkg/admission/serviceaccount/admission.go, shouldAutomount).
 /// </summary>
 public static class AutomountValue
 {

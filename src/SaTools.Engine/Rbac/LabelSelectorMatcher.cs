@@ -6,7 +6,7 @@ namespace SaTools.Engine.Rbac;
 /// Label selector evaluation as metav1.LabelSelectorAsSelector builds it
 /// (staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/helpers.go, pkg/labels/selector.go): every
 /// <c>matchLabels</c> pair and every <c>matchExpressions</c> requirement must hold; an empty selector matches
-/// everything. <see cref="IsValid"/> tells the selectors LabelSelectorAsSelector refuses (an unknown operator,
+/// everything. <see cref="IsValid(V1LabelSelector?)"/> tells the selectors LabelSelectorAsSelector refuses (an unknown operator,
 /// In/NotIn without values, Exists/DoesNotExist with values: labels.NewRequirement); such a selector matches
 /// nothing here, and the aggregation controller does not sync a role that has one (see <see cref="RoleAggregator"/>).
 /// </summary>

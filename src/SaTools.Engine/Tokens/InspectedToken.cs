@@ -1,3 +1,5 @@
+using SaTools.Engine.Rbac;
+
 namespace SaTools.Engine.Tokens;
 
 /// <summary>
@@ -64,6 +66,6 @@ public sealed class InspectedToken
     /// <c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c> (pkg/serviceaccount/util.go MakeUsername).</summary>
     public string? ServiceAccountUserName =>
         Namespace is { Length: > 0 } && ServiceAccountName is { Length: > 0 }
-            ? $"system:serviceaccount:{Namespace}:{ServiceAccountName}"
+            ? new ServiceAccountRef(Namespace, ServiceAccountName).UserName
             : null;
 }

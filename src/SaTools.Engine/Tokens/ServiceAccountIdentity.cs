@@ -15,14 +15,6 @@ public static class ServiceAccountIdentity
     /// <summary>Set from the token's <c>jti</c> as <c>JTI=&lt;jti&gt;</c> (Kubernetes 1.29+).</summary>
     public const string CredentialIdKey = "authentication.kubernetes.io/credential-id";
 
-    /// <summary>system:serviceaccounts, system:serviceaccounts:&lt;ns&gt;, system:authenticated.</summary>
-    public static IReadOnlyList<string> GroupsFor(string serviceAccountNamespace) => new[]
-    {
-        "system:serviceaccounts",
-        "system:serviceaccounts:" + serviceAccountNamespace,
-        "system:authenticated",
-    };
-
     /// <summary>The <c>extra</c> map the API server would attach for this token.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> ExtraFor(InspectedToken token)
     {

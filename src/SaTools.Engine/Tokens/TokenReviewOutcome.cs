@@ -1,3 +1,5 @@
+using SaTools.Engine.Rbac;
+
 namespace SaTools.Engine.Tokens;
 
 /// <summary>How a token was checked.</summary>
@@ -51,7 +53,7 @@ public sealed class TokenReviewOutcome
             // as a failed TokenReview returns an empty user.
             UserName = result.Valid ? token.ServiceAccountUserName ?? token.Subject : null,
             Uid = result.Valid ? token.ServiceAccountUid : null,
-            Groups = result.Valid && token.Namespace is { Length: > 0 } ns ? ServiceAccountIdentity.GroupsFor(ns) : Array.Empty<string>(),
+            Groups = result.Valid && token.Namespace is { Length: > 0 } ns ? ServiceAccountRef.GroupsOf(ns) : Array.Empty<string>(),
             Audiences = result.Audiences,
             RequestedAudiences = requestedAudiences ?? Array.Empty<string>(),
             Extra = result.Valid ? ServiceAccountIdentity.ExtraFor(token) : new Dictionary<string, IReadOnlyList<string>>(),

@@ -65,12 +65,12 @@ public sealed class UsageService
         IReadOnlyDictionary<(string, string), V1OwnerReference?>? replicaSets = null, jobs = null;
         if (controllers.Contains("ReplicaSet") && !_replicaSetsNotServed)
         {
-            (replicaSets, var notServed) = await TryReadOwnersAsync(@namespace, ListReplicaSetsAsync, cancellationToken).ConfigureAwait(false);
+            (replicaSets, var notServed) = await TryReadOwnersAsync(ListReplicaSetsAsync(@namespace, cancellationToken)).ConfigureAwait(false);
             _replicaSetsNotServed |= notServed;
         }
         if (controllers.Contains("Job") && !_jobsNotServed)
         {
-            (jobs, var notServed) = await TryReadOwnersAsync(@namespace, ListJobsAsync, cancellationToken).ConfigureAwait(false);
+            (jobs, var notServed) = await TryReadOwnersAsync(ListJobsAsync(@namespace, cancellationToken)).ConfigureAwait(false);
             _jobsNotServed |= notServed;
         }
         var empty = new Dictionary<(string, string), V1OwnerReference?>();
@@ -89,27 +89,20 @@ public sealed class UsageService
         };
     }
 
-    private delegate Task<(IEnumerable<V1ObjectMeta> Items, string? Continue)> PageReader(string? ns, string? cont, int limit, CancellationToken ct);
-
     /// <returns>Each object's controller, or null when the list was refused (404: not served, then NotServed
     /// is true; 403: not allowed).</returns>
-    private async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync(
-        string? ns, PageReader read, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
+        IAsyncEnumerable<T> objects)
+        where T : IMetadata<V1ObjectMeta>
     {
         var owners = new Dictionary<(string, string), V1OwnerReference?>();
-        string? cont = null;
         try
         {
-            do
+            await foreach (var item in objects.ConfigureAwait(false))
             {
-                var (items, next) = await read(ns, cont, _api.PageSize, cancellationToken).ConfigureAwait(false);
-                foreach (var meta in items)
-                {
-                    owners[(meta.NamespaceProperty ?? string.Empty, meta.Name ?? string.Empty)] = OwnerResolver.ControllerOf(meta);
-                }
-                cont = string.IsNullOrEmpty(next) ? null : next;
+                var meta = item.Metadata;
+                owners[(meta?.NamespaceProperty ?? string.Empty, meta?.Name ?? string.Empty)] = OwnerResolver.ControllerOf(meta);
             }
-            while (cont is not null);
         }
         catch (KubeApiException e) when (e.Kind is KubeErrorKind.NotFound or KubeErrorKind.Forbidden)
         {
@@ -118,19 +111,14 @@ public sealed class UsageService
         return (owners, false);
     }
 
-    private async Task<(IEnumerable<V1ObjectMeta>, string?)> ListReplicaSetsAsync(string? ns, string? cont, int limit, CancellationToken ct)
-    {
-        var list = await _api.CallAsync((c, t) => ns is null
-            ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t), ct).ConfigureAwait(false);
-        return (list.Items.Select(i => i.Metadata), list.Metadata?.ContinueProperty);
-    }
+    // Both lists go through KubeApi's pager, like every other list: paged, and restarted when a continue token expires (410).
+    private IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, CancellationToken cancellationToken) =>
+        _api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
+                ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
+                : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
 
-    private async Task<(IEnumerable<V1ObjectMeta>, string?)> ListJobsAsync(string? ns, string? cont, int limit, CancellationToken ct)
-    {
-        var list = await _api.CallAsync((c, t) => ns is null
-            ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t), ct).ConfigureAwait(false);
-        return (list.Items.Select(i => i.Metadata), list.Metadata?.ContinueProperty);
-    }
+    private IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, CancellationToken cancellationToken) =>
+        _api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
+                ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
+                : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
 }

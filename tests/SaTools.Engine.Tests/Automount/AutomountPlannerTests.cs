@@ -76,7 +76,7 @@ public class AutomountPlannerTests
     [InlineData("not set", true, null)]
     [InlineData("", false, null)]
     [InlineData("unknown", false, null)]
-    [InlineData("not set", true, null)]
+    [InlineData("null", true, null)]
     [InlineData("maybe", false, null)]
     public void ValueTextRoundTrips(string text, bool ok, bool? value)
     {
