@@ -89,6 +89,19 @@ public sealed class ControllerAndAdmissionTests : IClassFixture<BootstrapSandbox
     }
 
     [Fact]
+    public async Task A_pod_that_already_has_a_kube_api_access_volume_gets_it_mounted_not_a_second_one()
+    {
+        // admission.go mountServiceAccountToken reuses an existing kube-api-access-* volume (a pod re-created from its YAML).
+        await C.CreateNamespaceAsync("adm-reuse");
+        var pod = Pod("again");
+        pod["spec"]!["volumes"] = JsonNode.Parse("""[{"name":"kube-api-access-keep0","emptyDir":{}}]""");
+        var r = await C.PostAsync2("/api/v1/namespaces/adm-reuse/pods", pod);
+        Assert.Equal(HttpStatusCode.Created, r.Status);
+        Assert.Equal("kube-api-access-keep0", r.Object["spec"]!["volumes"]!.AsArray().Single()!["name"]!.GetValue<string>());
+        Assert.Equal("kube-api-access-keep0", r.Object["spec"]!["containers"]![0]!["volumeMounts"]!.AsArray().Single()!["name"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Automount_off_on_the_pod_or_the_serviceaccount_means_no_volume_and_the_pod_wins()
     {
         await C.CreateNamespaceAsync("adm-automount");

@@ -22,7 +22,8 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:sandbox -and -not $script:sandbox.HasExited) { Stop-Process -Id $script:sandbox.Id }
+    # `dotnet run` starts the sandbox as a child process: stop the whole tree, not only the dotnet host.
+    if ($script:sandbox -and -not $script:sandbox.HasExited) { $script:sandbox.Kill($true) }
     Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
 }
 

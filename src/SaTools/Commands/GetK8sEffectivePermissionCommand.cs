@@ -115,14 +115,15 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         }
         catch (ArgumentException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, CommandId + "InvalidFilter", ErrorCategory.InvalidArgument, null));
+            // Every refused combination involves -NonResourceUrl, except an empty -Resource.
+            ThrowTerminatingError(new ErrorRecord(e, CommandId + "InvalidFilter", ErrorCategory.InvalidArgument, NonResourceUrl ?? Resource));
         }
 
         if (InputFile is not null && Verify.IsPresent)
         {
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException("-Verify asks the cluster's API server and cannot be used with -InputFile, which reads exported files offline."),
-                CommandId + "VerifyNeedsCluster", ErrorCategory.InvalidArgument, null));
+                CommandId + "VerifyNeedsCluster", ErrorCategory.InvalidArgument, InputFile));
         }
     }
 

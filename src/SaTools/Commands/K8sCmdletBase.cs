@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
-using System.Net;
 using System.Reflection;
 using System.Security;
 using SaTools.Completion;
@@ -29,6 +28,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     private readonly ConcurrentQueue<Action> _pipelineThreadWork = new();
     private ClusterConnection? _connection;
     private List<string>? _namespaceNames;
+    private bool _namespaceListForbidden;
     private bool _ownsConnection;
     private bool _disposed;
 
@@ -119,7 +119,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
                 .Select(GetUnresolvedProviderPathFromPSPath)),
         Context = Context,
         Server = Server,
-        Token = Token is null ? null : new NetworkCredential(string.Empty, Token).Password,
+        Token = Token is null ? null : SecureText.Reveal(Token),
         CertificateAuthority = CertificateAuthority is null || CertificateAuthority.Contains("-----BEGIN", StringComparison.Ordinal)
             ? CertificateAuthority
             : GetUnresolvedProviderPathFromPSPath(CertificateAuthority),
@@ -313,8 +313,8 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
     /// <summary>The namespaces a -Namespace argument names: literal names as given (a missing one fails on its own
     /// request, precisely), wildcard patterns matched against the cluster's namespaces (listed once per
     /// invocation, only when a pattern needs it), none given: the connection's namespace. A pattern that matches
-    /// nothing is a non-terminating <c>NamespaceNotFound</c>; a 403 on listing namespaces is a non-terminating
-    /// <c>NamespaceListForbidden</c> (the literal names still work); a failure no namespace escapes terminates.</summary>
+    /// nothing is a non-terminating <c>NamespaceNotFound</c>; a 403 on listing namespaces is one non-terminating
+    /// <c>NamespaceListForbidden</c> instead (the literal names still work); a failure no namespace escapes terminates.</summary>
     protected IReadOnlyList<string> ResolveNamespaces(IEnumerable<string>? namespaces)
     {
         var entries = namespaces?.ToList();
@@ -329,7 +329,8 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
             }
             var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
             var matches = ClusterNamespaceNames().Where(pattern.IsMatch).ToList();
-            if (matches.Count == 0) WriteNamespaceNotFound(entry);
+            // After a 403 on the list, NamespaceListForbidden already says why the pattern matched nothing.
+            if (matches.Count == 0 && !_namespaceListForbidden) WriteNamespaceNotFound(entry);
             result.AddRange(matches);
         }
         return result.Distinct(StringComparer.Ordinal).ToList();
@@ -350,6 +351,7 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
         catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
         {
             WriteKubeError(e, "namespaces", "NamespaceListForbidden");
+            _namespaceListForbidden = true;
             _namespaceNames = new List<string>();
         }
         catch (KubeApiException e)

@@ -236,7 +236,7 @@ public sealed class TestK8sTokenReviewCommand : K8sCmdletBase
         }
         catch (TokenValidationSetupException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, CommandId + "KeysUnavailable", ErrorCategory.ResourceUnavailable, JwksPath ?? Issuer));
+            ThrowTerminatingError(new ErrorRecord(e, CommandId + "KeysUnavailable", ErrorCategory.ResourceUnavailable, JwksPath ?? Issuer ?? KubeConnection.Server));
         }
         if (keys!.IgnoredKeyCount > 0)
         {

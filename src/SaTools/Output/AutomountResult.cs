@@ -34,7 +34,7 @@ public sealed class AutomountResult
     /// <summary>Patched, AlreadyDisabled, Unchanged, WouldPatch, Skipped or Failed.</summary>
     public string Action { get; }
 
-    /// <summary>Why the namespace failed; empty otherwise.</summary>
+    /// <summary>Why the ServiceAccount could not be read or written (Action Failed); empty otherwise.</summary>
     public string? Error { get; }
 
     /// <summary>How many live pods use this ServiceAccount without setting automountServiceAccountToken

@@ -15,7 +15,7 @@ public sealed class K8sBoundToken
         Context = context;
         Namespace = token.Namespace;
         ServiceAccount = token.ServiceAccount;
-        Audiences = token.Audiences.ToArray();
+        Audiences = new StringList(token.Audiences);
         IssuedAt = token.IssuedAt.UtcDateTime;
         ExpiresAt = token.ExpiresAt?.UtcDateTime;
         RequestedDuration = token.RequestedDuration;
@@ -33,7 +33,7 @@ public sealed class K8sBoundToken
     public string? Context { get; }
     public string Namespace { get; }
     public string ServiceAccount { get; }
-    public string[] Audiences { get; }
+    public StringList Audiences { get; }
     /// <summary><see cref="Audiences"/> joined with ", " for CSV.</summary>
     public string AudienceList => string.Join(", ", Audiences);
     public DateTime IssuedAt { get; }

@@ -17,10 +17,10 @@ public sealed class K8sTokenReviewResult
         Authenticated = outcome.Authenticated;
         UserName = outcome.UserName;
         Uid = outcome.Uid;
-        Groups = outcome.Groups.ToArray();
-        Audiences = outcome.Audiences.ToArray();
-        RequestedAudiences = outcome.RequestedAudiences.ToArray();
-        Extra = outcome.Extra.SelectMany(pair => pair.Value.Select(value => pair.Key + "=" + value)).ToArray();
+        Groups = new StringList(outcome.Groups);
+        Audiences = new StringList(outcome.Audiences);
+        RequestedAudiences = new StringList(outcome.RequestedAudiences);
+        Extra = new StringList(outcome.Extra.SelectMany(pair => pair.Value.Select(value => pair.Key + "=" + value)));
         PodName = outcome.PodName;
         PodUid = outcome.PodUid;
         NodeName = outcome.NodeName;
@@ -30,7 +30,7 @@ public sealed class K8sTokenReviewResult
         Subject = token.Subject;
         Namespace = token.Namespace;
         ServiceAccount = token.ServiceAccountName;
-        TokenAudiences = token.Audiences.ToArray();
+        TokenAudiences = new StringList(token.Audiences);
         IssuedAt = token.IssuedAt?.UtcDateTime;
         ExpiresAt = token.ExpiresAt?.UtcDateTime;
         ExpiresIn = token.ExpiresIn(now);
@@ -38,7 +38,7 @@ public sealed class K8sTokenReviewResult
         BoundObjectUid = token.BoundObject?.Uid;
         IsLegacy = token.IsLegacy;
         TokenId = token.TokenId;
-        Limitations = outcome.Limitations.ToArray();
+        Limitations = new StringList(outcome.Limitations);
     }
 
     public string? Context { get; }
@@ -49,16 +49,16 @@ public sealed class K8sTokenReviewResult
     public bool Authenticated { get; }
     public string? UserName { get; }
     public string? Uid { get; }
-    public string[] Groups { get; }
+    public StringList Groups { get; }
     public string GroupList => string.Join(", ", Groups);
     /// <summary>The requested audiences the token is valid for (TokenReview's status.audiences).</summary>
-    public string[] Audiences { get; }
+    public StringList Audiences { get; }
     public string AudienceList => string.Join(", ", Audiences);
     /// <summary>The audiences asked for (-Audience); empty: the API server's own.</summary>
-    public string[] RequestedAudiences { get; }
+    public StringList RequestedAudiences { get; }
     public string RequestedAudienceList => string.Join(", ", RequestedAudiences);
     /// <summary><c>key=value</c> for each extra value (pod name and uid, node, credential id).</summary>
-    public string[] Extra { get; }
+    public StringList Extra { get; }
     public string ExtraList => string.Join("; ", Extra);
     public string? PodName { get; }
     public string? PodUid { get; }
@@ -73,7 +73,7 @@ public sealed class K8sTokenReviewResult
     public string? Namespace { get; }
     public string? ServiceAccount { get; }
     /// <summary>The token's own <c>aud</c> claim, decoded locally.</summary>
-    public string[] TokenAudiences { get; }
+    public StringList TokenAudiences { get; }
     public string TokenAudienceList => string.Join(", ", TokenAudiences);
     public DateTime? IssuedAt { get; }
     public DateTime? ExpiresAt { get; }
@@ -84,7 +84,7 @@ public sealed class K8sTokenReviewResult
     public bool IsLegacy { get; }
     public string? TokenId { get; }
     /// <summary>What this check could not know (offline: bound object existence, legacy invalidation).</summary>
-    public string[] Limitations { get; }
+    public StringList Limitations { get; }
     public string LimitationList => string.Join(" ", Limitations);
 
     public override string ToString() =>

@@ -49,6 +49,31 @@ public sealed class EscalationAndAccessTests : IDisposable
     }
 
     [Fact]
+    public void UpdatesThatChangeMoreThanGarbageCollectorFieldsAreCheckedEvenWithRulesUnchanged()
+    {
+        // policybased/storage.go Update: only an IsOnlyMutatingGCFields update skips the escalation check.
+        var stored = Role("secret-reader", Rule(new[] { "get" }, new[] { "" }, new[] { "secrets" }));
+        ((JsonObject)stored["metadata"]!).Insert(0, "finalizers", new JsonArray("example.com/keep"));
+        var relabelled = (JsonObject)stored.DeepClone();
+        relabelled["metadata"]!["labels"] = new JsonObject { ["team"] = "a" };
+        Assert.Equal(403, Assert.Throws<ApiException>(() => Admit(_roleManager, "roles", relabelled, stored)).Code);
+
+        var gcOnly = (JsonObject)stored.DeepClone();
+        var meta = (JsonObject)gcOnly["metadata"]!;
+        meta.Remove("finalizers");
+        meta["ownerReferences"] = new JsonArray(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["name"] = "owner", ["uid"] = "u-1" });
+        Admit(_roleManager, "roles", gcOnly, stored);
+
+        var binding = Binding("to-admin", "ClusterRole", "admin");
+        var boundAgain = (JsonObject)binding.DeepClone();
+        boundAgain["metadata"]!["annotations"] = new JsonObject { ["note"] = "x" };
+        Assert.Equal(403, Assert.Throws<ApiException>(() => Admit(_roleManager, "rolebindings", boundAgain, binding)).Code);
+        var bindingGcOnly = (JsonObject)binding.DeepClone();
+        bindingGcOnly["metadata"]!["finalizers"] = new JsonArray("example.com/keep");
+        Admit(_roleManager, "rolebindings", bindingGcOnly, binding);
+    }
+
+    [Fact]
     public void RoleWithHeldRulesIsAdmitted()
     {
         Admit(_roleManager, "roles", Role("subset", Rule(new[] { "get" }, new[] { "" }, new[] { "configmaps" })));
@@ -106,6 +131,12 @@ public sealed class EscalationAndAccessTests : IDisposable
             ["Impersonate-Group"] = new[] { "devs" },
         });
         Assert.Equal(new[] { "devs", "system:authenticated" }, withGroup.Groups);
+        var withExtra = _bed.Services.Impersonation.Apply(TokenAuthenticator.AdminUser, new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["Impersonate-User"] = new[] { "jane" },
+            ["Impersonate-Extra-Example.com%2FScope%41"] = new[] { "x" },
+        });
+        Assert.Equal("example.com/scopeA", Assert.Single(withExtra.Extra).Key);
         Assert.Same(_roleManager, _bed.Services.Impersonation.Apply(_roleManager, new Dictionary<string, IReadOnlyList<string>>()));
     }
 

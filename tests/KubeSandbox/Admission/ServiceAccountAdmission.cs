@@ -53,8 +53,15 @@ public sealed class ServiceAccountAdmission
                 $"error looking up service account {@namespace}/{saName}: serviceaccount \"{saName}\" not found");
         }
         if (!ShouldAutomount(sa, spec)) return;
-        AddApiAccessVolume(spec, "kube-api-access-" + RandomSuffix());
+        // mountServiceAccountToken: a kube-api-access-* volume the pod already has is mounted, not added again
+        // (a pod re-created from its exported YAML); only otherwise is a name generated.
+        var existing = (spec["volumes"] as JsonArray)?.OfType<JsonObject>()
+            .Select(v => v["name"]?.GetValue<string>())
+            .FirstOrDefault(n => n is not null && n.StartsWith(VolumeNamePrefix, StringComparison.Ordinal));
+        AddApiAccessVolume(spec, existing ?? VolumeNamePrefix + RandomSuffix(), addVolume: existing is null);
     }
+
+    private const string VolumeNamePrefix = "kube-api-access-";
 
     private static bool ShouldAutomount(JsonObject sa, JsonObject spec)
     {
@@ -63,8 +70,9 @@ public sealed class ServiceAccountAdmission
         return true;
     }
 
-    /// <summary>The projected volume of TokenVolumeSource (admission.go TokenVolumeSource) and its mounts.</summary>
-    public static void AddApiAccessVolume(JsonObject spec, string volumeName)
+    /// <summary>The projected volume of TokenVolumeSource (admission.go TokenVolumeSource) and its mounts; with
+    /// <paramref name="addVolume"/> false only the mounts (the pod has the volume already).</summary>
+    public static void AddApiAccessVolume(JsonObject spec, string volumeName, bool addVolume = true)
     {
         var containers = (spec["containers"] as JsonArray)?.OfType<JsonObject>().ToList() ?? new List<JsonObject>();
         var inits = (spec["initContainers"] as JsonArray)?.OfType<JsonObject>().ToList() ?? new List<JsonObject>();
@@ -72,6 +80,13 @@ public sealed class ServiceAccountAdmission
         var needing = inits.Concat(containers).Where(c => !(c["volumeMounts"] as JsonArray ?? new JsonArray()).OfType<JsonObject>()
             .Any(m => m["mountPath"]?.GetValue<string>() == MountPath)).ToList();
         if (needing.Count == 0) return;
+        foreach (var c in needing)
+        {
+            var mounts = c["volumeMounts"] as JsonArray ?? new JsonArray();
+            mounts.Add(new JsonObject { ["name"] = volumeName, ["readOnly"] = true, ["mountPath"] = MountPath });
+            c["volumeMounts"] = mounts;
+        }
+        if (!addVolume) return;
         var volumes = spec["volumes"] as JsonArray ?? new JsonArray();
         volumes.Add(new JsonObject
         {
@@ -103,11 +118,5 @@ public sealed class ServiceAccountAdmission
             },
         });
         spec["volumes"] = volumes;
-        foreach (var c in needing)
-        {
-            var mounts = c["volumeMounts"] as JsonArray ?? new JsonArray();
-            mounts.Add(new JsonObject { ["name"] = volumeName, ["readOnly"] = true, ["mountPath"] = MountPath });
-            c["volumeMounts"] = mounts;
-        }
     }
 }

@@ -102,9 +102,6 @@ public static class StatusErrors
     public static ApiException MethodNotAllowed() =>
         new(405, "MethodNotAllowed", "the server does not allow this method on the requested resource", new JsonObject());
 
-    public static ApiException NotAcceptable(string accepted) =>
-        new(406, "NotAcceptable", "the server was unable to respond with a content type that the client supports", new JsonObject());
-
     public static ApiException Unauthorized() => new(401, "Unauthorized", "Unauthorized");
 
     public static ApiException Gone(string message, JsonObject? details = null) => new(410, "Expired", message, details);

@@ -261,25 +261,7 @@ public sealed class ApiHandler
         var a = new RequestAttributes(user, info.Verb, info.IsResourceRequest, info.Path, info.ApiGroup, info.ApiVersion,
             info.Resource, info.Subresource, info.Namespace, info.Name);
         var d = _authorizer.Authorize(a);
-        if (!d.Allowed) throw Forbidden(a, d.Reason);
-    }
-
-    /// <summary>responsewriters.Forbidden: forbiddenMessage(attributes) [+ ": " + reason], as NewForbidden.</summary>
-    public static ApiException Forbidden(RequestAttributes a, string reason)
-    {
-        string msg;
-        if (!a.IsResourceRequest) msg = $"User \"{a.User.Name}\" cannot {a.Verb} path \"{a.Path}\"";
-        else
-        {
-            var resource = a.Subresource.Length > 0 ? a.Resource + "/" + a.Subresource : a.Resource;
-            msg = a.Namespace.Length > 0
-                ? $"User \"{a.User.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.ApiGroup}\" in the namespace \"{a.Namespace}\""
-                : $"User \"{a.User.Name}\" cannot {a.Verb} resource \"{resource}\" in API group \"{a.ApiGroup}\" at the cluster scope";
-        }
-        if (!string.IsNullOrEmpty(reason)) msg += ": " + reason;
-        return a.IsResourceRequest
-            ? StatusErrors.Forbidden(null, a.ApiGroup, a.Resource, a.Name, msg)
-            : StatusErrors.Forbidden(null, "", "", null, msg);
+        if (!d.Allowed) throw ApiErrors.Forbidden(a, d.Reason);
     }
 
     // ------------------------------------------------------------------ dispatch

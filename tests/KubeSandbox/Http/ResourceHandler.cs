@@ -41,9 +41,9 @@ public sealed class ResourceHandler
     public async Task<ApiHandler.Reply> HandleAsync(HttpContext ctx, RequestInfo info, ResourceType type, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks)
     {
         var ns = type.Namespaced ? (info.Namespace.Length > 0 ? info.Namespace : null) : null;
-        // For a namespace object the URL's "namespace" is its name.
-        var name = type.Plural == "namespaces" && info.Parts is { Count: >= 2 } ? info.Parts[1] : (info.Parts is { Count: >= 2 } ? info.Parts[1] : "");
+        // Parts are relative to the resource (requestinfo.go), so /api/v1/namespaces/x names namespace x too.
         var hasName = info.Parts is { Count: >= 2 };
+        var name = hasName ? info.Parts![1] : "";
         CheckAccept(ctx.Request);
         var method = ctx.Request.Method.ToUpperInvariant();
         switch (method)

@@ -65,7 +65,8 @@ public sealed class Impersonation
         }
         foreach (var (header, values) in extras)
         {
-            var key = Uri.UnescapeDataString(header[ExtraHeaderPrefix.Length..]).ToLowerInvariant();
+            // unescapeExtraKey(strings.ToLower(...)): lower-cased while still escaped, so %41 stays "A".
+            var key = Uri.UnescapeDataString(header[ExtraHeaderPrefix.Length..].ToLowerInvariant());
             foreach (var value in values)
             {
                 Check(requester, "userextras", key, "", value, "authentication.k8s.io");

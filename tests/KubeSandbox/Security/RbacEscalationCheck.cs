@@ -49,19 +49,18 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
         if (resource is "roles" or "clusterroles")
         {
             var rules = PolicyRule.ListFromJson(newObject["rules"]);
-            // An update that leaves the rules (and aggregation rule) alone grants nothing new.
-            if (oldObject is not null && PolicyRule.ListFromJson(oldObject["rules"]).SequenceEqual(rules)
-                && JsonNode.DeepEquals(oldObject["aggregationRule"], newObject["aggregationRule"]))
-            {
-                return;
-            }
             // RoleEscalationAuthorized uses the request's name: none on a create (a POST to the collection).
             if (Allowed(context.User, "escalate", resource, ns, oldObject is null ? "" : context.Name ?? ""))
             {
                 return;
             }
+            if (IsOnlyMutatingGcFields(oldObject, newObject))
+            {
+                return;
+            }
             ConfirmNoEscalation(context.User, ns, rules, resource, name);
-            if (resource == "clusterroles" && newObject["aggregationRule"] is JsonObject)
+            // clusterrole/policybased/storage.go: setting, changing or dropping an aggregationRule needs * on *.*.
+            if (resource == "clusterroles" && (newObject["aggregationRule"] is JsonObject || oldObject?["aggregationRule"] is JsonObject))
             {
                 var (owned, _) = _resolver.RulesFor(context.User, ns);
                 if (PolicyComparator.Uncovered(owned, FullAuthority).Count > 0)
@@ -73,8 +72,7 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
         }
 
         var roleRef = newObject["roleRef"];
-        if (oldObject is not null && JsonNode.DeepEquals(oldObject["roleRef"], roleRef)
-            && JsonNode.DeepEquals(oldObject["subjects"], newObject["subjects"]))
+        if (IsOnlyMutatingGcFields(oldObject, newObject))
         {
             return;
         }
@@ -96,6 +94,39 @@ public sealed class RbacEscalationCheck : IAdmissionCheck
                 new JsonObject { ["name"] = refName, ["group"] = Group, ["kind"] = plural });
         }
         ConfirmNoEscalation(context.User, ns, boundRules, resource, name);
+    }
+
+    /// <summary>pkg/registry/rbac/helpers.go IsOnlyMutatingGCFields, which every policybased Update checks first:
+    /// an update that changes nothing but ownerReferences and finalizers (and managedFields, selfLink) is let
+    /// through, so the garbage collector can always finish; any other change, even of a label, is checked.</summary>
+    private static bool IsOnlyMutatingGcFields(JsonObject? oldObject, JsonObject newObject)
+    {
+        if (oldObject is null)
+        {
+            return false;
+        }
+        var copied = (JsonObject)newObject.DeepClone();
+        var old = (JsonObject)oldObject.DeepClone();
+        // The registry compares internal objects, which carry no apiVersion/kind.
+        foreach (var o in new[] { copied, old })
+        {
+            o.Remove("apiVersion");
+            o.Remove("kind");
+        }
+        if (copied["metadata"] is not JsonObject copiedMeta)
+        {
+            return false;
+        }
+        var oldMeta = old["metadata"] as JsonObject;
+        foreach (var field in new[] { "ownerReferences", "finalizers", "selfLink", "managedFields" })
+        {
+            copiedMeta.Remove(field);
+            if (oldMeta?[field] is { } value)
+            {
+                copiedMeta[field] = value.DeepClone();
+            }
+        }
+        return JsonNode.DeepEquals(copied, old);
     }
 
     private bool Allowed(UserInfo user, string verb, string resource, string ns, string name, string group = Group) =>

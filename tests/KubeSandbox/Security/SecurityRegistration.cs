@@ -10,7 +10,7 @@ namespace KubeSandbox.Security;
 /// Plugs the security side into the sandbox's composition: the authenticator (admin token + ServiceAccount
 /// tokens), the authorizer chain (system:masters, RBAC), the create-only handlers (TokenRequest, TokenReview,
 /// SelfSubjectReview, the access reviews), RBAC escalation admission, the OIDC discovery endpoints and the legacy
-/// token controller. Registered before the core's temporary admin-only fallback, which only uses TryAdd.
+/// token controller.
 /// </summary>
 public static class SecurityRegistration
 {

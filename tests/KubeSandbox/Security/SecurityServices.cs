@@ -54,7 +54,8 @@ public sealed class SecurityServices : IDisposable
     public IReadOnlyList<IAdmissionCheck> AdmissionChecks { get; }
     public LegacyTokenController LegacyTokens { get; }
 
-    /// <summary>A TokenRequest on behalf of the admin (for the fixture's CreateTokenAsync): the token string.</summary>
+    /// <summary>A TokenRequest on behalf of the admin, straight to the handler (for unit tests over an in-memory
+    /// store; the HTTP fixture uses SandboxServer.CreateTokenAsync): the token string.</summary>
     public string CreateToken(string ns, string serviceAccount, long? expirationSeconds = null,
         IReadOnlyList<string>? audiences = null, string? boundPod = null)
     {

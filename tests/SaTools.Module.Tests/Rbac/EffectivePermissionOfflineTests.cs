@@ -141,9 +141,11 @@ public sealed class EffectivePermissionOfflineTests : IDisposable
 
         var badFilter = _session.RunCapturing("Get-K8sEffectivePermission -InputFile $args[0] -NonResourceUrl /healthz -Resource pods", (object)Estate());
         Assert.Equal("GetK8sEffectivePermissionInvalidFilter,SaTools.Commands.GetK8sEffectivePermissionCommand", Assert.Single(badFilter.AllErrors).FullyQualifiedErrorId);
+        Assert.Equal("/healthz", Assert.Single(badFilter.AllErrors).TargetObject);
 
         var verifyOffline = _session.RunCapturing("Get-K8sEffectivePermission -InputFile $args[0] -Verify", (object)Estate());
         Assert.Equal("GetK8sEffectivePermissionVerifyNeedsCluster,SaTools.Commands.GetK8sEffectivePermissionCommand", Assert.Single(verifyOffline.AllErrors).FullyQualifiedErrorId);
+        Assert.NotNull(Assert.Single(verifyOffline.AllErrors).TargetObject);
 
         var unknown = _session.RunCapturing("Get-K8sEffectivePermission -InputFile $args[0] -Namespace team -Name nobody", (object)Estate());
         Assert.Null(unknown.Terminating);

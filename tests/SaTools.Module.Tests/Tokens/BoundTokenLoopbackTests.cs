@@ -273,7 +273,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.True(Get<bool>(result.Output[0], "Authenticated"), Get<string>(result.Output[0], "Error"));
         Assert.Equal("Offline", Get<string>(result.Output[0], "Method"));
         Assert.Null(Get<string>(result.Output[0], "Context"));
-        Assert.Equal(new[] { "my-service" }, Get<string[]>(result.Output[0], "Audiences"));
+        Assert.Equal(new[] { "my-service" }, Get<IEnumerable<string>>(result.Output[0], "Audiences"));
         Assert.False(Get<bool>(result.Output[1], "Authenticated"));
         Assert.Contains("is not the expected issuer", Get<string>(result.Output[1], "Error"));
         Assert.Equal(new[] { "/issuer/.well-known/openid-configuration", "/issuer/keys" }, server.Requests.Select(r => r.Path).ToArray());

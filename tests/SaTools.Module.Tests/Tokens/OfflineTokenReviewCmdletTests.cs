@@ -43,13 +43,13 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
         Assert.Equal("Offline", Get<string>(r, "Method"));
         Assert.True(Get<bool>(r, "Authenticated"));
         Assert.Equal("system:serviceaccount:alpha:runner", Get<string>(r, "UserName"));
-        Assert.Equal(new[] { "system:serviceaccounts", "system:serviceaccounts:alpha", "system:authenticated" }, Get<string[]>(r, "Groups"));
-        Assert.Equal(new[] { ModuleTestSigner.Issuer }, Get<string[]>(r, "Audiences"));
+        Assert.Equal(new[] { "system:serviceaccounts", "system:serviceaccounts:alpha", "system:authenticated" }, Get<IEnumerable<string>>(r, "Groups"));
+        Assert.Equal(new[] { ModuleTestSigner.Issuer }, Get<IEnumerable<string>>(r, "Audiences"));
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.Equal("runner-pod", Get<string>(r, "PodName"));
-        Assert.Contains("authentication.kubernetes.io/pod-uid=p-1", Get<string[]>(r, "Extra"));
+        Assert.Contains("authentication.kubernetes.io/pod-uid=p-1", Get<IEnumerable<string>>(r, "Extra"));
         Assert.False(Get<bool>(r, "IsLegacy"));
-        Assert.Contains(Get<string[]>(r, "Limitations"), l => l.Contains("bound Pod 'runner-pod'"));
+        Assert.Contains(Get<IEnumerable<string>>(r, "Limitations"), l => l.Contains("bound Pod 'runner-pod'"));
         Assert.True(Get<TimeSpan?>(r, "ExpiresIn") > TimeSpan.FromMinutes(50));
         Assert.Null(Get<string>(r, "Error"));
     }
@@ -100,7 +100,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
         var r = Review(token, "other", "vault");
 
         Assert.True(Get<bool>(r, "Authenticated"));
-        Assert.Equal(new[] { "vault" }, Get<string[]>(r, "Audiences"));
+        Assert.Equal(new[] { "vault" }, Get<IEnumerable<string>>(r, "Audiences"));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
         Assert.True(Get<bool>(r, "Authenticated"));
         Assert.True(Get<bool>(r, "IsLegacy"));
         Assert.Null(Get<TimeSpan?>(r, "ExpiresIn"));
-        Assert.Contains(Get<string[]>(r, "Limitations"), l => l.Contains("kubernetes.io/legacy-token-invalid-since"));
+        Assert.Contains(Get<IEnumerable<string>>(r, "Limitations"), l => l.Contains("kubernetes.io/legacy-token-invalid-since"));
     }
 
     [Theory]

@@ -49,7 +49,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.False(Get<bool>(r, "Authenticated"));
         Assert.Contains(reason, Get<string>(r, "Error"));
         Assert.Null(Get<string>(r, "UserName"));
-        Assert.Empty(Get<string[]>(r, "Groups"));
+        Assert.Empty(Get<IEnumerable<string>>(r, "Groups"));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Empty(minted.AllErrors);
         var token = Assert.Single(minted.Output);
         Assert.Equal("sandbox", Get<string>(token, "Context"));
-        Assert.Equal(new[] { "vault" }, Get<string[]>(token, "Audiences"));
+        Assert.Equal(new[] { "vault" }, Get<IEnumerable<string>>(token, "Audiences"));
         Assert.Equal(TimeSpan.FromMinutes(10), Get<DateTime?>(token, "ExpiresAt") - Get<DateTime>(token, "IssuedAt"));
         Assert.False(Get<bool>(token, "Capped"));
         Assert.Equal("Pod/runner-pod", Get<string>(token, "BoundObject"));
@@ -81,11 +81,11 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.True(Get<bool>(r, "Authenticated"), Get<string>(r, "Error"));
         Assert.Equal($"system:serviceaccount:{ns}:runner", Get<string>(r, "UserName"));
         Assert.Equal(saUid, Get<string>(r, "Uid"));
-        Assert.Equal(new[] { "system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated" }, Get<string[]>(r, "Groups"));
-        Assert.Equal(new[] { "vault" }, Get<string[]>(r, "Audiences"));
+        Assert.Equal(new[] { "system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated" }, Get<IEnumerable<string>>(r, "Groups"));
+        Assert.Equal(new[] { "vault" }, Get<IEnumerable<string>>(r, "Audiences"));
         Assert.Equal("runner-pod", Get<string>(r, "PodName"));
         Assert.Equal(podUid, Get<string>(r, "PodUid"));
-        Assert.Contains($"authentication.kubernetes.io/pod-uid={podUid}", Get<string[]>(r, "Extra"));
+        Assert.Contains($"authentication.kubernetes.io/pod-uid={podUid}", Get<IEnumerable<string>>(r, "Extra"));
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.True(Get<TimeSpan?>(r, "ExpiresIn") <= TimeSpan.FromMinutes(10));
         Assert.Equal("sandbox", Get<string>(r, "Context"));
@@ -100,8 +100,8 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         var o = Assert.Single(offline.Output);
         Assert.True(Get<bool>(o, "Authenticated"), Get<string>(o, "Error"));
         Assert.Equal(Get<string>(r, "UserName"), Get<string>(o, "UserName"));
-        Assert.Equal(Get<string[]>(r, "Groups"), Get<string[]>(o, "Groups"));
-        Assert.Equal(new[] { "vault" }, Get<string[]>(o, "Audiences"));
+        Assert.Equal(Get<IEnumerable<string>>(r, "Groups"), Get<IEnumerable<string>>(o, "Groups"));
+        Assert.Equal(new[] { "vault" }, Get<IEnumerable<string>>(o, "Audiences"));
         Assert.Equal(podUid, Get<string>(o, "PodUid"));
     }
 
@@ -121,15 +121,18 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal(3, result.Output.Count);
         foreach (var o in result.Output)
         {
-            var lists = o.Properties.Where(p => p.Value is string[]).ToList();
+            var lists = o.Properties.Where(p => p.Value is not string && p.Value is IEnumerable<string>).ToList();
             Assert.NotEmpty(lists);
             foreach (var list in lists)
             {
-                // Export-Csv writes an array as System.String[]: each has a joined companion, Groups -> GroupList.
+                var items = ((IEnumerable<string>)list.Value).ToList();
+                // Export-Csv writes each property's ToString(): a list reads as its items, never System.String[].
+                Assert.Equal(string.Join("; ", items), list.Value.ToString());
+                // ...and has a joined companion with the separator that suits it, Groups -> GroupList.
                 var joined = o.Properties[list.Name.TrimEnd('s') + "List"];
                 Assert.True(joined is not null, $"{o.BaseObject.GetType().Name}.{list.Name} has no joined column.");
                 var separator = list.Name == "Extra" ? "; " : list.Name == "Limitations" ? " " : ", ";
-                Assert.Equal(string.Join(separator, (string[])list.Value), (string)joined.Value);
+                Assert.Equal(string.Join(separator, items), (string)joined.Value);
             }
         }
         Assert.Equal("vault, ci", Get<string>(result.Output[1], "TokenAudienceList"));
@@ -212,7 +215,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         AssertRefused(Review(token), "service account token has been invalidated");
         var offline = Review(token, offline: true);
         Assert.True(Get<bool>(offline, "Authenticated"), Get<string>(offline, "Error"));
-        Assert.Contains(Get<string[]>(offline, "Limitations"), l => l.Contains("bound Pod 'doomed-pod' still exists"));
+        Assert.Contains(Get<IEnumerable<string>>(offline, "Limitations"), l => l.Contains("bound Pod 'doomed-pod' still exists"));
     }
 
     [Fact]
@@ -228,7 +231,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         AssertRefused(Review(token), "[invalid bearer token, serviceaccounts \"ephemeral\" not found]");
         var offline = Review(token, offline: true);
         Assert.True(Get<bool>(offline, "Authenticated"), Get<string>(offline, "Error"));
-        Assert.Contains(Get<string[]>(offline, "Limitations"), l => l.Contains("ServiceAccount still exists"));
+        Assert.Contains(Get<IEnumerable<string>>(offline, "Limitations"), l => l.Contains("ServiceAccount still exists"));
     }
 
     [Fact]
@@ -308,7 +311,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Contains("invalid bearer token", Get<string>(after, "Error"));
         var offline = Review(token, offline: true);
         Assert.True(Get<bool>(offline, "Authenticated"), Get<string>(offline, "Error"));
-        Assert.Contains(Get<string[]>(offline, "Limitations"), l => l.Contains("kubernetes.io/legacy-token-invalid-since"));
+        Assert.Contains(Get<IEnumerable<string>>(offline, "Limitations"), l => l.Contains("kubernetes.io/legacy-token-invalid-since"));
     }
 
     [Fact]
