@@ -20,7 +20,15 @@ public sealed class NamePattern
         IsWildcard = pattern.IndexOfAny(['*', '?', '[']) >= 0;
         if (IsWildcard)
         {
-            _regex = new Regex(ToRegex(pattern), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            try
+            {
+                _regex = new Regex(ToRegex(pattern), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            }
+            catch (RegexParseException)
+            {
+                // An empty or reversed set ("a[]", "[z-a]") matches nothing PowerShell would accept either.
+                throw new ArgumentException($"'{pattern}' is not a valid wildcard pattern: a [...] set must name at least one character, in order.", nameof(pattern));
+            }
         }
     }
 

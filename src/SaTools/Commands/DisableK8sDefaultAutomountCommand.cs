@@ -50,6 +50,7 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
 
     protected override void EndProcessing()
     {
+        RefuseInvalidPatterns(_namespaces.Concat(ExcludeNamespace ?? []));
         var service = NewService();
         ReportReading("Reading default ServiceAccounts and pods");
         AutomountPlan plan;
@@ -83,5 +84,21 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
             ImpactKnown = false,
         });
         Execute(missing.Concat(plan.Candidates).ToList(), service);
+    }
+
+    /// <summary>A malformed wildcard ("a[]") is a parameter error before any request, not an exception later.</summary>
+    private void RefuseInvalidPatterns(IEnumerable<string> patterns)
+    {
+        foreach (var pattern in patterns)
+        {
+            try
+            {
+                _ = new NamePattern(pattern.Trim());
+            }
+            catch (ArgumentException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, CommandId + "InvalidPattern", ErrorCategory.InvalidArgument, pattern));
+            }
+        }
     }
 }

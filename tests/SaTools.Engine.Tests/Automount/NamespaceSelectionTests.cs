@@ -77,4 +77,13 @@ public class NamespaceSelectionTests
     [InlineData("Prod", "prod", true)]
     public void WildcardRules(string pattern, string name, bool matches) =>
         Assert.Equal(matches, new NamePattern(pattern).Matches(name));
+
+    [Theory]
+    [InlineData("team-[]")]
+    [InlineData("team-[z-a]")]
+    public void AMalformedSetIsAClearArgumentError(string pattern)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new NamePattern(pattern));
+        Assert.Contains($"'{pattern}' is not a valid wildcard pattern", e.Message);
+    }
 }

@@ -105,6 +105,18 @@ public sealed class DisableK8sDefaultAutomountTests : IAsyncLifetime
     }
 
     [Fact]
+    public void AMalformedWildcardIsAParameterErrorBeforeAnyRequest()
+    {
+        var mark = _s.Server.Requests.Count;
+        var run = _s.Run("Disable-K8sDefaultAutomount -AllNamespaces -ExcludeNamespace 'kube-[]' -Confirm:$false");
+        Assert.NotNull(run.Terminating);
+        Assert.Equal("DisableK8sDefaultAutomountInvalidPattern,SaTools.Commands.DisableK8sDefaultAutomountCommand", run.Terminating!.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, run.Terminating.CategoryInfo.Category);
+        Assert.Equal("kube-[]", run.Terminating.TargetObject);
+        Assert.Equal(mark, _s.Server.Requests.Count);
+    }
+
+    [Fact]
     public async Task WildcardExclusionsLeaveThoseNamespacesAloneAndSayWhich()
     {
         var before = await _s.DumpServiceAccountsAsync();
