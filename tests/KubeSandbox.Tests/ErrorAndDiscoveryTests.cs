@@ -71,6 +71,21 @@ public sealed class ErrorAndDiscoveryTests : IClassFixture<BootstrapSandbox>
         Assert.Equal("forbidden: User \"system:anonymous\" cannot get path \"/nonexistent\"", path.Message);
     }
 
+    [Theory]
+    [InlineData("Bearer {0}", 200)]
+    [InlineData("bearer {0}", 200)]
+    [InlineData("Bearer {0} trailing", 200)]
+    [InlineData("Bearer  {0}", 401)]
+    public async Task The_bearer_header_is_read_as_kube_apiserver_reads_it(string format, int expected)
+    {
+        // bearertoken.go: split on single spaces; the second part is the token, and an empty one is invalid.
+        using var client = _fx.Server.CreateClient(token: "");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/namespaces");
+        request.Headers.TryAddWithoutValidation("Authorization", string.Format(format, _fx.Server.AdminToken));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, (int)response.StatusCode);
+    }
+
     [Fact]
     public async Task Not_found_wording_names_the_group()
     {

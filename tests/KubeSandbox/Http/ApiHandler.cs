@@ -233,13 +233,16 @@ public sealed class ApiHandler
 
     private UserInfo Authenticate(HttpRequest req)
     {
-        var header = req.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return SandboxUsers.Anonymous;
-        var space = header.IndexOf(' ');
-        if (space < 0 || !header[..space].Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        // k8s.io/apiserver pkg/authentication/request/bearertoken/bearertoken.go: the trimmed header split on single
+        // spaces into at most three parts; "bearer" in any case, then the second part is the token. An empty one
+        // ("Bearer  x", two spaces) is an invalid token, not an anonymous request.
+        var header = req.Headers.Authorization.ToString().Trim();
+        if (header.Length == 0) return SandboxUsers.Anonymous;
+        var parts = header.Split(' ', 3);
+        if (parts.Length < 2 || !parts[0].Equals("bearer", StringComparison.OrdinalIgnoreCase))
             return SandboxUsers.Anonymous;
-        var token = header[(space + 1)..].Trim();
-        if (token.Length == 0) return SandboxUsers.Anonymous;
+        var token = parts[1];
+        if (token.Length == 0) throw StatusErrors.Unauthorized();
         var result = _authenticator.Authenticate(token, Array.Empty<string>());
         return result.User ?? throw StatusErrors.Unauthorized();
     }
