@@ -9,26 +9,16 @@ BeforeAll {
     $script:manifest = Join-Path $root 'out/SaTools/SaTools.psd1'
     Import-Module $script:manifest -Force
 
-    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-hardening-$([guid]::NewGuid())"
-    New-Item -ItemType Directory -Path $script:work | Out-Null
-    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
-    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
-        '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
-    $deadline = [DateTime]::UtcNow.AddMinutes(3)
-    while (-not (Test-Path $script:kubeconfig)) {
-        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
-        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
-        Start-Sleep -Milliseconds 200
-    }
+    . (Join-Path $PSScriptRoot 'TestSandbox.ps1')
+    $script:testSandbox = Start-TestSandbox -Root $root -Scenario demo -Name hardening
+    $script:work = $script:testSandbox.Work
+    $script:kubeconfig = $script:testSandbox.Kubeconfig
     $PSDefaultParameterValues['*-K8s*:Kubeconfig'] = $script:kubeconfig
 }
 
 AfterAll {
     $PSDefaultParameterValues.Remove('*-K8s*:Kubeconfig')
-    # `dotnet run` starts the sandbox as a child process: stop the whole tree, not only the dotnet host.
-    if ($script:sandbox -and -not $script:sandbox.HasExited) { $script:sandbox.Kill($true) }
-    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+    Stop-TestSandbox $script:testSandbox
 }
 
 Describe 'Disable-K8sDefaultAutomount' {

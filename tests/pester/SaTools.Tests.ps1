@@ -8,25 +8,14 @@ BeforeAll {
     $script:manifest = Join-Path $root 'out/SaTools/SaTools.psd1'
     Import-Module $script:manifest -Force
 
-    # The sandbox's standalone host (tests/KubeSandbox) writes the kubeconfig once it listens.
-    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-$([guid]::NewGuid())"
-    New-Item -ItemType Directory -Path $script:work | Out-Null
-    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
-    & dotnet build (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj') -c Release -v q
-    if ($LASTEXITCODE -ne 0) { throw 'building the sandbox failed' }
-    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        (Join-Path $root 'tests/KubeSandbox/bin/Release/net10.0/KubeSandbox.dll'), '--scenario', 'demo', '--kubeconfig', $script:kubeconfig)
-    $deadline = [DateTime]::UtcNow.AddMinutes(3)
-    while (-not (Test-Path $script:kubeconfig)) {
-        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
-        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
-        Start-Sleep -Milliseconds 200
-    }
+    . (Join-Path $PSScriptRoot 'TestSandbox.ps1')
+    $script:testSandbox = Start-TestSandbox -Root $root -Scenario demo -Name module
+    $script:work = $script:testSandbox.Work
+    $script:kubeconfig = $script:testSandbox.Kubeconfig
 }
 
 AfterAll {
-    if ($script:sandbox -and -not $script:sandbox.HasExited) { Stop-Process -Id $script:sandbox.Id }
-    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+    Stop-TestSandbox $script:testSandbox
 }
 
 Describe 'Module' {

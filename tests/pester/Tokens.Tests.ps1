@@ -6,25 +6,15 @@ BeforeAll {
     $root = Split-Path (Split-Path $PSScriptRoot)
     Import-Module (Join-Path $root 'out/SaTools/SaTools.psd1') -Force
 
-    $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-tokens-$([guid]::NewGuid())"
-    New-Item -ItemType Directory -Path $script:work | Out-Null
-    $script:kubeconfig = Join-Path $script:work 'kubeconfig'
-    $script:sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        'run', '--project', (Join-Path $root 'tests/KubeSandbox'), '--',
-        '--scenario', 'bootstrap', '--kubeconfig', $script:kubeconfig)
-    $deadline = [DateTime]::UtcNow.AddMinutes(3)
-    while (-not (Test-Path $script:kubeconfig)) {
-        if ($script:sandbox.HasExited) { throw "The sandbox exited with code $($script:sandbox.ExitCode)" }
-        if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start' }
-        Start-Sleep -Milliseconds 200
-    }
+    . (Join-Path $PSScriptRoot 'TestSandbox.ps1')
+    $script:testSandbox = Start-TestSandbox -Root $root -Scenario bootstrap -Name tokens
+    $script:work = $script:testSandbox.Work
+    $script:kubeconfig = $script:testSandbox.Kubeconfig
     $script:k = @{ Kubeconfig = $script:kubeconfig }
 }
 
 AfterAll {
-    # `dotnet run` starts the sandbox as a child process: stop the whole tree, not only the dotnet host.
-    if ($script:sandbox -and -not $script:sandbox.HasExited) { $script:sandbox.Kill($true) }
-    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+    Stop-TestSandbox $script:testSandbox
 }
 
 Describe 'New-K8sBoundToken' {
