@@ -27,9 +27,19 @@ public static class TokenMountRule
     /// never changes <see cref="Effective"/>; a hand-declared one is what makes the difference.</summary>
     internal static bool DeclaresTokenVolume(V1Pod pod) => DeclaresTokenVolume(pod.Spec);
 
-    /// <summary>True when the spec declares a projected <c>serviceAccountToken</c> volume source. In a workload's
-    /// pod template every such volume is hand-declared (admission adds its own to pods, never to templates): the
-    /// pods then get a token even with <c>automountServiceAccountToken: false</c>.</summary>
+    /// <summary>True when the spec declares a projected <c>serviceAccountToken</c> volume source.</summary>
     internal static bool DeclaresTokenVolume(V1PodSpec? spec) =>
-        spec?.Volumes?.Any(v => v.Projected?.Sources?.Any(s => s.ServiceAccountToken is not null) == true) == true;
+        spec?.Volumes?.Any(ProjectsToken) == true;
+
+    /// <summary>The name prefix of the volume the admission plugin adds itself: <c>kube-api-access-</c> and five
+    /// random characters (admission.go, mountServiceAccountToken: ServiceAccountVolumeName + "-", generated).</summary>
+    public const string AdmissionVolumePrefix = "kube-api-access-";
+
+    /// <summary>True when the pod or template asks for a token with a projected volume of its own (not the
+    /// admission plugin's <see cref="AdmissionVolumePrefix"/> volume, which follows the automount fields): its pods
+    /// get that token even with <c>automountServiceAccountToken: false</c>, so the field cannot take it away.</summary>
+    internal static bool DeclaresOwnTokenVolume(V1PodSpec? spec) =>
+        spec?.Volumes?.Any(v => ProjectsToken(v) && v.Name?.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal) != true) == true;
+
+    private static bool ProjectsToken(V1Volume v) => v.Projected?.Sources?.Any(s => s.ServiceAccountToken is not null) == true;
 }

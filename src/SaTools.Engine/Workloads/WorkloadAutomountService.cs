@@ -166,7 +166,7 @@ public sealed class WorkloadAutomountService
         var serviceAccount = o.ServiceAccount;
         _serviceAccountFields.TryGetValue((o.Namespace, serviceAccount), out var saField);
         var needsToken = BaselinePermissions.NeedsToken(_evaluator!, new ServiceAccountRef(o.Namespace, serviceAccount));
-        var declares = TokenMountRule.DeclaresTokenVolume(o.PodSpec);
+        var declares = TokenMountRule.DeclaresOwnTokenVolume(o.PodSpec);
         var (step, action, reason) = WorkloadAutomountPlanner.DecideDisable(o.Kind, o.TemplateAutomount, declares, saField, needsToken, _force);
         if (step == WorkloadStep.Omit && targeted)
         {
