@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Workloads;
 
@@ -20,22 +21,22 @@ internal sealed class WorkloadApi
     {
         WorkloadKind.Deployment => Map(_api.List<V1DeploymentList, V1Deployment>("deployments", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedDeploymentAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.AppsV1.ListNamespacedDeploymentAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.StatefulSet => Map(_api.List<V1StatefulSetList, V1StatefulSet>("statefulsets", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.AppsV1.ListStatefulSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedStatefulSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.AppsV1.ListNamespacedStatefulSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.DaemonSet => Map(_api.List<V1DaemonSetList, V1DaemonSet>("daemonsets", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.AppsV1.ListDaemonSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedDaemonSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.AppsV1.ListNamespacedDaemonSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.CronJob => Map(_api.List<V1CronJobList, V1CronJob>("cronjobs", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.BatchV1.ListCronJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.BatchV1.ListNamespacedCronJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.BatchV1.ListNamespacedCronJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.ReplicaSet => Map(_api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.AppsV1.ListNamespacedReplicaSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.Job => Map(_api.List<V1JobList, V1Job>("jobs", onPage, ct, (c, cont, limit, t) => ns is null
             ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+            : c.BatchV1.ListNamespacedJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
         WorkloadKind.Pod => Map(_api.ListPodsAsync(ns, null, onPage, ct), From, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
@@ -43,13 +44,13 @@ internal sealed class WorkloadApi
     /// <summary>One object; a <see cref="KubeApiException"/> (NotFound when gone) otherwise.</summary>
     public async Task<WorkloadObject> GetAsync(WorkloadKind kind, string ns, string name, CancellationToken ct) => kind switch
     {
-        WorkloadKind.Deployment => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.StatefulSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedStatefulSetAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.DaemonSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedDaemonSetAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.CronJob => From(await _api.CallAsync((c, t) => c.BatchV1.ReadNamespacedCronJobAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.ReplicaSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedReplicaSetAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.Job => From(await _api.CallAsync((c, t) => c.BatchV1.ReadNamespacedJobAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-        WorkloadKind.Pod => From(await _api.CallAsync((c, t) => c.CoreV1.ReadNamespacedPodAsync(name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.Deployment => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedDeploymentAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.StatefulSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedStatefulSetAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.DaemonSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedDaemonSetAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.CronJob => From(await _api.CallAsync((c, t) => c.BatchV1.ReadNamespacedCronJobAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.ReplicaSet => From(await _api.CallAsync((c, t) => c.AppsV1.ReadNamespacedReplicaSetAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.Job => From(await _api.CallAsync((c, t) => c.BatchV1.ReadNamespacedJobAsync(KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+        WorkloadKind.Pod => From(await _api.CallAsync((c, t) => c.CoreV1.ReadNamespacedPodAsync(KubeApi.PathSegment(NameKind.Pod, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -59,11 +60,11 @@ internal sealed class WorkloadApi
         var patch = new V1Patch(mergePatch, V1Patch.PatchType.MergePatch);
         return kind switch
         {
-            WorkloadKind.Deployment => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedDeploymentAsync(patch, name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-            WorkloadKind.StatefulSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedStatefulSetAsync(patch, name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-            WorkloadKind.DaemonSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedDaemonSetAsync(patch, name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-            WorkloadKind.CronJob => From(await _api.CallAsync((c, t) => c.BatchV1.PatchNamespacedCronJobAsync(patch, name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
-            WorkloadKind.ReplicaSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedReplicaSetAsync(patch, name, ns, cancellationToken: t), ct).ConfigureAwait(false)),
+            WorkloadKind.Deployment => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedDeploymentAsync(patch, KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+            WorkloadKind.StatefulSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedStatefulSetAsync(patch, KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+            WorkloadKind.DaemonSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedDaemonSetAsync(patch, KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+            WorkloadKind.CronJob => From(await _api.CallAsync((c, t) => c.BatchV1.PatchNamespacedCronJobAsync(patch, KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
+            WorkloadKind.ReplicaSet => From(await _api.CallAsync((c, t) => c.AppsV1.PatchNamespacedReplicaSetAsync(patch, KubeApi.PathSegment(NameKind.Workload, name), KubeApi.Ns(ns), cancellationToken: t), ct).ConfigureAwait(false)),
             _ => throw new InvalidOperationException($"A {kind}'s pod template cannot be changed."),
         };
     }

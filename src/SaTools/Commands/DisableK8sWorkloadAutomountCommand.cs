@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using SaTools.Completion;
+using SaTools.Engine.Names;
 using SaTools.Engine.Workloads;
 using SaTools.Output;
 
@@ -79,7 +80,14 @@ public sealed class DisableK8sWorkloadAutomountCommand : WorkloadAutomountCmdlet
                         CommandId + "InvalidNamespace", ErrorCategory.InvalidArgument, ns));
                     continue;
                 }
-                _targets.AddRange(Name.Select(n => new WorkloadTarget(ns, Kind[0], n)));
+                if (!CheckName(NameKind.Namespace, ns)) continue;
+                var nameKind = Kind[0].ToLowerInvariant() switch
+                {
+                    "pod" => NameKind.Pod,
+                    "serviceaccount" => NameKind.ServiceAccount,
+                    _ => NameKind.Workload,
+                };
+                _targets.AddRange(Name.Where(n => CheckName(nameKind, n)).Select(n => new WorkloadTarget(ns, Kind[0], n)));
             }
             return;
         }

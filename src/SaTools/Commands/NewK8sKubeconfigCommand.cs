@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
 using SaTools.Engine.Connection;
+using SaTools.Engine.Names;
 using SaTools.Engine.Tokens;
 using SaTools.Output;
 
@@ -55,6 +56,11 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         var path = GetUnresolvedProviderPathFromPSPath(Path);
         var ns = Namespace ?? KubeConnection.Namespace;
         var target = $"{ns}/{ServiceAccount}";
+        // Checked before any request: '..' or a '/' in a name would mint a token for another ServiceAccount.
+        if (!CheckName(NameKind.Namespace, ns) | !CheckName(NameKind.ServiceAccount, ServiceAccount))
+        {
+            return;
+        }
         BoundTokenRequest request;
         try
         {
@@ -109,6 +115,8 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         }, target, out _);
         if (refused is not null)
         {
+            // A 404 in a namespace that does not exist is about the namespace, not the ServiceAccount.
+            if (refused.Kind == KubeErrorKind.NotFound && !ConfirmNamespace(ns)) return;
             var problem = TokenRequestFailure.Classify(refused) == TokenRequestProblem.ServiceAccountNotFound ? "ServiceAccountNotFound" : null;
             WriteKubeError(refused, target, problem);
             return;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Automount;
+using SaTools.Engine.Names;
 using SaTools.Engine.Workloads;
 using SaTools.Output;
 
@@ -45,6 +46,11 @@ public sealed class SetK8sWorkloadAutomountCommand : WorkloadAutomountCmdletBase
     protected override void ProcessRecord()
     {
         var target = $"{Kind} {Namespace}/{Name}";
+        WorkloadKinds.TryParse(Kind, out var kind);
+        if (!CheckName(NameKind.Namespace, Namespace) | !CheckName(kind == WorkloadKind.Pod ? NameKind.Pod : NameKind.Workload, Name))
+        {
+            return;
+        }
         var raw = Value is PSObject pso ? pso.BaseObject : Value;
         bool? desired;
         switch (raw)
@@ -68,7 +74,6 @@ public sealed class SetK8sWorkloadAutomountCommand : WorkloadAutomountCmdletBase
                     CommandId + "InvalidValue", ErrorCategory.InvalidArgument, target));
                 return;
         }
-        WorkloadKinds.TryParse(Kind, out var kind);
         var existing = _targets.FindIndex(t => t.Namespace == Namespace && t.Kind == kind && t.Name == Name);
         if (existing >= 0)
         {
