@@ -83,7 +83,8 @@ public abstract class WorkloadAutomountCmdletBase : K8sCmdletBase
         var change = $"Set the pod template's automountServiceAccountToken from {AutomountValue.Format(row.Previous)} to {AutomountValue.Format(row.Desired)}"
             + (row.RestartsPods ? " (rolls out new pods)" : "")
             + (row.NeedsToken ? $" although ServiceAccount '{row.ServiceAccount}' has RBAC permissions" : "");
-        var approved = ShouldProcess(Target(row), change, null, out var reason);
+        // What -WhatIf prints, and what -Confirm asks.
+        var approved = ShouldProcess($"{Target(row)}: {change}.", $"{change} on {Target(row)}?", "Confirm", out var reason);
         whatIf = reason == ShouldProcessReason.WhatIf;
         if (!approved || !row.NeedsToken || !AsksHighImpact()) return approved;
         return ShouldContinue(
