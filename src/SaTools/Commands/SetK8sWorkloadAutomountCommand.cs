@@ -51,28 +51,12 @@ public sealed class SetK8sWorkloadAutomountCommand : WorkloadAutomountCmdletBase
         {
             return;
         }
-        var raw = Value is PSObject pso ? pso.BaseObject : Value;
-        bool? desired;
-        switch (raw)
+        if (!AutomountValueArgument.TryRead(Value, emptyIsNotSet: true, out var desired))
         {
-            case null:
-                desired = null;
-                break;
-            case bool b:
-                desired = b;
-                break;
-            case string s when s.Trim().Length == 0:
-                // A report's Previous is never unknown (every row's template was read), so empty means not set.
-                desired = null;
-                break;
-            case string s when AutomountValue.TryParse(s, out var parsed):
-                desired = parsed;
-                break;
-            default:
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"-Value '{raw}' is not True, False or not set ($null or empty)."),
-                    CommandId + "InvalidValue", ErrorCategory.InvalidArgument, target));
-                return;
+            WriteError(new ErrorRecord(
+                new ArgumentException($"-Value '{Value}' is not True, False or not set ($null or empty)."),
+                CommandId + "InvalidValue", ErrorCategory.InvalidArgument, target));
+            return;
         }
         var existing = _targets.FindIndex(t => t.Namespace == Namespace && t.Kind == kind && t.Name == Name);
         if (existing >= 0)
