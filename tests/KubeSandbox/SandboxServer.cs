@@ -116,7 +116,7 @@ public sealed class SandboxServer : IAsyncDisposable
         services.AddSingleton<IObjectStore>(store);
         services.AddSingleton(new FaultInjector(options.Seed));
         services.AddSingleton<RequestLog>();
-        services.AddSingleton(new DiscoveryDocuments(identity.AdvertisedAddress));
+        services.AddSingleton(new DiscoveryDocuments(identity.AdvertisedAddress, KubernetesRelease.Parse(options.KubernetesVersion)));
         services.AddSingleton(sp => new ListPager(clock, options.ContinueTokenLifetime));
         services.AddSingleton(sp => new ServiceAccountAdmission(store, options.Seed));
         services.AddSingleton<ResourceHandler>();
@@ -198,7 +198,8 @@ public sealed class SandboxServer : IAsyncDisposable
     /// as a client would get one. Needs the security side's TokenRequest handler.
     /// </summary>
     public async Task<string> CreateTokenAsync(string @namespace, string serviceAccount, int? expirationSeconds = null,
-        IReadOnlyList<string>? audiences = null, string? boundPodName = null, string? boundPodUid = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? audiences = null, string? boundPodName = null, string? boundPodUid = null, CancellationToken cancellationToken = default,
+        string? boundNodeName = null)
     {
         var spec = new JsonObject();
         if (audiences is not null) spec["audiences"] = new JsonArray(audiences.Select(a => (JsonNode?)a).ToArray());
@@ -208,6 +209,10 @@ public sealed class SandboxServer : IAsyncDisposable
             var r = new JsonObject { ["kind"] = "Pod", ["apiVersion"] = "v1", ["name"] = boundPodName };
             if (boundPodUid is not null) r["uid"] = boundPodUid;
             spec["boundObjectRef"] = r;
+        }
+        else if (boundNodeName is not null)
+        {
+            spec["boundObjectRef"] = new JsonObject { ["kind"] = "Node", ["apiVersion"] = "v1", ["name"] = boundNodeName };
         }
         var body = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenRequest", ["spec"] = spec };
         using var client = CreateClient();

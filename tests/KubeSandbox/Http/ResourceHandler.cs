@@ -46,6 +46,7 @@ public sealed class ResourceHandler
         var name = hasName ? info.Parts![1] : "";
         CheckAccept(ctx.Request);
         var method = ctx.Request.Method.ToUpperInvariant();
+        if (ResourceCatalog.ReadOnly(type.Plural) && method is not ("GET" or "HEAD")) throw StatusErrors.MethodNotAllowed();
         switch (method)
         {
             case "GET" or "HEAD" when info.Verb == "watch":

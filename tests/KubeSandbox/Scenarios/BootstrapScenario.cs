@@ -46,6 +46,8 @@ public static class BootstrapScenario
                 b.Create(resource, ns, copy);
             }
         }
+        foreach (var (resource, item) in BootstrapPolicyRelease.Added(policyRelease))
+            b.Create(resource, null, item);
     }
 
     /// <summary>bootstrap-policy/ beside the assembly (copied at build), else ../shared/k8s/bootstrap-policy above it.</summary>

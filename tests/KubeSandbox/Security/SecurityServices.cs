@@ -18,7 +18,7 @@ public sealed class SecurityServices : IDisposable
     {
         Options = options ?? new SecurityOptions();
         _ownsKey = signingKey is null;
-        SigningKey = signingKey ?? ServiceAccountSigningKey.Generate();
+        SigningKey = signingKey ?? ServiceAccountSigningKey.Generate(Options.SigningAlgorithm);
         var keys = new[] { SigningKey };
         Issuer = new ServiceAccountTokenIssuer(SigningKey, Options);
         Authenticator = new TokenAuthenticator(store, keys, Options, clock);

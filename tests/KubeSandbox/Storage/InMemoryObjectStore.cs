@@ -30,6 +30,9 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     public event Action<StoreChange>? Changed;
 
+    /// <summary>The store's clock (the sandbox clock): what creationTimestamp is taken from.</summary>
+    public DateTimeOffset Now => _now();
+
     /// <summary>The current revision: the resourceVersion of a list taken now.</summary>
     public long Revision { get { lock (_gate) return _revision; } }
 
