@@ -131,6 +131,7 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
         TokenRequestProblem.PodServiceAccountMismatch => "PodServiceAccountMismatch",
         TokenRequestProblem.BoundObjectUidMismatch => "BoundObjectUidMismatch",
         TokenRequestProblem.Forbidden => "Forbidden",
+        TokenRequestProblem.BindingUnsupported => "BindingUnsupported",
         TokenRequestProblem.Invalid => "Invalid",
         _ => "Failed",
     };
