@@ -29,7 +29,9 @@ internal static class JwtReader
         {
             jwt = Handler.ReadJsonWebToken(compact);
         }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException)
+        // The library refuses with ArgumentException (IDX14101/14102) or SecurityTokenMalformedException (IDX14100,
+        // IDX14120...); the others guard input no test has found yet. None of their messages is shown.
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException or FormatException or System.Text.Json.JsonException or OverflowException)
         {
             throw MalformedTokenDiagnosis.Explain(compact);
         }
