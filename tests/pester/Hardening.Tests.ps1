@@ -82,7 +82,7 @@ Describe 'Legacy tokens' {
         # Labelled by Disable-K8sLegacyToken today, on a Secret the control plane's cleaner would not have touched.
         $retired.InvalidatedBy | Should -Be 'Manual'
         $retired.InvalidationEvidenceList | Should -Match 'not auto-generated'
-        ($retired | Format-Table | Out-String) | Should -Match 'InvalidatedBy'
+        ($retired | Format-Table | Out-String -Width 200) | Should -Match 'InvalidatedBy\s*\r?\n[- ]+\r?\n.*Manual'
     }
 }
 
