@@ -197,6 +197,85 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
         Assert.Contains("system:serviceaccounts:ci", review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
     }
 
+    [Fact]
+    public async Task Auth_whoami_shows_the_credential_id_of_a_serviceaccount_token_on_1_33()
+    {
+        var token = await _fx.Server.CreateTokenAsync("ci", "runner");
+        var kc = _fx.Server.WriteKubeconfig(Path.Combine(_dir.FullName, "runner-jti-config"), token, "runner");
+        var table = await RunWith(kc, "auth", "whoami");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var jti = JsonNode.Parse(Base64Url(token.Split('.')[1]))!["jti"]!.GetValue<string>();
+        // kubectl prints each extra as a row: "Extra: authentication.kubernetes.io/credential-id   [JTI=...]".
+        Assert.Contains(table.Stdout.Split('\n'), l => l.Contains("authentication.kubernetes.io/credential-id", StringComparison.Ordinal) && l.Contains("JTI=" + jti, StringComparison.Ordinal));
+    }
+
+    // ---- kubectl's generators post protobuf (application/vnd.kubernetes.protobuf) for built-in kinds.
+
+    [Fact]
+    public async Task Create_serviceaccount_secret_and_namespace_with_kubectls_protobuf_bodies()
+    {
+        var ns = await Run("create", "namespace", "kubectl-proto");
+        Assert.True(ns.ExitCode == 0, ns.ToString());
+        Assert.Contains("namespace/kubectl-proto created", ns.Stdout);
+        var sa = await Run("-n", "kubectl-proto", "create", "sa", "x");
+        Assert.True(sa.ExitCode == 0, sa.ToString());
+        Assert.Contains("serviceaccount/x created", sa.Stdout);
+        Assert.NotNull(_fx.Server.Store.Get("serviceaccounts", "kubectl-proto", "x"));
+        var secret = await Run("-n", "kubectl-proto", "create", "secret", "generic", "creds", "--from-literal=user=admin", "--from-literal=pass=s3cret");
+        Assert.True(secret.ExitCode == 0, secret.ToString());
+        var stored = _fx.Server.Store.Get("secrets", "kubectl-proto", "creds")!;
+        Assert.Equal("Opaque", stored["type"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String("admin"u8.ToArray()), stored["data"]!["user"]!.GetValue<string>());
+        var cm = await Run("-n", "kubectl-proto", "create", "configmap", "settings", "--from-literal=mode=fast");
+        Assert.True(cm.ExitCode == 0, cm.ToString());
+        Assert.Equal("fast", _fx.Server.Store.Get("configmaps", "kubectl-proto", "settings")!["data"]!["mode"]!.GetValue<string>());
+        Assert.Contains(_fx.Server.Requests.Snapshot(), r => r.Method == "POST" && r.Path == "/api/v1/namespaces/kubectl-proto/serviceaccounts" && r.Status == 201);
+    }
+
+    [Fact]
+    public async Task Create_role_rolebinding_clusterrole_and_clusterrolebinding_with_kubectls_protobuf_bodies()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-rbac");
+        var role = await Run("-n", "kubectl-rbac", "create", "role", "pod-reader", "--verb=get,list", "--resource=pods", "--resource-name=web");
+        Assert.True(role.ExitCode == 0, role.ToString());
+        var rule = _fx.Server.Store.Get("roles", "kubectl-rbac", "pod-reader")!["rules"]![0]!;
+        Assert.Equal("[\"get\",\"list\"]", rule["verbs"]!.ToJsonString());
+        Assert.Equal("[\"\"]", rule["apiGroups"]!.ToJsonString());
+        Assert.Equal("[\"pods\"]", rule["resources"]!.ToJsonString());
+        Assert.Equal("[\"web\"]", rule["resourceNames"]!.ToJsonString());
+
+        var rb = await Run("-n", "kubectl-rbac", "create", "rolebinding", "read-pods", "--role=pod-reader", "--serviceaccount=kubectl-rbac:default", "--group=devs");
+        Assert.True(rb.ExitCode == 0, rb.ToString());
+        var binding = _fx.Server.Store.Get("rolebindings", "kubectl-rbac", "read-pods")!;
+        Assert.Equal("{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"pod-reader\"}", binding["roleRef"]!.ToJsonString());
+        Assert.Contains(binding["subjects"]!.AsArray(), x => x!["kind"]!.GetValue<string>() == "ServiceAccount" && x["namespace"]!.GetValue<string>() == "kubectl-rbac");
+        Assert.Contains(binding["subjects"]!.AsArray(), x => x!["kind"]!.GetValue<string>() == "Group" && x["apiGroup"]!.GetValue<string>() == "rbac.authorization.k8s.io");
+
+        var cr = await Run("create", "clusterrole", "kubectl-node-reader", "--verb=get,list,watch", "--resource=nodes");
+        Assert.True(cr.ExitCode == 0, cr.ToString());
+        var agg = await Run("create", "clusterrole", "kubectl-aggregate", "--aggregation-rule=team=kubectl");
+        Assert.True(agg.ExitCode == 0, agg.ToString());
+        Assert.Equal("{\"team\":\"kubectl\"}", _fx.Server.Store.Get("clusterroles", null, "kubectl-aggregate")!["aggregationRule"]!["clusterRoleSelectors"]![0]!["matchLabels"]!.ToJsonString());
+        var crb = await Run("create", "clusterrolebinding", "kubectl-node-readers", "--clusterrole=kubectl-node-reader", "--user=alice");
+        Assert.True(crb.ExitCode == 0, crb.ToString());
+        Assert.Equal("alice", _fx.Server.Store.Get("clusterrolebindings", null, "kubectl-node-readers")!["subjects"]![0]!["name"]!.GetValue<string>());
+
+        // The ServiceAccount the rolebinding names can now do what the role says.
+        var can = await Run("auth", "can-i", "get", "pods/web", "-n", "kubectl-rbac", "--as=system:serviceaccount:kubectl-rbac:default");
+        Assert.Equal("yes", can.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Get_nodes_prints_the_node_table()
+    {
+        var r = await Run("get", "nodes");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches("^NAME +STATUS +ROLES +AGE +VERSION$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-control-plane +Ready +control-plane +\\S+ +v1\\.33\\.0$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-worker +Ready +<none> +\\S+ +v1\\.33\\.0$"));
+    }
+
     private static string Base64Url(string s)
     {
         var b = s.Replace('-', '+').Replace('_', '/');
