@@ -72,7 +72,7 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
 
         await _fx.Client.CreateNamespaceAsync("kubectl-workloads");
         // A manifest (kubectl sends it as JSON; its typed generators such as "create deployment" post protobuf,
-        // which the sandbox decodes only for the authentication/authorization kinds).
+        // which the sandbox does not decode for the workload kinds).
         var manifest = Path.Combine(_dir.FullName, "web-deployment.yaml");
         await File.WriteAllTextAsync(manifest, """
             apiVersion: apps/v1
@@ -89,8 +89,9 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
                   containers:
                   - {name: web, image: "nginx:1.25"}
             """);
-        // --validate=false: the sandbox serves no /openapi/v3 for kubectl's client-side schema validation.
-        var created = await Run("-n", "kubectl-workloads", "create", "--validate=false", "-f", manifest);
+        // With kubectl's default validation: /openapi/v3/apis/apps/v1 shows the fieldValidation parameter, so kubectl
+        // sends ?fieldValidation=Strict and leaves the check to the server.
+        var created = await Run("-n", "kubectl-workloads", "create", "-f", manifest);
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("deployment.apps/web created", created.Stdout);
         var deleted = await Run("-n", "kubectl-workloads", "delete", "deployment", "web");
@@ -274,6 +275,112 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
         Assert.Matches("^NAME +STATUS +ROLES +AGE +VERSION$", lines[0]);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-control-plane +Ready +control-plane +\\S+ +v1\\.33\\.0$"));
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-worker +Ready +<none> +\\S+ +v1\\.33\\.0$"));
+    }
+
+    // ---- manifests with validation: /openapi/v3 and server-side field validation.
+
+    [Fact]
+    public async Task Apply_twice_with_validation_creates_then_patches_with_the_last_applied_configuration()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-apply");
+        var manifest = Path.Combine(_dir.FullName, "apply.yaml");
+        const string First = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: applied
+              namespace: kubectl-apply
+              labels: {tier: one}
+            automountServiceAccountToken: false
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: applied-role, namespace: kubectl-apply}
+            rules:
+            - {apiGroups: [""], resources: [pods], verbs: [get]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: applied-binding, namespace: kubectl-apply}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: applied-role}
+            subjects:
+            - {kind: ServiceAccount, name: applied, namespace: kubectl-apply}
+            """;
+        await File.WriteAllTextAsync(manifest, First);
+        var mark = _fx.Server.Requests.Count;
+        var first = await Run("apply", "-f", manifest);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("serviceaccount/applied created", first.Stdout);
+        Assert.Contains("role.rbac.authorization.k8s.io/applied-role created", first.Stdout);
+        Assert.Contains("rolebinding.rbac.authorization.k8s.io/applied-binding created", first.Stdout);
+        var sa = _fx.Server.Store.Get("serviceaccounts", "kubectl-apply", "applied")!;
+        var lastApplied = JsonNode.Parse(sa["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>())!;
+        Assert.Equal("one", lastApplied["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+
+        await File.WriteAllTextAsync(manifest, First.Replace("{tier: one}", "{tier: two, team: ops}").Replace("verbs: [get]", "verbs: [get, list]"));
+        var second = await Run("apply", "-f", manifest);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("serviceaccount/applied configured", second.Stdout);
+        Assert.Contains("role.rbac.authorization.k8s.io/applied-role configured", second.Stdout);
+        Assert.Contains("rolebinding.rbac.authorization.k8s.io/applied-binding unchanged", second.Stdout);
+        sa = _fx.Server.Store.Get("serviceaccounts", "kubectl-apply", "applied")!;
+        Assert.Equal("{\"team\":\"ops\",\"tier\":\"two\"}", sa["metadata"]!["labels"]!.ToJsonString());
+        Assert.Equal("[\"get\",\"list\"]", _fx.Server.Store.Get("roles", "kubectl-apply", "applied-role")!["rules"]![0]!["verbs"]!.ToJsonString());
+
+        var requests = _fx.Server.Requests.Snapshot().Skip(mark).ToList();
+        Assert.Contains(requests, r => r.Path == "/openapi/v3" && r.Status == 200);
+        Assert.Contains(requests, r => r.Method == "POST" && r.Path == "/api/v1/namespaces/kubectl-apply/serviceaccounts" && r.Query.Contains("fieldValidation=Strict"));
+        Assert.Contains(requests, r => r.Method == "PATCH" && r.Path == "/api/v1/namespaces/kubectl-apply/serviceaccounts/applied" && r.Status == 200 && r.Query.Contains("fieldValidation=Strict"));
+    }
+
+    [Fact]
+    public async Task Create_f_refuses_an_unknown_field_with_the_servers_strict_decoding_error()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-strict");
+        var manifest = Path.Combine(_dir.FullName, "bad.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: bad, namespace: kubectl-strict}
+            automountServiceAccountToken: false
+            bogus: 1
+            """);
+        var strict = await Run("create", "-f", manifest);
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("ServiceAccount in version \"v1\" cannot be handled as a ServiceAccount: strict decoding error: unknown field \"bogus\"", strict.Stderr);
+        Assert.Null(_fx.Server.Store.Get("serviceaccounts", "kubectl-strict", "bad"));
+
+        var warn = await Run("create", "--validate=warn", "-f", manifest);
+        Assert.True(warn.ExitCode == 0, warn.ToString());
+        Assert.Contains("Warning: unknown field \"bogus\"", warn.Stderr);
+        Assert.NotNull(_fx.Server.Store.Get("serviceaccounts", "kubectl-strict", "bad"));
+    }
+
+    [Fact]
+    public async Task Explain_reads_the_openapi_v3_schema()
+    {
+        var r = await Run("explain", "serviceaccount.automountServiceAccountToken");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("FIELD: automountServiceAccountToken <boolean>", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Logs_of_a_running_pod_are_plain_text()
+    {
+        _fx.Server.PodLogs.Append("shop", "debug-shell", "app", "listening on :8080");
+        var r = await Run("logs", "-n", "shop", "debug-shell");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("container app started (registry.example.com/app:1.0)\nlistening on :8080\n", r.Stdout);
+        var tail = await Run("logs", "-n", "shop", "debug-shell", "--tail=1");
+        Assert.Equal("listening on :8080\n", tail.Stdout);
+
+        // A pod created through the API is never scheduled in the sandbox.
+        await _fx.Client.CreateNamespaceAsync("kubectl-logs");
+        var pod = await _fx.Client.PostAsync2("/api/v1/namespaces/kubectl-logs/pods", Api.Obj("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"pending\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}}"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, pod.Status);
+        var pending = await Run("logs", "-n", "kubectl-logs", "pending");
+        Assert.NotEqual(0, pending.ExitCode);
+        Assert.Contains("pod pending does not have a host assigned", pending.Stderr);
     }
 
     private static string Base64Url(string s)

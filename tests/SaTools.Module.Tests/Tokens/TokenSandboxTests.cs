@@ -69,9 +69,10 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(token, "BoundObject"));
         Assert.Equal(podUid, Get<string>(token, "BoundObjectUid"));
         Assert.Equal(ApiAudience, Get<string>(token, "Issuer"));
-        // The sandbox, like the recorded v1.26 server, puts no jti in its tokens: no TokenId, no credential id.
-        Assert.DoesNotContain("\"jti\"", Get<string>(token, "Claims"));
-        Assert.Null(Get<string>(token, "TokenId"));
+        // The sandbox answers as Kubernetes 1.33 by default: its tokens carry a jti (ServiceAccountTokenJTI, GA 1.32),
+        // which the TokenReview reports as the credential id.
+        var jti = System.Text.Json.Nodes.JsonNode.Parse(Get<string>(token, "Claims"))!["jti"]!.GetValue<string>();
+        Assert.Equal(jti, Get<string>(token, "TokenId"));
         Assert.Contains($"\"sub\":\"system:serviceaccount:{ns}:runner\"", Get<string>(token, "Claims"));
 
         var reviewed = Run("$args[1] | Test-K8sTokenReview -Kubeconfig $args[0]", token);
@@ -89,8 +90,8 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.True(Get<TimeSpan?>(r, "ExpiresIn") <= TimeSpan.FromMinutes(10));
         Assert.Equal("sandbox", Get<string>(r, "Context"));
-        Assert.Null(Get<string>(r, "TokenId"));
-        Assert.Null(Get<string>(r, "CredentialId"));
+        Assert.Equal(jti, Get<string>(r, "TokenId"));
+        Assert.Equal("JTI=" + jti, Get<string>(r, "CredentialId"));
         Assert.False(Get<bool>(r, "IsLegacy"));
         Assert.Equal(ApiAudience, Get<string>(r, "Issuer"));
         Assert.Equal($"system:serviceaccount:{ns}:runner", Get<string>(r, "Subject"));
