@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using KubeSandbox.Security;
 
@@ -166,6 +167,48 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
         Assert.Contains("kube-system/legacy-service-account-token-cleaner", subjects);
         var accounts = (await Client.GetAsync2("/api/v1/namespaces/kube-system/serviceaccounts")).Names().Select(n => "kube-system/" + n).ToHashSet();
         Assert.All(subjects, s => Assert.Contains(s, accounts));
+    }
+
+    [Fact]
+    public async Task The_legacy_token_cleaner_labels_an_unused_auto_generated_token_then_deletes_it_a_year_later()
+    {
+        // The demo's old-deployer-token is what the controller invalidated a month ago; hand-made tokens are untouched.
+        var old = Server.Store.Get("secrets", "legacy-apps", "old-deployer-token")!;
+        Assert.NotNull(old["metadata"]!["labels"]!["kubernetes.io/legacy-token-invalid-since"]);
+        Assert.Null(Server.Store.Get("secrets", "legacy-apps", "reporter-token")!["metadata"]!["labels"]?["kubernetes.io/legacy-token-invalid-since"]);
+        Assert.Equal("old-deployer-token", Server.Store.Get("serviceaccounts", "legacy-apps", "old-deployer")!["secrets"]![0]!["name"]!.GetValue<string>());
+
+        await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bootstrap", KubernetesVersion = "1.33" });
+        var today = s.Clock.UtcNow.UtcDateTime.Date;
+        // kube-apiserver started tracking today: nothing is old enough to judge yet.
+        Assert.Equal(today.ToString("yyyy-MM-dd"), s.Store.Get("configmaps", "kube-system", LegacyTokenCleaner.TrackingConfigMap)!["data"]!["since"]!.GetValue<string>());
+        s.Store.Mutate("configmaps", "kube-system", LegacyTokenCleaner.TrackingConfigMap, c => c["data"]!["since"] = today.AddDays(-800).ToString("yyyy-MM-dd"));
+        s.Store.Create("serviceaccounts", "default", Api.Obj("{\"metadata\":{\"name\":\"ancient\"},\"secrets\":[{\"name\":\"ancient-token\"},{\"name\":\"mounted-token\"}]}"));
+        foreach (var name in new[] { "ancient-token", "manual-token", "mounted-token", "recent-token" })
+        {
+            s.Store.Create("secrets", "default", Api.Obj("{\"metadata\":{\"name\":\"" + name + "\",\"annotations\":{\"kubernetes.io/service-account.name\":\"ancient\"},\"labels\":{\"kubernetes.io/legacy-token-last-used\":\""
+                + today.AddDays(name == "recent-token" ? -10 : -400).ToString("yyyy-MM-dd") + "\"}},\"type\":\"kubernetes.io/service-account-token\"}"));
+            s.Store.Backdate("secrets", "default", name, new DateTimeOffset(today.AddDays(-900), TimeSpan.Zero));
+        }
+        s.Store.Mutate("serviceaccounts", "default", "ancient", sa => sa["secrets"]!.AsArray().Add(new JsonObject { ["name"] = "recent-token" }));
+        s.Store.Create("pods", "default", Api.Obj("{\"metadata\":{\"name\":\"mounter\"},\"spec\":{\"serviceAccountName\":\"ancient\",\"containers\":[{\"name\":\"a\",\"image\":\"x\"}],\"volumes\":[{\"name\":\"t\",\"secret\":{\"secretName\":\"mounted-token\"}}]}}"));
+        var token = Encoding.UTF8.GetString(Convert.FromBase64String(s.Store.Get("secrets", "default", "ancient-token")!["data"]!["token"]!.GetValue<string>()));
+
+        var first = s.RunLegacyTokenCleaner();
+        // manual-token is not in the ServiceAccount's secrets, mounted-token is mounted, recent-token was used.
+        Assert.Equal(new[] { "default/ancient-token" }, first.Invalidated);
+        Assert.Empty(first.Deleted);
+        Assert.Equal(today.ToString("yyyy-MM-dd"), s.Store.Get("secrets", "default", "ancient-token")!["metadata"]!["labels"]!["kubernetes.io/legacy-token-invalid-since"]!.GetValue<string>());
+        using var client = s.CreateClient();
+        var review = await client.PostAsync2("/apis/authentication.k8s.io/v1/tokenreviews", Api.Obj($"{{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{{\"token\":\"{token}\"}}}}"));
+        Assert.Contains("has been marked invalid", review.Object["status"]!["error"]!.GetValue<string>());
+
+        Assert.Empty(s.RunLegacyTokenCleaner().Deleted); // labelled today: kept for the clean-up period
+        s.Clock.Advance(TimeSpan.FromDays(366));
+        var later = s.RunLegacyTokenCleaner();
+        Assert.Equal(new[] { "default/ancient-token" }, later.Deleted);
+        Assert.Null(s.Store.Get("secrets", "default", "ancient-token"));
+        Assert.NotNull(s.Store.Get("secrets", "default", "manual-token"));
     }
 
     [Fact]

@@ -102,6 +102,11 @@ public sealed class SandboxServer : IAsyncDisposable
         app.Run(ctx => handler.HandleAsync(ctx));
         foreach (var c in sp.GetServices<ISandboxController>()) c.Start();
         ScenarioCatalog.Load(options, sp.GetRequiredService<ScenarioBuilder>());
+        // The control plane's periodic work, once over the loaded estate (1.28+: legacy token tracking; 1.30+:
+        // the legacy token clean-up).
+        var cleaner = sp.GetRequiredService<SecurityServices>().LegacyTokenCleaner;
+        cleaner.EnsureTrackingConfigMap();
+        cleaner.Run();
         await app.StartAsync(ct);
         return new SandboxServer(app, ca, identity, sp);
     }
@@ -171,6 +176,11 @@ public sealed class SandboxServer : IAsyncDisposable
         RandomNumberGenerator.Fill(b);
         return "sandbox-admin-" + Convert.ToHexString(b).ToLowerInvariant();
     }
+
+    /// <summary>Runs kube-controller-manager's legacy-service-account-token-cleaner once (it runs daily on a real
+    /// cluster; move <see cref="Clock"/> first to let a year pass): the Secrets it labelled invalid and deleted.</summary>
+    public (IReadOnlyList<string> Invalidated, IReadOnlyList<string> Deleted) RunLegacyTokenCleaner() =>
+        Services.GetRequiredService<SecurityServices>().LegacyTokenCleaner.Run();
 
     /// <summary>
     /// Writes a kubeconfig for this sandbox: the CA inline, a bearer token (the admin token when
