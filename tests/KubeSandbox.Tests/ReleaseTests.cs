@@ -232,3 +232,44 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
         Assert.DoesNotContain("jti", Decode(await old.CreateTokenAsync("default", "default")).Claims.Select(c => c.Key));
     }
 }
+
+/// <summary>The signing keys kube-apiserver accepts (jwt.go signerFromRSAPrivateKey / signerFromECDSAPrivateKey).</summary>
+public sealed class SigningKeyTests
+{
+    [Theory]
+    [InlineData("RS256", "RSA", null)]
+    [InlineData("ES256", "EC", "P-256")]
+    [InlineData("ES384", "EC", "P-384")]
+    [InlineData("ES512", "EC", "P-521")]
+    public void Each_algorithm_signs_tokens_the_authenticator_accepts_and_publishes_its_key(string algorithm, string kty, string? crv)
+    {
+        var store = new KubeSandbox.Storage.InMemoryObjectStore(() => DateTimeOffset.UtcNow);
+        store.Create("namespaces", null, Api.Obj("{\"metadata\":{\"name\":\"alpha\"}}"));
+        store.Create("serviceaccounts", "alpha", Api.Obj("{\"metadata\":{\"name\":\"runner\"}}"));
+        using var services = new SecurityServices(store, TimeProvider.System, new SecurityOptions { SigningAlgorithm = algorithm });
+        var token = services.CreateToken("alpha", "runner");
+        var header = JsonNode.Parse(Base64Url.TryDecode(token.Split('.')[0])!)!;
+        Assert.Equal(algorithm, header["alg"]!.GetValue<string>());
+        var result = services.Authenticator.Authenticate(token, Array.Empty<string>());
+        Assert.True(result.Authenticated, result.Error);
+        Assert.Equal("JTI=" + JsonNode.Parse(Base64Url.TryDecode(token.Split('.')[1])!)!["jti"]!.GetValue<string>(),
+            result.User!.Extra[ServiceAccountUser.CredentialIdKey].Single());
+
+        var jwk = services.Oidc.Jwks()["keys"]![0]!;
+        Assert.Equal(kty, jwk["kty"]!.GetValue<string>());
+        Assert.Equal(crv, jwk["crv"]?.GetValue<string>());
+        Assert.Equal(algorithm, services.Oidc.Configuration()["id_token_signing_alg_values_supported"]![0]!.GetValue<string>());
+
+        // A signature of another algorithm's length or key is go-jose's crypto failure, not a user.
+        var forged = token[..token.LastIndexOf('.')] + "." + Base64Url.Encode(new byte[algorithm == "RS256" ? 256 : 96]);
+        Assert.False(services.Authenticator.Authenticate(forged, Array.Empty<string>()).Authenticated);
+    }
+
+    [Fact]
+    public void An_unknown_algorithm_or_release_is_refused_with_the_known_ones()
+    {
+        Assert.Contains("RS256, ES256, ES384, ES512", Assert.Throws<ArgumentException>(() => ServiceAccountSigningKey.Generate("HS256")).Message);
+        Assert.Contains("1.26, 1.33", Assert.Throws<ArgumentException>(() => KubernetesRelease.Parse("1.30")).Message);
+        Assert.Same(KubernetesRelease.V133, KubernetesRelease.Parse("v1.33.2"));
+    }
+}
