@@ -22,11 +22,7 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
     private SandboxServer Server => fx.Server;
     private HttpClient Client => fx.Client;
 
-    private static (JsonObject Header, JsonObject Claims) Decode(string jwt)
-    {
-        var parts = jwt.Split('.');
-        return ((JsonObject)JsonNode.Parse(Base64Url.TryDecode(parts[0])!)!, (JsonObject)JsonNode.Parse(Base64Url.TryDecode(parts[1])!)!);
-    }
+    private static (JsonObject Header, JsonObject Claims) Decode(string jwt) => Security.SecurityTestBed.Decode(jwt);
 
     private async Task<JsonObject> Review(string token)
     {
