@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using KubeSandbox.Security;
 
@@ -21,11 +22,7 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
     private SandboxServer Server => fx.Server;
     private HttpClient Client => fx.Client;
 
-    private static (JsonObject Header, JsonObject Claims) Decode(string jwt)
-    {
-        var parts = jwt.Split('.');
-        return ((JsonObject)JsonNode.Parse(Base64Url.TryDecode(parts[0])!)!, (JsonObject)JsonNode.Parse(Base64Url.TryDecode(parts[1])!)!);
-    }
+    private static (JsonObject Header, JsonObject Claims) Decode(string jwt) => Security.SecurityTestBed.Decode(jwt);
 
     private async Task<JsonObject> Review(string token)
     {
@@ -169,6 +166,48 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
     }
 
     [Fact]
+    public async Task The_legacy_token_cleaner_labels_an_unused_auto_generated_token_then_deletes_it_a_year_later()
+    {
+        // The demo's old-deployer-token is what the controller invalidated a month ago; hand-made tokens are untouched.
+        var old = Server.Store.Get("secrets", "legacy-apps", "old-deployer-token")!;
+        Assert.NotNull(old["metadata"]!["labels"]!["kubernetes.io/legacy-token-invalid-since"]);
+        Assert.Null(Server.Store.Get("secrets", "legacy-apps", "reporter-token")!["metadata"]!["labels"]?["kubernetes.io/legacy-token-invalid-since"]);
+        Assert.Equal("old-deployer-token", Server.Store.Get("serviceaccounts", "legacy-apps", "old-deployer")!["secrets"]![0]!["name"]!.GetValue<string>());
+
+        await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bootstrap", KubernetesVersion = "1.33" });
+        var today = s.Clock.UtcNow.UtcDateTime.Date;
+        // kube-apiserver started tracking today: nothing is old enough to judge yet.
+        Assert.Equal(today.ToString("yyyy-MM-dd"), s.Store.Get("configmaps", "kube-system", LegacyTokenCleaner.TrackingConfigMap)!["data"]!["since"]!.GetValue<string>());
+        s.Store.Mutate("configmaps", "kube-system", LegacyTokenCleaner.TrackingConfigMap, c => c["data"]!["since"] = today.AddDays(-800).ToString("yyyy-MM-dd"));
+        s.Store.Create("serviceaccounts", "default", Api.Obj("{\"metadata\":{\"name\":\"ancient\"},\"secrets\":[{\"name\":\"ancient-token\"},{\"name\":\"mounted-token\"}]}"));
+        foreach (var name in new[] { "ancient-token", "manual-token", "mounted-token", "recent-token" })
+        {
+            s.Store.Create("secrets", "default", Api.Obj("{\"metadata\":{\"name\":\"" + name + "\",\"annotations\":{\"kubernetes.io/service-account.name\":\"ancient\"},\"labels\":{\"kubernetes.io/legacy-token-last-used\":\""
+                + today.AddDays(name == "recent-token" ? -10 : -400).ToString("yyyy-MM-dd") + "\"}},\"type\":\"kubernetes.io/service-account-token\"}"));
+            s.Store.Backdate("secrets", "default", name, new DateTimeOffset(today.AddDays(-900), TimeSpan.Zero));
+        }
+        s.Store.Mutate("serviceaccounts", "default", "ancient", sa => sa["secrets"]!.AsArray().Add(new JsonObject { ["name"] = "recent-token" }));
+        s.Store.Create("pods", "default", Api.Obj("{\"metadata\":{\"name\":\"mounter\"},\"spec\":{\"serviceAccountName\":\"ancient\",\"containers\":[{\"name\":\"a\",\"image\":\"x\"}],\"volumes\":[{\"name\":\"t\",\"secret\":{\"secretName\":\"mounted-token\"}}]}}"));
+        var token = Encoding.UTF8.GetString(Convert.FromBase64String(s.Store.Get("secrets", "default", "ancient-token")!["data"]!["token"]!.GetValue<string>()));
+
+        var first = s.RunLegacyTokenCleaner();
+        // manual-token is not in the ServiceAccount's secrets, mounted-token is mounted, recent-token was used.
+        Assert.Equal(new[] { "default/ancient-token" }, first.Invalidated);
+        Assert.Empty(first.Deleted);
+        Assert.Equal(today.ToString("yyyy-MM-dd"), s.Store.Get("secrets", "default", "ancient-token")!["metadata"]!["labels"]!["kubernetes.io/legacy-token-invalid-since"]!.GetValue<string>());
+        using var client = s.CreateClient();
+        var review = await client.PostAsync2("/apis/authentication.k8s.io/v1/tokenreviews", Api.Obj($"{{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":{{\"token\":\"{token}\"}}}}"));
+        Assert.Contains("has been marked invalid", review.Object["status"]!["error"]!.GetValue<string>());
+
+        Assert.Empty(s.RunLegacyTokenCleaner().Deleted); // labelled today: kept for the clean-up period
+        s.Clock.Advance(TimeSpan.FromDays(366));
+        var later = s.RunLegacyTokenCleaner();
+        Assert.Equal(new[] { "default/ancient-token" }, later.Deleted);
+        Assert.Null(s.Store.Get("secrets", "default", "ancient-token"));
+        Assert.NotNull(s.Store.Get("secrets", "default", "manual-token"));
+    }
+
+    [Fact]
     public async Task The_1_33_default_policy_differs_from_1_26_where_the_release_did()
     {
         await using var old = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bootstrap", KubernetesVersion = "1.26" });
@@ -187,5 +226,46 @@ public sealed class ReleaseTests(DemoSandbox133Es384 fx) : IClassFixture<DemoSan
         Assert.Equal(HttpStatusCode.BadRequest, r.Status);
         Assert.Equal("cannot bind token to object of type /v1, Kind=Node", r.Message);
         Assert.DoesNotContain("jti", Decode(await old.CreateTokenAsync("default", "default")).Claims.Select(c => c.Key));
+    }
+}
+
+/// <summary>The signing keys kube-apiserver accepts (jwt.go signerFromRSAPrivateKey / signerFromECDSAPrivateKey).</summary>
+public sealed class SigningKeyTests
+{
+    [Theory]
+    [InlineData("RS256", "RSA", null)]
+    [InlineData("ES256", "EC", "P-256")]
+    [InlineData("ES384", "EC", "P-384")]
+    [InlineData("ES512", "EC", "P-521")]
+    public void Each_algorithm_signs_tokens_the_authenticator_accepts_and_publishes_its_key(string algorithm, string kty, string? crv)
+    {
+        var store = new KubeSandbox.Storage.InMemoryObjectStore(() => DateTimeOffset.UtcNow);
+        store.Create("namespaces", null, Api.Obj("{\"metadata\":{\"name\":\"alpha\"}}"));
+        store.Create("serviceaccounts", "alpha", Api.Obj("{\"metadata\":{\"name\":\"runner\"}}"));
+        using var services = new SecurityServices(store, TimeProvider.System, new SecurityOptions { SigningAlgorithm = algorithm });
+        var token = services.CreateToken("alpha", "runner");
+        var header = JsonNode.Parse(Base64Url.TryDecode(token.Split('.')[0])!)!;
+        Assert.Equal(algorithm, header["alg"]!.GetValue<string>());
+        var result = services.Authenticator.Authenticate(token, Array.Empty<string>());
+        Assert.True(result.Authenticated, result.Error);
+        Assert.Equal("JTI=" + JsonNode.Parse(Base64Url.TryDecode(token.Split('.')[1])!)!["jti"]!.GetValue<string>(),
+            result.User!.Extra[ServiceAccountUser.CredentialIdKey].Single());
+
+        var jwk = services.Oidc.Jwks()["keys"]![0]!;
+        Assert.Equal(kty, jwk["kty"]!.GetValue<string>());
+        Assert.Equal(crv, jwk["crv"]?.GetValue<string>());
+        Assert.Equal(algorithm, services.Oidc.Configuration()["id_token_signing_alg_values_supported"]![0]!.GetValue<string>());
+
+        // A signature of another algorithm's length or key is go-jose's crypto failure, not a user.
+        var forged = token[..token.LastIndexOf('.')] + "." + Base64Url.Encode(new byte[algorithm == "RS256" ? 256 : 96]);
+        Assert.False(services.Authenticator.Authenticate(forged, Array.Empty<string>()).Authenticated);
+    }
+
+    [Fact]
+    public void An_unknown_algorithm_or_release_is_refused_with_the_known_ones()
+    {
+        Assert.Contains("RS256, ES256, ES384, ES512", Assert.Throws<ArgumentException>(() => ServiceAccountSigningKey.Generate("HS256")).Message);
+        Assert.Contains("1.26, 1.33", Assert.Throws<ArgumentException>(() => KubernetesRelease.Parse("1.30")).Message);
+        Assert.Same(KubernetesRelease.V133, KubernetesRelease.Parse("v1.33.2"));
     }
 }

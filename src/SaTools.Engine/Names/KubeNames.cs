@@ -50,6 +50,37 @@ public static class KubeNames
         return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
+    /// <summary>
+    /// Why a wildcard pattern (<c>*</c>, <c>?</c>, <c>[...]</c>) can never match a <paramref name="kind"/> name, or
+    /// null when it can: its literal characters must be ones such a name holds (letters in either case, as
+    /// patterns match case-insensitively). A pattern is only matched against listed names, never sent; this
+    /// check says that 'shop/serviceaccounts/x?' is a mistake rather than quietly matching nothing.
+    /// </summary>
+    public static string? PatternProblem(NameKind kind, string pattern)
+    {
+        var allowed = kind switch
+        {
+            NameKind.Namespace => "-",
+            NameKind.RbacObject => null,
+            _ => "-.",
+        };
+        var inSet = false;
+        foreach (var c in pattern)
+        {
+            if (c == '[') { inSet = true; continue; }
+            if (c == ']') { inSet = false; continue; }
+            if (inSet || c is '*' or '?') continue;
+            var ok = allowed is null ? c is not ('/' or '%') : char.IsAsciiLetterOrDigit(c) || allowed.Contains(c);
+            if (!ok)
+            {
+                return allowed is null
+                    ? "may not contain '/' or '%'"
+                    : $"a {Noun(kind)} name holds only alphanumeric characters{(allowed.Contains('.') ? ", '-' or '.'" : " or '-'")}, so a pattern with '{c}' matches nothing";
+            }
+        }
+        return null;
+    }
+
     /// <summary>True when <paramref name="name"/> passes the rule of <paramref name="kind"/>.</summary>
     public static bool IsValid(NameKind kind, string? name) => Problem(kind, name) is null;
 

@@ -34,7 +34,9 @@ public sealed class NamespaceResolver
         {
             _ = new NamePattern(p.Trim());
         }
-        var needsList = allNamespaces || (requested ?? []).Any(p => !string.IsNullOrWhiteSpace(p) && new NamePattern(p.Trim()).IsWildcard);
+        // A pattern that can match no namespace name is refused by the selection without listing anything.
+        var needsList = allNamespaces || (requested ?? []).Any(p => !string.IsNullOrWhiteSpace(p) && new NamePattern(p.Trim()).IsWildcard
+            && KubeNames.PatternProblem(NameKind.Namespace, p.Trim()) is null);
         var existing = needsList ? await ListAsync(cancellationToken).ConfigureAwait(false) : null;
         if (needsList && existing is null && allNamespaces)
         {

@@ -78,7 +78,7 @@ public sealed class NamespaceSelection
             }
             patterns.Add(new NamePattern(defaultNamespace.Trim()));
         }
-        if (existing is null && !listUnavailable && (allNamespaces || patterns.Any(p => p.IsWildcard)))
+        if (existing is null && !listUnavailable && (allNamespaces || patterns.Any(p => p.IsWildcard && KubeNames.PatternProblem(NameKind.Namespace, p.Pattern) is null)))
         {
             throw new ArgumentException("The cluster's namespace list is needed to expand wildcards or all namespaces.", nameof(existing));
         }
@@ -103,7 +103,7 @@ public sealed class NamespaceSelection
         }
         foreach (var pattern in patterns)
         {
-            if (!pattern.IsWildcard && KubeNames.Problem(NameKind.Namespace, pattern.Pattern) is { } problem)
+            if ((pattern.IsWildcard ? KubeNames.PatternProblem(NameKind.Namespace, pattern.Pattern) : KubeNames.Problem(NameKind.Namespace, pattern.Pattern)) is { } problem)
             {
                 // Never matched, never sent: the name could not be a namespace.
                 if (!invalid.Any(i => i.Name == pattern.Pattern)) invalid.Add(new InvalidName(NameKind.Namespace, pattern.Pattern, problem));

@@ -44,7 +44,7 @@ public sealed class GetK8sLegacyTokenCommand : K8sCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (ServiceAccount is not null && !WildcardPattern.ContainsWildcardCharacters(ServiceAccount) && !CheckName(NameKind.ServiceAccount, ServiceAccount))
+        if (ServiceAccount is not null && !CheckNameOrPattern(NameKind.ServiceAccount, ServiceAccount))
         {
             return;
         }

@@ -41,10 +41,20 @@ public abstract partial class K8sCmdletBase
         return false;
     }
 
-    /// <summary>The names of <paramref name="names"/> that a wildcard or a valid literal name: each invalid literal
-    /// is reported (<see cref="CheckName"/>) and left out. A wildcard is only ever matched against listed names.</summary>
+    /// <summary>The names of <paramref name="names"/> that are valid literal names or wildcards that can match
+    /// one: each other is reported (<see cref="CheckName"/>) and left out. A wildcard is only ever matched against
+    /// listed names, never sent.</summary>
     protected List<string> ValidNamesOrPatterns(NameKind kind, IEnumerable<string>? names) =>
-        (names ?? []).Where(n => WildcardPattern.ContainsWildcardCharacters(n) || CheckName(kind, n)).ToList();
+        (names ?? []).Where(n => CheckNameOrPattern(kind, n)).ToList();
+
+    /// <summary><see cref="CheckName"/> for a literal name; for a wildcard, whether it can match such a name at all.</summary>
+    protected bool CheckNameOrPattern(NameKind kind, string? name)
+    {
+        if (name is null || !WildcardPattern.ContainsWildcardCharacters(name)) return CheckName(kind, name);
+        if (KubeNames.PatternProblem(kind, name) is not { } problem) return true;
+        WriteError(InvalidNameRecord(new InvalidName(kind, name, problem)));
+        return false;
+    }
 
     /// <summary>The namespaces a -Namespace argument names (see <see cref="SelectNamespaces"/>).</summary>
     protected IReadOnlyList<string> ResolveNamespaces(IEnumerable<string>? namespaces) =>

@@ -167,6 +167,25 @@ public sealed class InMemoryObjectStore : IObjectStore
         return stored;
     }
 
+    /// <summary>Sets an object's creationTimestamp, which no API write can change: for scenarios whose objects
+    /// existed long before the sandbox started (a legacy token Secret from 2021). No change event.</summary>
+    public void Backdate(string resource, string? @namespace, string name, DateTimeOffset created)
+    {
+        var ns = Scope(resource, @namespace);
+        var type = ResourceCatalog.Get(resource);
+        var table = Table(resource);
+        lock (_gate)
+        {
+            var key = StoreKeys.Key(ns, name);
+            if (!table.TryGetValue(key, out var current)) throw StatusErrors.NotFound(type, name);
+            var copy = current.Clone();
+            copy["metadata"]!["creationTimestamp"] = FormatTime(created);
+            var stored = new StoredObject(ns, name, current.ResourceVersion, copy, Fields(type));
+            table[key] = stored;
+            Index(resource, current, stored);
+        }
+    }
+
     public JsonObject Delete(string resource, string? @namespace, string name) => DeleteStored(resource, @namespace, name).Clone();
 
     public StoredObject DeleteStored(string resource, string? @namespace, string name)

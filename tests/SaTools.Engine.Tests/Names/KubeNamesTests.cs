@@ -102,3 +102,28 @@ public class KubeNamesTests
     public void AValidNameIsEscapedAsOneSegment(NameKind kind, string name, string segment) =>
         Assert.Equal(segment, KubeApi.PathSegment(kind, name));
 }
+
+public class KubeNamePatternTests
+{
+    [Theory]
+    [InlineData(NameKind.Namespace, "kube-*", true)]
+    [InlineData(NameKind.Namespace, "SATOOLS-*", true)]
+    [InlineData(NameKind.Namespace, "team-[a-c]", true)]
+    [InlineData(NameKind.Namespace, "shop/serviceaccounts/frontend?", false)]
+    [InlineData(NameKind.Namespace, "..*", false)]
+    [InlineData(NameKind.Namespace, "%2e*", false)]
+    [InlineData(NameKind.ServiceAccount, "my.app-*", true)]
+    [InlineData(NameKind.ServiceAccount, "../*", false)]
+    [InlineData(NameKind.RbacObject, "system:*", true)]
+    [InlineData(NameKind.RbacObject, "a/*", false)]
+    public void APatternIsRefusedOnlyWhenItCanMatchNoName(NameKind kind, string pattern, bool canMatch) =>
+        Assert.Equal(canMatch, KubeNames.PatternProblem(kind, pattern) is null);
+
+    [Fact]
+    public void AnImpossiblePatternIsInvalidWithoutTheNamespaceList()
+    {
+        var s = NamespaceSelection.Resolve(["shop/x*", "ci"], false, null, null);
+        Assert.Equal(["ci"], s.Targets);
+        Assert.Equal("shop/x*", Assert.Single(s.Invalid).Name);
+    }
+}
