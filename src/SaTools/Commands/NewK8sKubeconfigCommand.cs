@@ -65,11 +65,11 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         try
         {
             request = new BoundTokenRequest(ns, ServiceAccount) { Duration = Duration, Audiences = Audience ?? Array.Empty<string>() };
-            request.Validate();
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(new ArgumentException(e.Message.Split(" (Parameter")[0]), CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
+            // BoundTokenRequest checks itself as it is built (the one duration rule); its messages are whole sentences.
+            WriteError(new ErrorRecord(e, CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
             return;
         }
         if (Directory.Exists(path))
