@@ -43,6 +43,16 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
     [ValidateNotNullOrEmpty]
     public string? LabelSelector { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // A selector the API server would refuse is refused here, before any request.
+        if (LabelSelectorSyntax.Problem(LabelSelector) is { } problem)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-LabelSelector '{LabelSelector}' is not a label selector: {problem}."),
+                CommandId + "InvalidLabelSelector", ErrorCategory.InvalidArgument, LabelSelector));
+        }
+    }
+
     protected override void ProcessRecord()
     {
         // A literal name that could never name a ServiceAccount is reported and dropped; if every name was
