@@ -16,8 +16,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(EffectivePermission), typeof(EffectivePermissionSummary))]
 public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ReadActivity = "Reading RBAC objects";
     private const string EvaluateActivity = "Evaluating effective permissions";
 

@@ -15,8 +15,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(ServiceAccountInfo))]
 public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ProgressActivity = "Listing ServiceAccounts";
 
     /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
