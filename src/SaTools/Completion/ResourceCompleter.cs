@@ -1,7 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-
 namespace SaTools.Completion;
 
 /// <summary>
@@ -9,7 +5,7 @@ namespace SaTools.Completion;
 /// core resources bare (<c>pods</c>), others as kubectl writes them (<c>deployments.apps</c>), subresources after a
 /// slash (<c>pods/exec</c>). Names from the Kubernetes v1.32 API (api/openapi-spec); custom resources are typed.
 /// </summary>
-internal sealed class ResourceCompleter : IArgumentCompleter
+internal sealed class ResourceCompleter : FixedValuesCompleter
 {
     internal static readonly string[] Resources =
     [
@@ -33,7 +29,5 @@ internal sealed class ResourceCompleter : IArgumentCompleter
         "priorityclasses.scheduling.k8s.io", "leases.coordination.k8s.io", "*",
     ];
 
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        ContextCompleter.Matches(Resources, wordToComplete).Select(r => r.CompletionText == "*" ? new CompletionResult("'*'", "*", CompletionResultType.ParameterValue, "*") : r);
+    protected override IReadOnlyList<string> Values => Resources;
 }

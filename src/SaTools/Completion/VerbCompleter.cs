@@ -1,7 +1,3 @@
-using System.Collections;
-using System.Management.Automation;
-using System.Management.Automation.Language;
-
 namespace SaTools.Completion;
 
 /// <summary>
@@ -9,7 +5,7 @@ namespace SaTools.Completion;
 /// Determine the Request Verb") and the special verbs the authorizers check (use, bind, escalate, impersonate,
 /// approve, sign), plus <c>*</c>.
 /// </summary>
-internal sealed class VerbCompleter : IArgumentCompleter
+internal sealed class VerbCompleter : FixedValuesCompleter
 {
     internal static readonly string[] Verbs =
     [
@@ -17,7 +13,5 @@ internal sealed class VerbCompleter : IArgumentCompleter
         "use", "bind", "escalate", "impersonate", "approve", "sign", "*",
     ];
 
-    public IEnumerable<CompletionResult> CompleteArgument(
-        string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-        ContextCompleter.Matches(Verbs, wordToComplete).Select(r => r.CompletionText == "*" ? new CompletionResult("'*'", "*", CompletionResultType.ParameterValue, "*") : r);
+    protected override IReadOnlyList<string> Values => Verbs;
 }
