@@ -44,6 +44,7 @@ Describe 'Names that would steer a request elsewhere' {
         @{ Command = { Get-K8sLegacyToken -Namespace '..' -ErrorAction Stop }; Id = 'GetK8sLegacyTokenInvalidNamespaceName,SaTools.Commands.GetK8sLegacyTokenCommand' }
         @{ Command = { Get-K8sServiceAccountUsage -Namespace '../..' -ErrorAction Stop }; Id = 'GetK8sServiceAccountUsageInvalidNamespaceName,SaTools.Commands.GetK8sServiceAccountUsageCommand' }
         @{ Command = { Get-K8sEffectivePermission -Namespace '..' -ErrorAction Stop }; Id = 'GetK8sEffectivePermissionInvalidNamespaceName,SaTools.Commands.GetK8sEffectivePermissionCommand' }
+        @{ Command = { Connect-K8sCluster -Namespace '../shop' -ErrorAction Stop }; Id = 'ConnectK8sClusterInvalidNamespaceName,SaTools.Commands.ConnectK8sClusterCommand' }
     ) {
         $Command | Should -Throw -ErrorId $Id
     }
