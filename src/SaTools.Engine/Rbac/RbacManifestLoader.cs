@@ -37,14 +37,27 @@ public static class RbacManifestLoader
             throw new RbacManifestException($"Cannot read '{path}': {e.Message}", e);
         }
 
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new RbacManifestException($"'{path}' is empty: export the objects with kubectl get ... -o yaml (or -o json) into it.");
+        }
+
+        RbacSnapshot snapshot;
         try
         {
-            return LoadText(text);
+            snapshot = LoadText(text);
         }
         catch (RbacManifestException e)
         {
             throw new RbacManifestException($"'{path}': {e.Message}", e.InnerException);
         }
+
+        // A file of other objects (or of nothing) would quietly answer "no grants" for everyone.
+        if (snapshot.RoleCount + snapshot.ClusterRoleCount + snapshot.RoleBindingCount + snapshot.ClusterRoleBindingCount + snapshot.ServiceAccountCount == 0)
+        {
+            throw new RbacManifestException($"'{path}' holds no Role, ClusterRole, RoleBinding, ClusterRoleBinding or ServiceAccount: it is not an export of RBAC objects.");
+        }
+        return snapshot;
     }
 
     /// <summary>Parses JSON (starts with <c>{</c> or <c>[</c>) or YAML text.</summary>
