@@ -263,7 +263,8 @@ function Invoke-PesterSuite {
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
     $result = Pester\Invoke-Pester -Configuration $config
-    Write-Result -Passed $result.PassedCount -Failed ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount)
+    # A failed BeforeAll fails the tests of its block (FailedCount), a file that cannot run is a failed container.
+    Write-Result -Passed $result.PassedCount -Failed ($result.FailedCount + $result.FailedContainersCount)
     if ($result.Result -ne 'Passed') { throw "Pester: $($result.FailedCount) test(s) failed" }
 }
 

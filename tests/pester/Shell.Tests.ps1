@@ -17,7 +17,7 @@ BeforeDiscovery {
         @{ Type = 'K8sTokenReviewResult'; Command = 'New-K8sBoundToken -Namespace ci -ServiceAccount deployer | Test-K8sTokenReview' }
         @{ Type = 'AutomountResult'; Command = 'Disable-K8sDefaultAutomount -AllNamespaces -PassThru -WhatIf' }
         @{ Type = 'LegacyToken'; Command = 'Get-K8sLegacyToken -AllNamespaces' }
-        @{ Type = 'LegacyTokenResult'; Command = 'Get-K8sLegacyToken -AllNamespaces | Disable-K8sLegacyToken -WhatIf' }
+        @{ Type = 'LegacyTokenResult'; Command = 'Get-K8sLegacyToken -AllNamespaces | Disable-K8sLegacyToken -Force -WhatIf' }
         @{ Type = 'ServiceAccountPodUsage'; Command = 'Get-K8sServiceAccountUsage -AllNamespaces -IncludePermission' }
         @{ Type = 'ServiceAccountUsageSummary'; Command = 'Get-K8sServiceAccountUsage -AllNamespaces -Summary' }
     )
