@@ -121,7 +121,7 @@ Describe 'Token text' {
         Start-Transcript -Path $transcript | Out-Null
         try {
             $minted = New-K8sBoundToken -Namespace ci -ServiceAccount deployer -Audience vault -Verbose -Debug *>&1
-            $token = $minted | Where-Object { $_ -is [SaTools.Output.K8sBoundToken] }
+            $script:token = $minted | Where-Object { $_ -is [SaTools.Output.K8sBoundToken] }
             $script:tokenText = [System.Net.NetworkCredential]::new('', $token.Token).Password
             $streams = @(
                 $minted
@@ -144,7 +144,7 @@ Describe 'Token text' {
         }
         finally { Stop-Transcript | Out-Null }
         $script:seen = ($streams | Out-String -Width 500) + ($Error | Out-String -Width 500) + (Get-Content -Raw $transcript)
-        $exports = Join-Path $work 'exports'
+        $script:exports = Join-Path $work 'exports'
         New-Item -ItemType Directory -Path $exports | Out-Null
         $token | Export-Csv -Path (Join-Path $exports 'token.csv')
         $token | ConvertTo-Json -Depth 4 | Set-Content (Join-Path $exports 'token.json')
@@ -166,6 +166,12 @@ Describe 'Token text' {
     It 'the sandbox gave a token and an admin token to look for' {
         $tokenText | Should -Match '^eyJ'
         $adminToken | Should -Not -BeNullOrEmpty
+    }
+
+    It 'leaves Export-Clixml every property but the token' {
+        $back = Import-Clixml -Path (Join-Path $exports 'token.clixml')
+        @($back.PSObject.Properties.Name) | Should -Be @($token.PSObject.Properties.Name) -Because 'SaTools.Types.ps1xml lists every property but Token'
+        $token.PSObject.Properties.Name | Should -Not -Contain 'Token'
     }
 
     It 'is in no stream, error or transcript' {
