@@ -9,6 +9,7 @@
     Description          = 'Audit and harden Kubernetes ServiceAccounts: inventory, effective RBAC permissions, bound tokens, token review and automount hardening.'
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('SaTools.Format.ps1xml')
+    TypesToProcess       = @('SaTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
