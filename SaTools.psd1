@@ -21,6 +21,8 @@
         'Disable-K8sLegacyToken'
         'Remove-K8sLegacyToken'
         'Get-K8sServiceAccountUsage'
+        'Invoke-K8sServiceAccountAudit'
+        'Export-K8sAuditReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

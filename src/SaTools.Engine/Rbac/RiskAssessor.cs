@@ -41,11 +41,8 @@ public static class RiskAssessor
                                               RiskFlags.Impersonate | RiskFlags.EscalateOrBind | RiskFlags.CreateTokens;
 
     /// <summary>The ClusterRoles the bootstrap policy binds to every authenticated identity or ServiceAccount
-    /// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go ClusterRoleBindings).</summary>
-    public static readonly IReadOnlyCollection<string> BootstrapDefaultRoles = new[]
-    {
-        "system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery",
-    };
+    /// (the table lives in <see cref="BaselinePermissions"/>).</summary>
+    public static IReadOnlyCollection<string> BootstrapDefaultRoles => BaselinePermissions.DefaultRoles;
 
     /// <summary>The risks one rule carries when bound at cluster scope or in one namespace.</summary>
     public static RiskFlags FlagsFor(RbacRule rule, bool clusterScope)
