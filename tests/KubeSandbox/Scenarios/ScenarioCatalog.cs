@@ -1,6 +1,6 @@
 namespace KubeSandbox.Scenarios;
 
-/// <summary>The seed scenarios by name: empty, bootstrap, demo, scale.</summary>
+/// <summary>The seed scenarios by name: empty, bootstrap, demo, audit, scale.</summary>
 public static class ScenarioCatalog
 {
     public static void Load(SandboxOptions options, ScenarioBuilder b)
@@ -17,12 +17,16 @@ public static class ScenarioCatalog
                 BootstrapScenario.Load(b, options.PolicyRelease);
                 DemoScenario.Load(b);
                 break;
+            case "audit":
+                BootstrapScenario.Load(b, options.PolicyRelease);
+                AuditScenario.Load(b);
+                break;
             case "scale":
                 BootstrapScenario.Load(b, options.PolicyRelease);
                 ScaleScenario.Load(b, options.Scale, options.Seed);
                 break;
             default:
-                throw new ArgumentException($"unknown scenario '{options.Scenario}': use empty, bootstrap, demo or scale", nameof(options));
+                throw new ArgumentException($"unknown scenario '{options.Scenario}': use empty, bootstrap, demo, audit or scale", nameof(options));
         }
     }
 }
