@@ -99,9 +99,13 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
         if (FailOn is not null && worst is { } w && w >= Enum.Parse<AuditSeverity>(FailOn, ignoreCase: true))
         {
             var count = findings.Count(f => f.Severity >= Enum.Parse<AuditSeverity>(FailOn, ignoreCase: true));
-            ThrowTerminatingError(new ErrorRecord(
+            var record = new ErrorRecord(
                 new InvalidOperationException($"The audit found {count} finding(s) at or above {FailOn} (worst: {w})."),
-                CommandId + "FailOnThreshold", ErrorCategory.InvalidResult, FailOn));
+                CommandId + "FailOnThreshold," + GetType().FullName, ErrorCategory.InvalidResult, FailOn);
+            // A cmdlet's ThrowTerminatingError ends only its statement: a scheduled `pwsh -File nightly.ps1` would
+            // go on and exit 0. Thrown as a `throw` statement's error it ends the script (exit code 1), as the
+            // scheduler needs, while try/catch and -ErrorAction still see an ordinary terminating error.
+            throw new RuntimeException(record.Exception.Message, record.Exception, record) { WasThrownFromThrowStatement = true };
         }
     }
 
