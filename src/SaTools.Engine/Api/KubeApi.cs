@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Api;
 
@@ -67,22 +68,43 @@ public sealed class KubeApi
     internal Task CallAsync(Func<IKubernetes, CancellationToken, Task> call, CancellationToken cancellationToken) =>
         CallAsync(async (c, ct) => { await call(c, ct).ConfigureAwait(false); return true; }, cancellationToken);
 
+    /// <summary>
+    /// A name as one segment of a request path: checked by its kind's Kubernetes rule (<see cref="KubeNames"/>),
+    /// then escaped with <see cref="Uri.EscapeDataString(string)"/>, so neither a name that slipped past a cmdlet's
+    /// check nor a case the rule misses can add a segment ('/'), a query ('?') or climb ('..'). KubernetesClient's
+    /// generated operations put path parameters into the URL as given, so every name passes here first.
+    /// A refused name is a <see cref="KubeApiException"/> of kind <see cref="KubeErrorKind.InvalidName"/>, before
+    /// any request.
+    /// </summary>
+    internal static string PathSegment(NameKind kind, string name)
+    {
+        if (KubeNames.Problem(kind, name) is { } problem)
+        {
+            throw new KubeApiException(KubeErrorKind.InvalidName, KubeNames.Describe(kind, name, problem));
+        }
+        // '.' and '..' are not changed by escaping; the rules above refuse them for every kind.
+        return Uri.EscapeDataString(name);
+    }
+
+    /// <summary>A namespace as a path segment (<see cref="PathSegment"/>).</summary>
+    internal static string Ns(string ns) => PathSegment(NameKind.Namespace, ns);
+
     // ---- Paged, streamed lists. A null namespace means all namespaces. ----
 
     internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
             ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+            : c.CoreV1.ListNamespacedServiceAccountAsync(Ns(ns), continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
 
     internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1PodList, V1Pod>("pods", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
             ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+            : c.CoreV1.ListNamespacedPodAsync(Ns(ns), continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1SecretList, V1Secret>("secrets", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
             ? c.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct));
+            : c.CoreV1.ListNamespacedSecretAsync(Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct));
 
     internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1NamespaceList, V1Namespace>("namespaces", onPage, cancellationToken, (c, cont, limit, ct) =>
@@ -91,12 +113,12 @@ public sealed class KubeApi
     internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1RoleList, V1Role>("roles", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
             ? c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+            : c.RbacAuthorizationV1.ListNamespacedRoleAsync(Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 
     internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1RoleBindingList, V1RoleBinding>("rolebindings", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
             ? c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+            : c.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 
     internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         List<V1ClusterRoleList, V1ClusterRole>("clusterroles", onPage, cancellationToken, (c, cont, limit, ct) =>
@@ -109,28 +131,28 @@ public sealed class KubeApi
     // ---- Single objects. ----
 
     internal Task<V1ServiceAccount> GetServiceAccountAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(PathSegment(NameKind.ServiceAccount, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task<V1Namespace> GetNamespaceAsync(string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespaceAsync(Ns(name), cancellationToken: ct), cancellationToken);
 
     internal Task<V1Secret> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedSecretAsync(PathSegment(NameKind.Secret, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     /// <summary>A merge patch (<c>application/merge-patch+json</c>) of a ServiceAccount.</summary>
     internal Task<V1ServiceAccount> PatchServiceAccountAsync(string ns, string name, object mergePatch, bool dryRun, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(
-            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), name, ns, dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
+            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), PathSegment(NameKind.ServiceAccount, name), Ns(ns), dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
 
     internal Task<V1Secret> CreateSecretAsync(string ns, V1Secret secret, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task DeleteSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(PathSegment(NameKind.Secret, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     /// <summary>TokenRequest: <c>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c>.</summary>
     internal Task<Authenticationv1TokenRequest> CreateTokenAsync(string ns, string name, Authenticationv1TokenRequest request, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, PathSegment(NameKind.ServiceAccount, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task<V1TokenReview> CreateTokenReviewAsync(V1TokenReview review, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct), cancellationToken);

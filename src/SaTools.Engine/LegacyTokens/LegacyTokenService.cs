@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 using SaTools.Engine.Automount;
 
 namespace SaTools.Engine.LegacyTokens;
@@ -24,11 +25,13 @@ public sealed class LegacyTokenService
     /// <summary>
     /// The legacy tokens of one namespace, or of all namespaces when <paramref name="namespace"/> is null (then
     /// three lists in all: Secrets, ServiceAccounts, pods), optionally only those of one ServiceAccount.
+    /// <paramref name="onPage"/> is told of every page read (for progress).
     /// </summary>
-    public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken,
+        Action<ListProgress>? onPage = null)
     {
         var secrets = new List<V1Secret>();
-        await foreach (var s in _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", null, cancellationToken).ConfigureAwait(false))
+        await foreach (var s in _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", onPage, cancellationToken).ConfigureAwait(false))
         {
             s.Data = null; // the token: never kept
             s.StringData = null;
@@ -42,8 +45,8 @@ public sealed class LegacyTokenService
         {
             return Array.Empty<LegacyTokenInfo>();
         }
-        var sas = await Pager.ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
-        var pods = await Pager.ReadAllAsync(_api.ListPodsAsync(@namespace, null, null, cancellationToken)).ConfigureAwait(false);
+        var sas = await Pager.ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, onPage, cancellationToken)).ConfigureAwait(false);
+        var pods = await Pager.ReadAllAsync(_api.ListPodsAsync(@namespace, null, onPage, cancellationToken)).ConfigureAwait(false);
         var sasByNs = sas.ToLookup(sa => sa.Metadata?.NamespaceProperty ?? string.Empty);
         var podsByNs = pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
         var now = _utcNow();
@@ -81,7 +84,7 @@ public sealed class LegacyTokenService
         {
             await _api.CallAsync((c, ct) => c.CoreV1.PatchNamespacedSecretAsync(
                 new V1Patch(LegacyTokenRetirement.InvalidatePatch(_utcNow()), V1Patch.PatchType.MergePatch),
-                token.Name, token.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (IsOutcomeUnknown(e))
         {
@@ -97,7 +100,7 @@ public sealed class LegacyTokenService
     {
         try
         {
-            await _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(token.Name, token.Namespace,
+            await _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace),
                 new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
                 cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }

@@ -47,15 +47,17 @@ public sealed class UsageService
     /// <param name="resolveOwners">False when only the per-ServiceAccount totals are wanted: then no ReplicaSet or
     /// Job is read at all.</param>
     /// <param name="cancellationToken">Stops the reads.</param>
-    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken)
+    /// <param name="onPage">Told of every page of pods and ServiceAccounts read (for progress).</param>
+    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken,
+        Action<ListProgress>? onPage = null)
     {
         var pods = new List<V1Pod>();
-        await foreach (var p in _api.ListPodsAsync(@namespace, null, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var p in _api.ListPodsAsync(@namespace, null, onPage, cancellationToken).ConfigureAwait(false))
         {
             pods.Add(p);
         }
         var sas = new List<V1ServiceAccount>();
-        await foreach (var sa in _api.ListServiceAccountsAsync(@namespace, null, null, cancellationToken).ConfigureAwait(false))
+        await foreach (var sa in _api.ListServiceAccountsAsync(@namespace, null, onPage, cancellationToken).ConfigureAwait(false))
         {
             sas.Add(sa);
         }
@@ -115,10 +117,10 @@ public sealed class UsageService
     internal static IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
         api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
                 ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+                : c.AppsV1.ListNamespacedReplicaSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 
     internal static IAsyncEnumerable<V1Job> ListJobsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
         api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
                 ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+                : c.BatchV1.ListNamespacedJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 }
