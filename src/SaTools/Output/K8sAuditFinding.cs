@@ -11,7 +11,7 @@ public sealed class K8sAuditFinding
     {
         CheckId = finding.CheckId;
         Title = finding.Title;
-        Severity = finding.Severity.ToString();
+        Severity = (K8sAuditSeverity)(int)finding.Severity;
         Kind = finding.Kind;
         Namespace = finding.Namespace;
         Name = finding.Name;
@@ -29,8 +29,9 @@ public sealed class K8sAuditFinding
     public string CheckId { get; }
     public string Title { get; }
 
-    /// <summary>Info, Low, Medium, High or Critical.</summary>
-    public string Severity { get; }
+    /// <summary>Info, Low, Medium, High or Critical: sorts and compares in that order (<c>Severity -ge 'High'</c>),
+    /// written by name to CSV.</summary>
+    public K8sAuditSeverity Severity { get; }
 
     /// <summary>The object that fails: Namespace, ServiceAccount, Pod, Secret, RoleBinding, ClusterRoleBinding.</summary>
     public string Kind { get; }
@@ -61,4 +62,14 @@ public sealed class K8sAuditFinding
     public string Change { get; }
 
     public override string ToString() => $"{CheckId} {Kind} {(Namespace.Length == 0 ? Name : Namespace + "/" + Name)}";
+}
+
+/// <summary>How bad a finding is, in rising order.</summary>
+public enum K8sAuditSeverity
+{
+    Info = 0,
+    Low = 1,
+    Medium = 2,
+    High = 3,
+    Critical = 4,
 }
