@@ -58,9 +58,12 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
     protected override void EndProcessing()
     {
         // Everything the user gave is checked before any request.
+        // An invalid -Namespace name is reported now and left out; when none is left there is nothing to audit.
+        var namespaces = Namespace is null ? null : ValidNamesOrPatterns(Engine.Names.NameKind.Namespace, Namespace);
+        if (namespaces is { Count: 0 }) return;
         var baseline = Baseline is null ? null : ReadBaseline(GetUnresolvedProviderPathFromPSPath(Baseline));
         var (snapshot, context) = LoadSnapshot();
-        var filter = NamespaceFilter(snapshot);
+        var filter = NamespaceFilter(snapshot, namespaces);
 
         WriteProgress(new ProgressRecord(2, EvaluateActivity, $"{(Check?.Length ?? AuditCheckCatalog.CheckIds.Count)} checks over {snapshot.ServiceAccountCount} ServiceAccounts, {snapshot.PodCount} pods, {snapshot.SecretCount} Secrets"));
         var outcomes = AuditEvaluator.Evaluate(snapshot, Check, filter, DateTime.UtcNow);
@@ -143,18 +146,15 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
         return (snapshot, ContextName);
     }
 
-    /// <summary>The namespaces findings are kept for: null for all (-AllNamespaces, or -InputFile without -Namespace).</summary>
-    private Func<string, bool>? NamespaceFilter(AuditSnapshot snapshot)
+    /// <summary>The namespaces findings are kept for: null for all (-AllNamespaces, or -InputFile without -Namespace).
+    /// -Namespace is resolved against the namespaces the snapshot holds, by the one resolver every cmdlet uses
+    /// (K8sCmdletBase.Names), so a missing or invalid name is reported as everywhere else.</summary>
+    private Func<string, bool>? NamespaceFilter(AuditSnapshot snapshot, IReadOnlyCollection<string>? namespaces)
     {
-        if (AllNamespaces.IsPresent || (Namespace is null && InputFile is not null)) return null;
-        var entries = Namespace ?? new[] { KubeConnection.Namespace };
-        var patterns = entries.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-        foreach (var entry in entries)
-        {
-            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
-            if (!snapshot.Namespaces.Any(pattern.IsMatch)) WriteNamespaceNotFound(entry);
-        }
-        return ns => patterns.Any(p => p.IsMatch(ns));
+        if (AllNamespaces.IsPresent || (namespaces is null && InputFile is not null)) return null;
+        var selection = SelectNamespaces(namespaces, snapshot.Namespaces, InputFile is null ? KubeConnection.Namespace : null);
+        var targets = selection.Targets.ToHashSet(StringComparer.Ordinal);
+        return targets.Contains;
     }
 
     /// <summary>Reads the baseline with PowerShell's own readers (Import-Csv, ConvertFrom-Json), so any file
