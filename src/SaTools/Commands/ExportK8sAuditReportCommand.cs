@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using SaTools.Engine.Audit;
+using SaTools.Output;
 using SaTools.Engine.Audit.Report;
 
 namespace SaTools.Commands;
@@ -41,30 +41,13 @@ public sealed class ExportK8sAuditReportCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         if (InputObject is null) return;
-        var checkId = Text("CheckId");
-        var kind = Text("Kind");
-        var name = Text("Name");
-        if (string.IsNullOrEmpty(checkId) || kind is null || name is null)
+        if (FindingRow.From(InputObject) is not { } row)
         {
             WriteError(new ErrorRecord(new ArgumentException("The input is not an audit finding: it needs CheckId, Kind and Name (the output of Invoke-K8sServiceAccountAudit, or its CSV/JSON)."),
                 "ExportK8sAuditReportInvalidFinding", ErrorCategory.InvalidArgument, InputObject));
             return;
         }
-        var definition = AuditCheckCatalog.Find(checkId);
-        _rows.Add(new AuditReportRow(new AuditFinding
-        {
-            CheckId = checkId,
-            Title = Text("Title") ?? definition?.Title ?? string.Empty,
-            Severity = Enum.TryParse<AuditSeverity>(Text("Severity"), true, out var s) ? s : definition?.Severity ?? AuditSeverity.Info,
-            Kind = kind,
-            Namespace = Text("Namespace") ?? string.Empty,
-            Name = name,
-            ServiceAccount = Text("ServiceAccount") ?? string.Empty,
-            Message = Text("Message") ?? string.Empty,
-            Remediation = Text("Remediation") ?? string.Empty,
-            WorkloadKind = Text("WorkloadKind") ?? string.Empty,
-            WorkloadName = Text("WorkloadName") ?? string.Empty,
-        }, Text("Change"), int.TryParse(Text("Evaluated"), out var n) ? n : null, Text("Context")));
+        _rows.Add(new AuditReportRow(row.Finding, row.Change, row.Evaluated, row.Context));
     }
 
     protected override void EndProcessing()
@@ -106,6 +89,4 @@ public sealed class ExportK8sAuditReportCommand : PSCmdlet
         WriteVerbose($"Wrote {_rows.Count} finding(s) to {path}.");
         if (PassThru.IsPresent) WriteObject(new FileInfo(path));
     }
-
-    private string? Text(string property) => InputObject?.Properties[property]?.Value?.ToString();
 }

@@ -185,32 +185,15 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
         var result = new List<BaselineComparer.BaselineRow>();
         foreach (var row in rows)
         {
-            var checkId = Text(row, "CheckId");
-            if (string.IsNullOrEmpty(checkId) || Text(row, "Kind") is null || Text(row, "Name") is null)
+            if (FindingRow.From(row) is not { } finding)
             {
                 ThrowTerminatingError(new ErrorRecord(new InvalidDataException($"The baseline '{path}' is not the output of Invoke-K8sServiceAccountAudit: a row has no CheckId, Kind or Name."),
                     CommandId + "BaselineInvalid", ErrorCategory.InvalidData, path));
+                continue; // not reached
             }
-            var ns = Text(row, "Namespace") ?? string.Empty;
-            result.Add(new BaselineComparer.BaselineRow(new AuditFinding
-            {
-                CheckId = checkId!,
-                Title = Text(row, "Title") ?? AuditCheckCatalog.Find(checkId!)?.Title ?? string.Empty,
-                Severity = Enum.TryParse<AuditSeverity>(Text(row, "Severity"), true, out var s) ? s : AuditCheckCatalog.Find(checkId!)?.Severity ?? AuditSeverity.Info,
-                Kind = Text(row, "Kind")!,
-                Namespace = ns,
-                Name = Text(row, "Name")!,
-                ServiceAccount = Text(row, "ServiceAccount") ?? string.Empty,
-                Message = Text(row, "Message") ?? string.Empty,
-                Remediation = Text(row, "Remediation") ?? string.Empty,
-                WorkloadKind = Text(row, "WorkloadKind") ?? string.Empty,
-                WorkloadName = Text(row, "WorkloadName") ?? string.Empty,
-                ConcernsNamespace = ns.Length == 0 ? null : ns,
-            }, Text(row, "Change")));
+            result.Add(new BaselineComparer.BaselineRow(finding.Finding, finding.Change));
         }
         WriteVerbose($"Baseline: {result.Count} finding(s) from {path}.");
         return result;
     }
-
-    private static string? Text(PSObject row, string property) => row.Properties[property]?.Value?.ToString();
 }
