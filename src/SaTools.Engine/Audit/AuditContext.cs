@@ -1,5 +1,5 @@
 using k8s.Models;
-using SaTools.Engine.Automount;
+using SaTools.Engine.Pods;
 using SaTools.Engine.Rbac;
 using SaTools.Engine.Usage;
 

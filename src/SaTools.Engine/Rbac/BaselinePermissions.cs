@@ -1,7 +1,8 @@
 namespace SaTools.Engine.Rbac;
 
 /// <summary>
-/// What every ServiceAccount may do without anyone granting it anything: the permissions a new ServiceAccount in a
+/// The one home of "does this ServiceAccount need an API token?" and of what every ServiceAccount may do without
+/// anyone granting it anything: the permissions a new ServiceAccount in a
 /// new namespace has, which come from the bootstrap policy's default ClusterRoleBindings to the groups every
 /// ServiceAccount is in (system:authenticated, system:serviceaccounts).
 /// Source: plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go (ClusterRoleBindings) and its testdata
@@ -33,22 +34,25 @@ public static class BaselinePermissions
     public static readonly IReadOnlyCollection<string> DefaultRoles =
         DefaultGroupBindings.Select(b => b.ClusterRole).Distinct(StringComparer.Ordinal).ToArray();
 
-    /// <summary>True when a grant is one every ServiceAccount of every namespace gets from the defaults.</summary>
+    /// <summary>True when the grant is part of the baseline: one of the default roles reaching the ServiceAccount
+    /// through system:authenticated or system:serviceaccounts, or a binding to a role that does not exist (it
+    /// grants nothing).</summary>
     public static bool IsBaseline(EffectiveGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        return grant.IsBootstrapDefault;
+        return grant.IsMissingRole || grant.IsBootstrapDefault;
     }
 
-    /// <summary>The grants of <paramref name="serviceAccount"/> beyond the baseline (missing roles grant nothing).</summary>
+    /// <summary>The grants that give the ServiceAccount more than the baseline, in the evaluator's order.</summary>
     public static IReadOnlyList<EffectiveGrant> BeyondBaseline(EffectivePermissionEvaluator evaluator, ServiceAccountRef serviceAccount)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
-        return evaluator.GetGrants(serviceAccount).Where(g => !g.IsMissingRole && !IsBaseline(g)).ToList();
+        return evaluator.GetGrants(serviceAccount).Where(g => !IsBaseline(g)).ToList();
     }
 
-    /// <summary>Whether the ServiceAccount may do anything a new ServiceAccount in a new namespace may not.</summary>
-    public static bool HasPermissionsBeyondBaseline(EffectivePermissionEvaluator evaluator, ServiceAccountRef serviceAccount) =>
+    /// <summary>True when the ServiceAccount has any permission beyond the baseline (a new ServiceAccount in a new
+    /// namespace would not have it): its pods may need a token.</summary>
+    public static bool NeedsToken(EffectivePermissionEvaluator evaluator, ServiceAccountRef serviceAccount) =>
         BeyondBaseline(evaluator, serviceAccount).Count > 0;
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SaTools.Engine.Pods;
 using SaTools.Engine.Usage;
 
 namespace SaTools.Engine.Audit.Checks;
