@@ -170,9 +170,14 @@ public sealed class WorkloadAutomountService
         var (step, action, reason) = WorkloadAutomountPlanner.DecideDisable(o.Kind, o.TemplateAutomount, declares, saField, needsToken, _force);
         if (step == WorkloadStep.Omit && targeted)
         {
-            // Named on the pipeline: say what it is, rather than nothing.
-            (step, action, reason) = (WorkloadStep.Report, WorkloadAutomountAction.Skipped,
-                o.Kind == WorkloadKind.Job ? WorkloadSkipReason.JobTemplateImmutable : WorkloadSkipReason.BarePodImmutable);
+            // A Job or bare pod named on the pipeline gets a row anyway: the answer a changeable template would
+            // get (already disabled, has permissions...), as there is then nothing to change.
+            (step, action, reason) = WorkloadAutomountPlanner.DecideDisable(WorkloadKind.Deployment, o.TemplateAutomount, declares, saField, needsToken, _force);
+            if (step == WorkloadStep.Patch)
+            {
+                (step, action, reason) = (WorkloadStep.Report, WorkloadAutomountAction.Skipped,
+                    o.Kind == WorkloadKind.Job ? WorkloadSkipReason.JobTemplateImmutable : WorkloadSkipReason.BarePodImmutable);
+            }
         }
         return Row(o, step, action, reason, desired: false, needsToken);
     }

@@ -195,6 +195,7 @@ public sealed class WorkloadAutomountTests : IAsyncLifetime
             [pscustomobject]@{ Check = 'SA02'; Kind = 'Pod'; Namespace = 'shop'; Name = 'frontend-6d4cf56db6-x2k9w'; ServiceAccount = 'frontend' },
             [pscustomobject]@{ Check = 'SA02'; Kind = 'Pod'; Namespace = 'data'; Name = 'nightly-etl-28391040-abcde'; ServiceAccount = 'etl' },
             [pscustomobject]@{ Check = 'SA02'; Kind = 'Pod'; Namespace = 'shop'; Name = 'debug-shell'; ServiceAccount = 'default' },
+            [pscustomobject]@{ Check = 'SA02'; Kind = 'Pod'; Namespace = 'legacy-apps'; Name = 'monolith'; ServiceAccount = 'default' },
             [pscustomobject]@{ Check = 'SA02'; Kind = 'Pod'; Namespace = 'shop'; Name = 'gone'; ServiceAccount = 'default' } |
                 Disable-K8sWorkloadAutomount -WhatIf -PassThru
             """);
@@ -203,10 +204,12 @@ public sealed class WorkloadAutomountTests : IAsyncLifetime
         var error = Assert.Single(run.Errors);
         Assert.Equal("DisableK8sWorkloadAutomountWorkloadNotFound,SaTools.Commands.DisableK8sWorkloadAutomountCommand", error.FullyQualifiedErrorId);
         var rows = Rows(run);
-        Assert.Equal(["data/CronJob/nightly-etl", "monitoring/DaemonSet/node-exporter", "shop/Deployment/frontend", "shop/Pod/debug-shell"], rows.Keys.Order());
+        Assert.Equal(["data/CronJob/nightly-etl", "legacy-apps/Pod/monolith", "monitoring/DaemonSet/node-exporter", "shop/Deployment/frontend", "shop/Pod/debug-shell"], rows.Keys.Order());
         Assert.Equal("WouldPatch", Prop(rows["monitoring/DaemonSet/node-exporter"], "Action"));
         Assert.Equal("ServiceAccountHasPermissions", Prop(rows["shop/Deployment/frontend"], "Reason"));
         Assert.Equal("BarePodImmutable", Prop(rows["shop/Pod/debug-shell"], "Reason"));
+        // A bare pod named on the pipeline whose ServiceAccount needs its token says so, not "cannot be changed".
+        Assert.Equal(("Skipped", "ServiceAccountHasPermissions"), (Prop(rows["legacy-apps/Pod/monolith"], "Action"), Prop(rows["legacy-apps/Pod/monolith"], "Reason")));
     }
 
     [Fact]
