@@ -84,6 +84,17 @@ public sealed class AuditSandboxTests : IClassFixture<AuditSandbox>
     }
 
     [Fact]
+    public void Sa02Findings_PipeIntoDisableK8sWorkloadAutomount_WhichTargetsTheWorkload()
+    {
+        var rows = _s.Session.Run("Invoke-K8sServiceAccountAudit -Namespace audit-apps -Check SA02 | Disable-K8sWorkloadAutomount -WhatIf -PassThru");
+        var landing = rows.Single(r => P(r, "Name") == "landing");
+        Assert.Equal("Deployment", P(landing, "Kind"));
+        Assert.Equal("WouldPatch", P(landing, "Action"));
+        // Bare pods cannot be changed: they are said to be so, not patched.
+        Assert.Equal("BarePodImmutable", P(rows.Single(r => P(r, "Name") == "static-site"), "Reason"));
+    }
+
+    [Fact]
     public void ReadsEachListOnceAndNothingElse()
     {
         _s.Server.Requests.Clear();
