@@ -172,8 +172,8 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
         try
         {
             rows = json
-                ? InvokeCommand.InvokeScript("param($p) Get-Content -LiteralPath $p -Raw | ConvertFrom-Json | ForEach-Object { $_ }", true, PipelineResultTypes.Output, null, path)
-                : InvokeCommand.InvokeScript("param($p) Import-Csv -LiteralPath $p", true, PipelineResultTypes.Output, null, path);
+                ? InvokeCommand.InvokeScript("param($p) Get-Content -LiteralPath $p -Raw | ConvertFrom-Json | ForEach-Object { $_ }", true, PipelineResultTypes.None, null, path)
+                : InvokeCommand.InvokeScript("param($p) Import-Csv -LiteralPath $p", true, PipelineResultTypes.None, null, path);
         }
         catch (RuntimeException e)
         {
