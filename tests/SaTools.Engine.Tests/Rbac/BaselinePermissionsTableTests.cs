@@ -22,7 +22,7 @@ public sealed class BaselinePermissionsTableTests
             .SelectMany(b => (b.Subjects ?? new List<k8s.Models.Rbacv1Subject>()).Where(s => s.Kind == "Group" && BaselinePermissions.IsBroadGroup(s.Name))
                 .Select(s => $"{b.Metadata.Name}:{b.RoleRef.Name}:{s.Name}"))
             .OrderBy(x => x, StringComparer.Ordinal);
-        var table = BaselinePermissions.DefaultGroupBindings.SelectMany(b => b.Groups.Select(g => $"{b.Name}:{b.ClusterRole}:{g}")).OrderBy(x => x, StringComparer.Ordinal);
+        var table = BootstrapPolicy.DefaultGroupBindings.SelectMany(b => b.Value.Select(g => $"{b.Key}:{b.Key}:{g}")).OrderBy(x => x, StringComparer.Ordinal);
         Assert.Equal(fromPolicy, table);
     }
 
@@ -54,5 +54,5 @@ public sealed class BaselinePermissionsTableTests
     [InlineData("ClusterRole", "view", "system:authenticated", false)]
     [InlineData("Role", "system:discovery", "system:authenticated", false)]
     public void DefaultGroupBindings(string kind, string role, string group, bool expected) =>
-        Assert.Equal(expected, BaselinePermissions.IsDefaultGroupBinding(kind, role, group));
+        Assert.Equal(expected, BootstrapPolicy.IsDefaultGroupBinding(kind, role, group));
 }

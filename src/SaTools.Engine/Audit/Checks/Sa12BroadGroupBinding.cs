@@ -5,7 +5,7 @@ namespace SaTools.Engine.Audit.Checks;
 /// <summary>
 /// SA12: a binding grants a role to system:serviceaccounts, system:serviceaccounts:&lt;ns&gt;,
 /// system:authenticated or system:unauthenticated, other than the default bindings a new cluster has
-/// (<see cref="BaselinePermissions.DefaultGroupBindings"/>, from the bootstrap policy).
+/// (<see cref="BootstrapPolicy.DefaultGroupBindings"/>, from the bootstrap policy).
 /// </summary>
 internal sealed class Sa12BroadGroupBinding : IAuditCheck
 {
@@ -23,7 +23,7 @@ internal sealed class Sa12BroadGroupBinding : IAuditCheck
         {
             var group = entry.Subject.Name;
             if (entry.Subject.Kind != "Group" || !BaselinePermissions.IsBroadGroup(group)) continue;
-            if (BaselinePermissions.IsDefaultGroupBinding(entry.RoleKind, entry.RoleName, group!)) continue;
+            if (BootstrapPolicy.IsDefaultGroupBinding(entry.RoleKind, entry.RoleName, group!)) continue;
             if (!seen.Add((entry.Kind, entry.Namespace, entry.Name, group!))) continue;
             // A namespace group concerns that namespace; the others concern every namespace.
             var concerns = group!.StartsWith(ServiceAccountRef.NamespaceGroupPrefix, StringComparison.Ordinal)
@@ -32,7 +32,7 @@ internal sealed class Sa12BroadGroupBinding : IAuditCheck
             var who = group switch
             {
                 ServiceAccountRef.AuthenticatedGroup => "every authenticated user and ServiceAccount",
-                BaselinePermissions.UnauthenticatedGroup => "anonymous requests",
+                BootstrapPolicy.UnauthenticatedGroup => "anonymous requests",
                 ServiceAccountRef.AllServiceAccountsGroup => "every ServiceAccount of the cluster",
                 _ => $"every ServiceAccount of namespace {concerns}",
             };
