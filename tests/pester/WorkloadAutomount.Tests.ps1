@@ -32,7 +32,7 @@ Describe 'Disable-K8sWorkloadAutomount' {
         $rows = Disable-K8sWorkloadAutomount -AllNamespaces -WhatIf -PassThru
         ($rows | Where-Object Action -eq WouldPatch).Name | Sort-Object |
             Should -Be @('cleanup', 'feature-cache', 'legacy-rs', 'node-exporter', 'storefront-static')
-        Get-TemplateAutomount shop deployment storefront-static | Should -Be ''
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
 
         $table = $rows | Format-Table | Out-String -Width 250
         $table | Should -Match 'Namespace\s+Kind\s+Name\s+ServiceAccount\s+Previous\s+Action\s+Reason\s+RestartsPods'
@@ -43,9 +43,9 @@ Describe 'Disable-K8sWorkloadAutomount' {
     It 'patches, writes nothing the second time, and undoes the run from its CSV' {
         $csv = Join-Path $script:work 'workload-automount.csv'
         Disable-K8sWorkloadAutomount -AllNamespaces -PassThru -Confirm:$false | Export-Csv -Path $csv -NoTypeInformation
-        Get-TemplateAutomount shop deployment storefront-static | Should -Be 'false'
-        Get-TemplateAutomount data cronjob cleanup | Should -Be 'false'
-        Get-TemplateAutomount shop deployment frontend | Should -Be ''   # its ServiceAccount has permissions
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be 'false'
+        Get-TemplateAutomount -Namespace data -Resource cronjob -Name cleanup | Should -Be 'false'
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name frontend | Should -Be ''   # its ServiceAccount has permissions
 
         $rows = Import-Csv -Path $csv
         ($rows | Where-Object Name -eq storefront-static).Previous | Should -Be ''
@@ -56,9 +56,9 @@ Describe 'Disable-K8sWorkloadAutomount' {
         $again.Action | Should -Not -Contain 'Patched'
 
         Import-Csv -Path $csv | Set-K8sWorkloadAutomount -Confirm:$false
-        Get-TemplateAutomount shop deployment storefront-static | Should -Be ''
-        Get-TemplateAutomount data cronjob cleanup | Should -Be ''
-        Get-TemplateAutomount shop deployment quiet-worker | Should -Be 'false'
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
+        Get-TemplateAutomount -Namespace data -Resource cronjob -Name cleanup | Should -Be ''
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name quiet-worker | Should -Be 'false'
     }
 
     It 'takes audit-shaped rows naming pods' {

@@ -69,7 +69,8 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(new ArgumentException(e.Message.Split(" (Parameter")[0]), CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
+            // BoundTokenRequest checks itself as it is built (the one duration rule); its messages are whole sentences.
+            WriteError(new ErrorRecord(e, CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
             return;
         }
         if (Directory.Exists(path))
