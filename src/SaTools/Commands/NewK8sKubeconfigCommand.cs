@@ -64,7 +64,6 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         BoundTokenRequest request;
         try
         {
-            // The request checks itself as it is built (a duration out of range throws ArgumentException).
             request = new BoundTokenRequest(ns, ServiceAccount) { Duration = Duration, Audiences = Audience ?? Array.Empty<string>() };
         }
         catch (ArgumentException e)
