@@ -25,6 +25,8 @@
         'Disable-K8sWorkloadAutomount'
         'Set-K8sWorkloadAutomount'
         'New-K8sKubeconfig'
+        'Invoke-K8sServiceAccountAudit'
+        'Export-K8sAuditReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -9,7 +9,7 @@ function Start-TestSandbox {
     [OutputType([pscustomobject])]
     param(
         [Parameter(Mandatory)] [string] $Root,
-        [Parameter(Mandatory)] [ValidateSet('empty', 'bootstrap', 'demo', 'scale')] [string] $Scenario,
+        [Parameter(Mandatory)] [ValidateSet('empty', 'bootstrap', 'demo', 'audit', 'scale')] [string] $Scenario,
         [Parameter(Mandatory)] [string] $Name
     )
     $work = Join-Path ([IO.Path]::GetTempPath()) "satools-pester-$Name-$([guid]::NewGuid().ToString('N'))"

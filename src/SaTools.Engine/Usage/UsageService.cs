@@ -67,12 +67,12 @@ public sealed class UsageService
         IReadOnlyDictionary<(string, string), V1OwnerReference?>? replicaSets = null, jobs = null;
         if (controllers.Contains("ReplicaSet") && !_replicaSetsNotServed)
         {
-            (replicaSets, var notServed) = await TryReadOwnersAsync(ListReplicaSetsAsync(@namespace, cancellationToken)).ConfigureAwait(false);
+            (replicaSets, var notServed) = await TryReadOwnersAsync(ListReplicaSetsAsync(_api, @namespace, cancellationToken)).ConfigureAwait(false);
             _replicaSetsNotServed |= notServed;
         }
         if (controllers.Contains("Job") && !_jobsNotServed)
         {
-            (jobs, var notServed) = await TryReadOwnersAsync(ListJobsAsync(@namespace, cancellationToken)).ConfigureAwait(false);
+            (jobs, var notServed) = await TryReadOwnersAsync(ListJobsAsync(_api, @namespace, cancellationToken)).ConfigureAwait(false);
             _jobsNotServed |= notServed;
         }
         var empty = new Dictionary<(string, string), V1OwnerReference?>();
@@ -93,7 +93,7 @@ public sealed class UsageService
 
     /// <returns>Each object's controller, or null when the list was refused (404: not served, then NotServed
     /// is true; 403: not allowed).</returns>
-    private static async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
+    internal static async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
         IAsyncEnumerable<T> objects)
         where T : IMetadata<V1ObjectMeta>
     {
@@ -114,13 +114,13 @@ public sealed class UsageService
     }
 
     // Both lists go through KubeApi's pager, like every other list: paged, and restarted when a continue token expires (410).
-    private IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, CancellationToken cancellationToken) =>
-        _api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
+    internal static IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
+        api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
                 ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
                 : c.AppsV1.ListNamespacedReplicaSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 
-    private IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, CancellationToken cancellationToken) =>
-        _api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
+    internal static IAsyncEnumerable<V1Job> ListJobsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
+        api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
                 ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
                 : c.BatchV1.ListNamespacedJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
 }
