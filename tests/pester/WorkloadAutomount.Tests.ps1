@@ -36,9 +36,10 @@ Describe 'Disable-K8sWorkloadAutomount' {
         Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
 
         $table = $rows | Format-Table | Out-String -Width 250
-        $table | Should -Match 'Namespace\s+Kind\s+Name\s+ServiceAccount\s+Previous\s+Action\s+Reason\s+RestartsPods'
-        $table | Should -Match 'token-client\s+default\s+not set\s+Skipped\s+TemplateDeclaresTokenVolume'
-        $table | Should -Match 'debug-shell\s+default\s+not set\s+Skipped\s+BarePodImmutable'
+        $table | Should -Match 'Namespace\s+Kind\s+Name\s+ServiceAccount\s+Previous\s+Action\s+RestartsPods\s+Reason'
+        $table | Should -Match 'token-client\s+default\s+not set\s+Skipped\s+False\s+TemplateDeclaresTokenVolume'
+        $table | Should -Match 'debug-shell\s+default\s+not set\s+Skipped\s+False\s+BarePodImmutable'
+        $table | Should -Match 'storefront-static\s+default\s+not set\s+WouldPatch\s+True'
     }
 
     It 'patches, writes nothing the second time, and undoes the run from its CSV' {
