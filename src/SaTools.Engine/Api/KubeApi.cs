@@ -28,6 +28,34 @@ public sealed class KubeApi
     /// <summary>Items asked for per page (<c>limit</c>).</summary>
     public int PageSize { get; set; } = Pager.DefaultPageSize;
 
+    /// <summary>
+    /// How many lists of this connection may be on the wire at once (<see cref="StartLists"/>): enough for every
+    /// kind a workload reads together (the RBAC snapshot's five, the audit's namespaces, ServiceAccounts, pods,
+    /// owners, Secrets and RBAC), few enough not to flood the API server's priority and fairness queues.
+    /// </summary>
+    public int ListConcurrency
+    {
+        get => _listConcurrency;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _listConcurrency = value;
+            _listSlots = new SemaphoreSlim(value, value);
+        }
+    }
+
+    public const int DefaultListConcurrency = 6;
+
+    private int _listConcurrency = DefaultListConcurrency;
+    private SemaphoreSlim _listSlots = new(DefaultListConcurrency, DefaultListConcurrency);
+
+    /// <summary>
+    /// Starts a set of lists read at the same time through this pipeline (bounded by <see cref="ListConcurrency"/>,
+    /// cancelled with <paramref name="cancellationToken"/> or the first failure); see <see cref="ConcurrentLists"/>.
+    /// Every workload that reads several kinds reads them through this.
+    /// </summary>
+    internal ConcurrentLists StartLists(CancellationToken cancellationToken) => new(_listSlots, cancellationToken);
+
     /// <summary>The typed client. Call it through <see cref="CallAsync{T}"/> so failures are translated.</summary>
     internal IKubernetes Client { get; }
 
