@@ -97,42 +97,42 @@ public sealed class KubeApi
 
     // ---- Paged, streamed lists. A null namespace means all namespaces. ----
 
+    private const string Core = "/api/v1";
+    private const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
+
     internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1PodList, V1Pod>("pods", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1SecretList, V1Secret>("secrets", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedSecretAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1NamespaceList, V1Namespace>("namespaces", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.CoreV1.ListNamespaceAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1NamespaceList, V1Namespace>("namespaces", Core + "/namespaces", labelSelector, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1RoleList, V1Role>("roles", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1RoleList, V1Role>("roles", CollectionPath(Rbac, "roles", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1RoleBindingList, V1RoleBinding>("rolebindings", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1RoleBindingList, V1RoleBinding>("rolebindings", CollectionPath(Rbac, "rolebindings", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ClusterRoleList, V1ClusterRole>("clusterroles", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.RbacAuthorizationV1.ListClusterRoleAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", Rbac + "/clusterroles", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.RbacAuthorizationV1.ListClusterRoleBindingAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath("/apis/apps/v1", "replicasets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1JobList, V1Job>("jobs", CollectionPath("/apis/batch/v1", "jobs", ns), null, null, onPage, cancellationToken);
+
+    /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one.</summary>
+    private static string CollectionPath(string groupVersion, string resource, string? ns) =>
+        ns is null ? $"{groupVersion}/{resource}" : $"{groupVersion}/namespaces/{Uri.EscapeDataString(ns)}/{resource}";
 
     // ---- Single objects. ----
 
@@ -183,7 +183,14 @@ public sealed class KubeApi
     /// handlers) and credentials. The generated WellKnown/Openid operations cannot serve here: they read these JSON
     /// objects as a JSON string and throw.
     /// </summary>
-    internal async Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken)
+    internal async Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
+        System.Text.Encoding.UTF8.GetString(await SendGetAsync(path, accept, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>A GET of JSON whose body is returned as bytes (see <see cref="GetRawAsync"/>).</summary>
+    private Task<byte[]> GetBytesAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendGetAsync(pathAndQuery, "application/json", cancellationToken);
+
+    private async Task<byte[]> SendGetAsync(string path, string accept, CancellationToken cancellationToken)
     {
         if (Client is not Kubernetes client)
         {
@@ -198,11 +205,12 @@ public sealed class KubeApi
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
             }
             using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var (message, reason) = ErrorTranslator.ReadStatus(body);
-                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + path, null);
+                var (message, reason) = ErrorTranslator.ReadStatus(System.Text.Encoding.UTF8.GetString(body));
+                var pathOnly = path.Split('?', 2)[0];
+                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
             }
             return body;
         }
@@ -212,6 +220,49 @@ public sealed class KubeApi
             if (ReferenceEquals(translated, e)) throw;
             throw translated;
         }
+    }
+
+    /// <summary>
+    /// Pages a list by its path through <see cref="Pager"/>, with the pipelining the pager is built for: each page's
+    /// body is read as bytes through the client's own HttpClient (so the same retry and logging handlers) and
+    /// credentials, its continue token taken from the start of it (<see cref="ListMetaReader"/>), and its items
+    /// parsed with KubernetesClient's own serializer only when the pager asks, after the next page is on the wire.
+    /// </summary>
+    internal IAsyncEnumerable<T> ListByPath<TList, T>(
+        string resource,
+        string path,
+        string? labelSelector,
+        string? fieldSelector,
+        Action<ListProgress>? onPage,
+        CancellationToken cancellationToken)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+        where T : IMetadata<V1ObjectMeta>
+    {
+        return Pager.ListAsync<T>(
+            resource,
+            async (cont, limit, ct) =>
+            {
+                var query = new List<string> { "limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
+                if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
+                if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
+                var body = await GetBytesAsync(path + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                TList Parse()
+                {
+                    using var stream = new MemoryStream(body, writable: false);
+                    return KubernetesJson.Deserialize<TList>(stream);
+                }
+                if (ListMetaReader.TryRead(body, out var next, out var remaining))
+                {
+                    return new Pager.Page<T>(() => Parse().Items, next, remaining);
+                }
+                var list = Parse();
+                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+            },
+            item => item.Metadata?.Uid,
+            PageSize,
+            onPage,
+            cancellationToken);
     }
 
     /// <summary>

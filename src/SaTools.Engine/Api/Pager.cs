@@ -4,9 +4,10 @@ namespace SaTools.Engine.Api;
 
 /// <summary>
 /// Pages a list with <c>limit</c>/<c>continue</c> and yields items as each page arrives. The pager is pipelined:
-/// as soon as a page with a continue token is in, the next page is asked for, so it is on the wire (and parsed)
-/// while the caller works through the current one; at most one page is read ahead, and only a page the server
-/// said exists (a continue token), so a list read to its end sends exactly its pages.
+/// as soon as a page's continue token is known (<see cref="KubeApi"/> reads it from the start of the body, see
+/// <see cref="ListMetaReader"/>), the next page is asked for, so it is on the wire while this page's items are
+/// parsed and the caller works through them; at most one page is read ahead, and only a page the server said
+/// exists (a continue token), so a list read to its end sends exactly its pages.
 /// <para>
 /// The end of a list is the absence of a continue token, never <c>remainingItemCount</c>: the API server leaves
 /// that count out of every list with a label or field selector, since it cannot tell how many of the objects left
@@ -27,7 +28,30 @@ internal static class Pager
 
     public delegate Task<Page<T>> FetchPage<T>(string? continueToken, int limit, CancellationToken cancellationToken);
 
-    public readonly record struct Page<T>(IList<T>? Items, string? Continue, long? RemainingItemCount);
+    /// <summary>One page: its continue token and count, and its items, parsed when <see cref="ParseItems"/> is
+    /// called (after the next page has been asked for) or already parsed.</summary>
+    public readonly struct Page<T>
+    {
+        private readonly Func<IList<T>?> _parse;
+
+        public Page(IList<T>? items, string? @continue, long? remainingItemCount)
+            : this(() => items, @continue, remainingItemCount)
+        {
+        }
+
+        public Page(Func<IList<T>?> parseItems, string? @continue, long? remainingItemCount)
+        {
+            _parse = parseItems;
+            Continue = @continue;
+            RemainingItemCount = remainingItemCount;
+        }
+
+        public string? Continue { get; }
+
+        public long? RemainingItemCount { get; }
+
+        public IList<T>? ParseItems() => _parse?.Invoke();
+    }
 
     public static async IAsyncEnumerable<T> ListAsync<T>(
         string resource,
@@ -68,7 +92,8 @@ internal static class Pager
                 next = requested is null ? null : Start(fetch, requested, pageSize, readAhead.Token);
 
                 pages++;
-                var list = page.Items ?? Array.Empty<T>();
+                // Parsed here, while the next page is on the wire.
+                var list = page.ParseItems() ?? Array.Empty<T>();
                 // After a restart the first pages repeat items already yielded: they are not counted again.
                 items += list.Count(item => uidOf(item) is not { } uid || !yielded.Contains(uid));
                 onPage?.Invoke(new ListProgress(resource, pages, items, page.RemainingItemCount));

@@ -61,12 +61,12 @@ public sealed class UsageService
             if (resolveOwners && facts.ControllerKind == "ReplicaSet" && !ownedByReplicaSet)
             {
                 ownedByReplicaSet = true;
-                if (!_replicaSetsNotServed) replicaSetRead = lists.Start(t => TryReadOwnersAsync(ListReplicaSetsAsync(@namespace, t)));
+                if (!_replicaSetsNotServed) replicaSetRead = lists.Start(t => TryReadOwnersAsync(_api.ListReplicaSetsAsync(@namespace, null, t)));
             }
             else if (resolveOwners && facts.ControllerKind == "Job" && !ownedByJob)
             {
                 ownedByJob = true;
-                if (!_jobsNotServed) jobRead = lists.Start(t => TryReadOwnersAsync(ListJobsAsync(@namespace, t)));
+                if (!_jobsNotServed) jobRead = lists.Start(t => TryReadOwnersAsync(_api.ListJobsAsync(@namespace, null, t)));
             }
             return facts;
         });
@@ -119,15 +119,4 @@ public sealed class UsageService
         }
         return (owners, false);
     }
-
-    // Both lists go through KubeApi's pager, like every other list: paged, and restarted when a continue token expires (410).
-    private IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, CancellationToken cancellationToken) =>
-        _api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
-                ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.AppsV1.ListNamespacedReplicaSetAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
-
-    private IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, CancellationToken cancellationToken) =>
-        _api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
-                ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.BatchV1.ListNamespacedJobAsync(ns, continueParameter: cont, limit: limit, cancellationToken: ct));
 }
