@@ -103,8 +103,9 @@ public sealed class KubeApi
     internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, null, onPage, cancellationToken);
 
-    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken);
+    /// <param name="fields">Only these fields of each pod are read (null: all of them).</param>
+    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken, fields);
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
@@ -226,7 +227,8 @@ public sealed class KubeApi
     /// Pages a list by its path through <see cref="Pager"/>, with the pipelining the pager is built for: each page's
     /// body is read as bytes through the client's own HttpClient (so the same retry and logging handlers) and
     /// credentials, its continue token taken from the start of it (<see cref="ListMetaReader"/>), and its items
-    /// parsed with KubernetesClient's own serializer only when the pager asks, after the next page is on the wire.
+    /// parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller reads) only when
+    /// the pager asks, after the next page is on the wire.
     /// </summary>
     internal IAsyncEnumerable<T> ListByPath<TList, T>(
         string resource,
@@ -234,7 +236,8 @@ public sealed class KubeApi
         string? labelSelector,
         string? fieldSelector,
         Action<ListProgress>? onPage,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ListFields? fields = null)
         where TList : IItems<T>, IMetadata<V1ListMeta>
         where T : IMetadata<V1ObjectMeta>
     {
@@ -249,6 +252,11 @@ public sealed class KubeApi
                 var body = await GetBytesAsync(path + "?" + string.Join("&", query), ct).ConfigureAwait(false);
                 TList Parse()
                 {
+                    if (fields is not null)
+                    {
+                        return System.Text.Json.JsonSerializer.Deserialize<TList>(body, fields.Options)
+                            ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                    }
                     using var stream = new MemoryStream(body, writable: false);
                     return KubernetesJson.Deserialize<TList>(stream);
                 }

@@ -55,7 +55,7 @@ public sealed class UsageService
         await using var lists = _api.StartLists(cancellationToken);
         Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)>? replicaSetRead = null, jobRead = null;
         bool ownedByReplicaSet = false, ownedByJob = false;
-        var pods = lists.Read(t => _api.ListPodsAsync(@namespace, null, null, t), pod =>
+        var pods = lists.Read(t => _api.ListPodsAsync(@namespace, null, null, t, UsagePodFields.Fields), pod =>
         {
             var facts = PodFacts.From(pod);
             if (resolveOwners && facts.ControllerKind == "ReplicaSet" && !ownedByReplicaSet)
