@@ -1,30 +1,50 @@
+#!/usr/bin/env -S sh -c 'cd "$(dirname "$0")" && dotnet tool restore >/dev/null && exec dotnet pwsh -NoProfile -File "./$(basename "$0")" "$@"'
 #Requires -Version 7.4
 <#
 .SYNOPSIS
     Task runner for SaTools: a thin layer over `dotnet build`, which alone assembles the module in out/SaTools/.
 .DESCRIPTION
+    From bash the first line (sh, through env -S) restores the pinned pwsh (.config/dotnet-tools.json) and runs
+    this script in it, so a machine with only the .NET SDK needs no other install. From pwsh: ./build.ps1.
+
     Tasks:
       Build    dotnet build; the importable module lands in out/SaTools/.
-      Test     the xunit suites (the exact CI command), then the Pester suite when Pester 5 is installed.
-      Docs     regenerates Markdown help from the module with PlatyPS when it is installed (docs/).
-      Package  out/packages/SaTools.<version>.nupkg, which Install-Module and Install-PSResource accept.
-      Demo     starts the sandbox with the demo scenario, imports the built module, runs README's examples, stops.
+      Docs     compiles the PlatyPS Markdown in docs/ into en-US/ (SaTools.dll-Help.xml, about_SaTools.help.txt);
+               a cmdlet without a page gets one from New-MarkdownCommandHelp, to be filled in.
+      Test     everything CI runs: the xunit suites, the Pester suites (tests/pester) in the pinned pwsh,
+               PSScriptAnalyzer over every script, Test-ModuleManifest; ends with "N passed, N failed".
+      Pester   the Pester suites only. Analyze: PSScriptAnalyzer only.
+      Package  out/packages/SaTools.<version>.nupkg (Compress-PSResource), which Install-PSResource accepts.
+      Demo     starts the sandbox with the demo scenario, imports the built module, runs README's examples (the
+               hardening runbook among them), shows their output, stops the sandbox.
       Bench    the benchmark project (tests/SaTools.Benchmarks); -BenchArguments passes options (--quick).
+
+    PSScriptAnalyzer and PlatyPS are looked up on PSModulePath, then in ../shared/psmodules beside the clone.
 .EXAMPLE
-    ./build.ps1 -Task Build, Test
+    ./build.ps1 -Task Demo
+.EXAMPLE
+    ./build.ps1 -Task Test
 .EXAMPLE
     ./build.ps1 -Task Package -Configuration Release
 #>
+[Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSReviewUnusedParameter', '',
+    Justification = 'Configuration, BenchArguments, ResultFile and HelpDestination are read by the task functions below, which the rule does not follow')]
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Docs', 'Package', 'Demo', 'Bench')]
+    [ValidateSet('Build', 'Docs', 'Test', 'Pester', 'Analyze', 'Package', 'Demo', 'Bench')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Passed to the benchmark (Bench task), e.g. -BenchArguments --quick
-    [string[]] $BenchArguments = @()
+    [string[]] $BenchArguments = @(),
+
+    # Pester and Analyze write their counts here as JSON ({"Passed":n,"Failed":n}); the Test task reads them.
+    [string] $ResultFile,
+
+    # Docs compiles into this folder instead of en-US/ (the help test compares the two).
+    [string] $HelpDestination
 )
 
 $ErrorActionPreference = 'Stop'
@@ -35,6 +55,12 @@ $env:DOTNET_NOLOGO = '1'
 $root = $PSScriptRoot
 $moduleDir = Join-Path $root 'out/SaTools'
 $manifest = Join-Path $moduleDir 'SaTools.psd1'
+$docs = Join-Path $root 'docs'
+$helpDir = Join-Path $root 'en-US'
+
+function Write-Step([string] $Text) {
+    Write-Information $Text -InformationAction Continue
+}
 
 function Invoke-Native {
     param([string] $Command, [string[]] $Arguments)
@@ -42,142 +68,242 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+function New-WorkDirectory([string] $Name) {
+    $path = Join-Path ([IO.Path]::GetTempPath()) "satools-$Name-$([guid]::NewGuid().ToString('N'))"
+    New-Item -ItemType Directory -Path $path | Out-Null
+    $path
+}
+
+# PSScriptAnalyzer and PlatyPS are on no package feed this build can use (../shared/psmodules/README.md):
+# PSModulePath first, else ../shared/psmodules beside the clone.
+function Import-SharedModule([string] $Name) {
+    if (-not (Get-Module -ListAvailable -Name $Name)) {
+        $shared = Join-Path (Split-Path $root) 'shared/psmodules'
+        if (-not (Test-Path (Join-Path $shared $Name))) {
+            throw "$Name is not on PSModulePath and ../shared/psmodules is not beside the clone"
+        }
+        $env:PSModulePath = $shared + [IO.Path]::PathSeparator + $env:PSModulePath
+    }
+    Import-Module $Name -Force
+}
+
+# Runs a task of this script in the pinned pwsh (.config/dotnet-tools.json), whatever pwsh runs this one:
+# PSScriptAnalyzer needs 7.6, and the Pester suites import the module into a process of their own.
+function Invoke-ChildTask([string] $Name, [string] $Work) {
+    $result = Join-Path $Work "$Name.json"
+    Push-Location $root
+    try {
+        & dotnet pwsh -NoProfile -File (Join-Path $root 'build.ps1') -Task $Name -Configuration $Configuration -ResultFile $result | Out-Host
+    }
+    finally { Pop-Location }
+    if (Test-Path $result) { return Get-Content -Raw $result | ConvertFrom-Json }
+    [pscustomobject]@{ Passed = 0; Failed = 1 } # the child died before counting: one failure, its output says why
+}
+
+function Write-Result([int] $Passed, [int] $Failed) {
+    if ($ResultFile) { @{ Passed = $Passed; Failed = $Failed } | ConvertTo-Json | Set-Content -Path $ResultFile }
+}
+
 function Invoke-Build {
     Invoke-Native dotnet @('build', (Join-Path $root 'src/SaTools/SaTools.csproj'), '-c', $Configuration)
-    Write-Host "Module assembled in $moduleDir"
+    Write-Step "Module assembled in $moduleDir"
 }
+
+# ---- Docs -----------------------------------------------------------------------------------------------------
+
+# PlatyPS 1.0 puts an example's whole Markdown (the code fence and the text) into maml:introduction, with U+0080
+# paragraphs for blank lines, and leaves dev:code empty (PowerShell/platyPS issues 792 and 799, closed "by design"):
+# Get-Help would print the fences and (Get-Help X).examples.example.code would be empty. This moves the fenced code
+# into dev:code and the text after it into dev:remarks, where PowerShell's help view expects them.
+function Repair-MamlExample([string] $Path) {
+    $doc = [xml]::new()
+    $doc.Load($Path)
+    $ns = [System.Xml.XmlNamespaceManager]::new($doc.NameTable)
+    $ns.AddNamespace('command', 'http://schemas.microsoft.com/maml/dev/command/2004/10')
+    $ns.AddNamespace('maml', 'http://schemas.microsoft.com/maml/2004/10')
+    $ns.AddNamespace('dev', 'http://schemas.microsoft.com/maml/dev/2004/10')
+    $blank = [string][char]0x80
+    foreach ($example in $doc.SelectNodes('//command:example', $ns)) {
+        $intro = $example.SelectSingleNode('maml:introduction', $ns)
+        $text = (@($intro.SelectNodes('maml:para', $ns)) | ForEach-Object { $_.InnerText.Replace($blank, '') }) -join "`n"
+        $match = [regex]::Match($text, '(?s)^\s*```[^\n]*\n(.*?)\n```\s*(.*)$')
+        if (-not $match.Success) { throw "$Path`: an example of $($example.ParentNode.ParentNode.details.name) has no code block" }
+        $intro.RemoveAll()
+        $example.SelectSingleNode('dev:code', $ns).InnerText = $match.Groups[1].Value
+        $remarks = $example.SelectSingleNode('dev:remarks', $ns)
+        $remarks.RemoveAll()
+        foreach ($paragraph in $match.Groups[2].Value -split '\n\s*\n' | Where-Object { $_.Trim() }) {
+            $para = $doc.CreateElement('maml', 'para', 'http://schemas.microsoft.com/maml/2004/10')
+            $para.InnerText = $paragraph.Trim()
+            $remarks.AppendChild($para) | Out-Null
+        }
+    }
+    $settings = [System.Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [System.Text.UTF8Encoding]::new($false) }
+    $writer = [System.Xml.XmlWriter]::Create($Path, $settings)
+    try { $doc.Save($writer) } finally { $writer.Dispose() }
+}
+
+# about_SaTools.md (headings, paragraphs, fenced blocks, a list) as the plain-text about_ topic Get-Help shows:
+# "# about_X" is the TOPIC, "##" a section, "###" a subsection, text wrapped at 80 columns under 4 spaces.
+function ConvertTo-AboutText([string] $Markdown) {
+    $out = [System.Collections.Generic.List[string]]::new()
+    $inFence = $false
+    foreach ($line in $Markdown -split '\r?\n') {
+        if ($line -match '^```') { $inFence = -not $inFence; continue }
+        if ($inFence) { $out.Add(("    $line").TrimEnd()); continue }
+        if ($line -match '^# (.+)$') { $out.Add('TOPIC'); $out.Add("    $($Matches[1])"); continue }
+        if ($line -match '^## (.+)$') { $out.Add($Matches[1]); continue }
+        if ($line -match '^### (.+)$') { $out.Add("  $($Matches[1])"); continue }
+        if ($line -match '^- (.+)$') { $out.Add("    $($Matches[1])"); continue }
+        if (-not $line.Trim()) {
+            # A blank line separates paragraphs; a heading's text starts on the line under it.
+            if ($out.Count -gt 0 -and $out[-1] -ne '' -and $out[-1] -notmatch '^(TOPIC|[A-Z][A-Z ,()]+|  [A-Z][A-Z ,()]+)$') { $out.Add('') }
+            continue
+        }
+        $current = '   '
+        foreach ($word in $line.Trim() -split '\s+') {
+            if ($current.Length + 1 + $word.Length -gt 80) { $out.Add($current); $current = '   ' }
+            $current += " $word"
+        }
+        $out.Add($current)
+    }
+    ($out -join "`n").TrimEnd() + "`n"
+}
+
+function Build-ModuleHelp {
+    Import-SharedModule Microsoft.PowerShell.PlatyPS
+    $pages = @(Get-ChildItem $docs -Recurse -Filter *.md | Measure-PlatyPSMarkdown | Where-Object Filetype -match 'CommandHelp')
+    # A cmdlet without a page gets PlatyPS's skeleton: the help tests fail until its {{ placeholders }} are written.
+    $described = $pages | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_.FilePath) }
+    $missing = (Import-PowerShellDataFile (Join-Path $root 'SaTools.psd1')).CmdletsToExport | Where-Object { $_ -notin $described }
+    if ($missing) {
+        Invoke-Build
+        Import-Module $manifest -Force
+        foreach ($name in $missing) {
+            New-MarkdownCommandHelp -CommandInfo (Get-Command $name) -OutputFolder $docs | Out-Null
+            Write-Warning "docs/SaTools/$name.md written from the cmdlet: write its descriptions and examples"
+        }
+        $pages = @(Get-ChildItem $docs -Recurse -Filter *.md | Measure-PlatyPSMarkdown | Where-Object Filetype -match 'CommandHelp')
+    }
+    $destination = if ($HelpDestination) { $HelpDestination } else { $helpDir }
+    Export-Help -Pages $pages.FilePath -Destination $destination
+    Write-Step "Help compiled from $docs into $destination"
+}
+
+# Compiles the Markdown pages and about_SaTools.md into MAML and the about topic in $Destination (en-US/, or a
+# temporary folder when a test checks that the committed en-US/ is up to date).
+function Export-Help([string[]] $Pages, [string] $Destination) {
+    $work = New-WorkDirectory 'maml'
+    try {
+        $Pages | Import-MarkdownCommandHelp | Export-MamlCommandHelp -OutputFolder $work -Force | Out-Null
+        $maml = Get-ChildItem $work -Recurse -Filter 'SaTools.dll-Help.xml' | Select-Object -First 1
+        Repair-MamlExample $maml.FullName
+        New-Item -ItemType Directory -Force -Path $Destination | Out-Null
+        Copy-Item $maml.FullName (Join-Path $Destination 'SaTools.dll-Help.xml') -Force
+        $about = ConvertTo-AboutText (Get-Content -Raw (Join-Path $docs 'about_SaTools.md'))
+        Set-Content -Path (Join-Path $Destination 'about_SaTools.help.txt') -Value $about -NoNewline -Encoding utf8NoBOM
+    }
+    finally { Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue }
+}
+
+# ---- Test -----------------------------------------------------------------------------------------------------
 
 function Invoke-Test {
-    # The exact test command README.md and .ci/run give.
-    Invoke-Native dotnet @('test', (Join-Path $root 'SaTools.sln'), '-c', $Configuration)
-    $pester = Get-Module -ListAvailable -Name Pester | Where-Object Version -ge '5.0.0' | Sort-Object Version -Descending | Select-Object -First 1
-    if ($pester) {
-        Import-Module $pester -Force
-        $config = New-PesterConfiguration
-        $config.Run.Path = Join-Path $root 'tests/pester'
-        $config.Run.Exit = $false
-        $config.Output.Verbosity = 'Detailed'
-        $result = Invoke-Pester -Configuration $config
-        if ($result.FailedCount -gt 0) { throw "$($result.FailedCount) Pester test(s) failed" }
+    $work = New-WorkDirectory 'test'
+    $suites = [System.Collections.Generic.List[object]]::new()
+    try {
+        # 1. xunit: the engine, the binding, the sandbox. Counted from the TRX each test project writes.
+        $trx = Join-Path $work 'xunit'
+        & dotnet test (Join-Path $root 'SaTools.sln') -c $Configuration --logger trx --results-directory $trx | Out-Host
+        $exit = $LASTEXITCODE
+        $passed = 0; $failed = 0
+        foreach ($file in Get-ChildItem $trx -Filter *.trx -ErrorAction SilentlyContinue) {
+            $counters = ([xml](Get-Content -Raw $file.FullName)).TestRun.ResultSummary.Counters
+            $passed += [int]$counters.passed
+            $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        }
+        if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 } # a build error or a crashed test host
+        $suites.Add([pscustomobject]@{ Suite = 'xunit'; Passed = $passed; Failed = $failed })
+
+        # 2. Pester and 3. PSScriptAnalyzer, each in the pinned pwsh.
+        foreach ($name in 'Pester', 'Analyze') {
+            $r = Invoke-ChildTask $name $work
+            $suites.Add([pscustomobject]@{ Suite = $name; Passed = [int]$r.Passed; Failed = [int]$r.Failed })
+        }
+
+        # 4. The assembled manifest.
+        $ok = $null -ne (Test-ModuleManifest -Path $manifest -ErrorAction SilentlyContinue -ErrorVariable manifestErrors)
+        if ($manifestErrors) { $ok = $false; $manifestErrors | ForEach-Object { Write-Warning "Test-ModuleManifest: $_" } }
+        $suites.Add([pscustomobject]@{ Suite = 'Test-ModuleManifest'; Passed = [int]$ok; Failed = [int](-not $ok) })
     }
-    else {
-        Write-Warning 'Pester 5 is not installed: skipping tests/pester (Install-Module Pester -MinimumVersion 5.0).'
-    }
+    finally { Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue }
+
+    $suites | Format-Table -AutoSize | Out-Host
+    $total = $suites | Measure-Object -Property Passed, Failed -Sum
+    $passedAll = ($total | Where-Object Property -eq Passed).Sum
+    $failedAll = ($total | Where-Object Property -eq Failed).Sum
+    Write-Output "$passedAll passed, $failedAll failed"
+    if ($failedAll -gt 0) { exit 1 }
 }
 
-function Invoke-Docs {
-    $platy = Get-Module -ListAvailable -Name platyPS, Microsoft.PowerShell.PlatyPS | Select-Object -First 1
-    if (-not $platy) {
-        Write-Warning 'PlatyPS is not installed: en-US/SaTools.dll-Help.xml is maintained by hand (Install-Module platyPS).'
-        return
+function Invoke-PesterSuite {
+    $pester = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages/pester/5.7.1/tools/Pester.psd1'
+    if ($env:NUGET_PACKAGES) { $pester = Join-Path $env:NUGET_PACKAGES 'pester/5.7.1/tools/Pester.psd1' }
+    if (-not (Test-Path $pester)) {
+        # Pester comes from NuGet (tests/pester/PesterPackage.csproj), not from the PowerShell Gallery.
+        Invoke-Native dotnet @('restore', (Join-Path $root 'tests/pester/PesterPackage.csproj'))
     }
-    Invoke-Build
-    Import-Module $manifest -Force
-    Import-Module $platy -Force
-    $docs = Join-Path $root 'docs'
-    if ($platy.Name -eq 'platyPS') {
-        if (Test-Path $docs) { Update-MarkdownHelp -Path $docs | Out-Null }
-        else { New-MarkdownHelp -Module SaTools -OutputFolder $docs -WithModulePage | Out-Null }
-    }
-    else {
-        New-MarkdownCommandHelp -ModuleInfo (Get-Module SaTools) -OutputFolder $docs -Force | Out-Null
-    }
-    Write-Host "Markdown help written to $docs"
+    Import-Module $pester -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $root 'tests/pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $result = Pester\Invoke-Pester -Configuration $config
+    Write-Result -Passed $result.PassedCount -Failed ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount)
+    if ($result.Result -ne 'Passed') { throw "Pester: $($result.FailedCount) test(s) failed" }
 }
+
+function Invoke-Analyze {
+    Import-SharedModule PSScriptAnalyzer
+    $skip = [regex]'[\\/](bin|obj|out|\.git)[\\/]'
+    $scripts = Get-ChildItem $root -Recurse -File -Include *.ps1, *.psm1, *.psd1 | Where-Object { -not $skip.IsMatch($_.FullName) }
+    $passed = 0; $failed = 0
+    foreach ($script in $scripts) {
+        $path = $script.FullName
+        # The source manifest names SaTools.Format.ps1xml, which sits beside it only once assembled in out/SaTools/.
+        if ($path -eq (Join-Path $root 'SaTools.psd1')) { $path = $manifest }
+        $findings = @(Invoke-ScriptAnalyzer -Path $path)
+        if ($findings.Count -eq 0) { $passed++; continue }
+        $failed++
+        $findings | ForEach-Object { Write-Warning "$($script.FullName):$($_.Line) $($_.RuleName): $($_.Message)" }
+    }
+    Write-Step "PSScriptAnalyzer: $($scripts.Count) scripts, $failed with findings"
+    Write-Result -Passed $passed -Failed $failed
+    if ($failed -gt 0) { throw "PSScriptAnalyzer: $failed script(s) with findings" }
+}
+
+# ---- Package, Demo, Bench -------------------------------------------------------------------------------------
 
 function Invoke-Package {
     Invoke-Build
-    $version = (Import-PowerShellDataFile $manifest).ModuleVersion
     $packages = Join-Path $root 'out/packages'
     New-Item -ItemType Directory -Force -Path $packages | Out-Null
-
-    if (Get-Command Compress-PSResource -ErrorAction SilentlyContinue) {
-        Compress-PSResource -Path $moduleDir -DestinationPath $packages
+    $version = (Import-PowerShellDataFile $manifest).ModuleVersion
+    Remove-Item (Join-Path $packages "SaTools.$version.nupkg") -ErrorAction SilentlyContinue
+    if (-not (Get-Command Compress-PSResource -ErrorAction SilentlyContinue)) {
+        throw 'Compress-PSResource (PSResourceGet 1.1, pwsh 7.5 or later) is missing: run ./build.ps1 from bash, or `dotnet pwsh ./build.ps1`'
     }
-    elseif (Get-Command Publish-PSResource -ErrorAction SilentlyContinue) {
-        $repo = 'SaToolsBuild'
-        if (-not (Get-PSResourceRepository -Name $repo -ErrorAction SilentlyContinue)) {
-            Register-PSResourceRepository -Name $repo -Uri $packages -Trusted
-        }
-        try { Publish-PSResource -Path $moduleDir -Repository $repo -SkipDependenciesCheck }
-        finally { Unregister-PSResourceRepository -Name $repo }
-    }
-    elseif (Get-Command Publish-Module -ErrorAction SilentlyContinue) {
-        $repo = 'SaToolsBuild'
-        if (-not (Get-PSRepository -Name $repo -ErrorAction SilentlyContinue)) {
-            Register-PSRepository -Name $repo -SourceLocation $packages -PublishLocation $packages -InstallationPolicy Trusted
-        }
-        try { Publish-Module -Path $moduleDir -Repository $repo }
-        finally { Unregister-PSRepository -Name $repo }
-    }
-    else {
-        New-NupkgByHand -Version $version -Destination $packages
-    }
-    Get-ChildItem $packages -Filter "SaTools.$version*.nupkg" | ForEach-Object { Write-Host "Package: $($_.FullName)" }
-}
-
-# A .nupkg is a zip with a .nuspec at its root; Install-Module/Install-PSResource read the module from the rest.
-function New-NupkgByHand {
-    param([string] $Version, [string] $Destination)
-    $data = Import-PowerShellDataFile $manifest
-    $psData = $data.PrivateData.PSData
-    $tags = @($psData.Tags) + 'PSModule' + ($data.CmdletsToExport | ForEach-Object { "PSCmdlet_$_"; "PSCommand_$_" })
-    $staging = Join-Path ([IO.Path]::GetTempPath()) "satools-nupkg-$([guid]::NewGuid())"
-    Copy-Item -Recurse -Path $moduleDir -Destination $staging
-    $nuspec = @"
-<?xml version="1.0" encoding="utf-8"?>
-<package xmlns="http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd">
-  <metadata>
-    <id>SaTools</id>
-    <version>$Version</version>
-    <authors>$([Security.SecurityElement]::Escape($data.Author))</authors>
-    <owners>$([Security.SecurityElement]::Escape($data.CompanyName))</owners>
-    <requireLicenseAcceptance>false</requireLicenseAcceptance>
-    <licenseUrl>$($psData.LicenseUri)</licenseUrl>
-    <projectUrl>$($psData.ProjectUri)</projectUrl>
-    <description>$([Security.SecurityElement]::Escape($data.Description))</description>
-    <releaseNotes>$([Security.SecurityElement]::Escape($psData.ReleaseNotes))</releaseNotes>
-    <copyright>$([Security.SecurityElement]::Escape($data.Copyright))</copyright>
-    <tags>$($tags -join ' ')</tags>
-  </metadata>
-</package>
-"@
-    Set-Content -Path (Join-Path $staging 'SaTools.nuspec') -Value $nuspec -Encoding utf8NoBOM
-    # The OPC content-types part every .nupkg carries (NuGet's PackageBuilder writes the same): one Default per
-    # extension in the package, since an OPC reader refuses a part whose extension has no content type.
-    $extensions = Get-ChildItem -Path $staging -Recurse -File | ForEach-Object { $_.Extension.TrimStart('.').ToLowerInvariant() } |
-        Where-Object { $_ } | Sort-Object -Unique
-    $types = '<?xml version="1.0" encoding="utf-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-        (($extensions | ForEach-Object { "<Default Extension=`"$_`" ContentType=`"application/octet`" />" }) -join '') +
-        '</Types>'
-    Set-Content -LiteralPath (Join-Path $staging '[Content_Types].xml') -Value $types -Encoding utf8NoBOM
-    $target = Join-Path $Destination "SaTools.$Version.nupkg"
-    Remove-Item -LiteralPath $target -ErrorAction SilentlyContinue
-    # ZipFile, not Compress-Archive: the latter reads '[Content_Types].xml' as a wildcard pattern.
-    Add-Type -AssemblyName System.IO.Compression.FileSystem
-    [System.IO.Compression.ZipFile]::CreateFromDirectory($staging, $target)
-    Remove-Item -Recurse -Force $staging
+    # The .nupkg (nuspec made from the manifest) that Install-PSResource and Install-Module read.
+    Compress-PSResource -Path $moduleDir -DestinationPath $packages
+    Write-Step "Package: $(Join-Path $packages "SaTools.$version.nupkg")"
 }
 
 function Invoke-Demo {
     Invoke-Build
-    $work = Join-Path ([IO.Path]::GetTempPath()) "satools-demo-$([guid]::NewGuid())"
-    New-Item -ItemType Directory -Path $work | Out-Null
-    $kubeconfig = Join-Path $work 'kubeconfig'
-    # The sandbox's standalone host writes the kubeconfig (CA + admin token) once it listens, then serves until stopped.
-    # Run the built host directly (not `dotnet run`, whose child process Stop-Process would leave behind).
-    Invoke-Native dotnet @('build', (Join-Path $root 'tests/KubeSandbox/KubeSandbox.csproj'), '-c', $Configuration, '-v', 'q')
-    $sandboxDll = Join-Path $root "tests/KubeSandbox/bin/$Configuration/net10.0/KubeSandbox.dll"
-    $sandbox = Start-Process -FilePath dotnet -PassThru -NoNewWindow -ArgumentList @(
-        $sandboxDll, '--scenario', 'demo', '--kubeconfig', $kubeconfig)
+    . (Join-Path $root 'tests/pester/TestSandbox.ps1')
+    $sandbox = Start-TestSandbox -Root $root -Scenario demo -Name demo
     try {
-        $deadline = [DateTime]::UtcNow.AddMinutes(3)
-        while (-not (Test-Path $kubeconfig)) {
-            if ($sandbox.HasExited) { throw "The sandbox exited with code $($sandbox.ExitCode)" }
-            if ([DateTime]::UtcNow -gt $deadline) { throw 'The sandbox did not start within 3 minutes' }
-            Start-Sleep -Milliseconds 200
-        }
-        $env:KUBECONFIG = $kubeconfig
+        $env:KUBECONFIG = $sandbox.Kubeconfig
         Import-Module $manifest -Force
         $readme = Get-Content -Raw (Join-Path $root 'README.md')
         $blocks = [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
@@ -186,10 +312,10 @@ function Invoke-Demo {
         $runnable = $blocks | Where-Object { $_ -notmatch 'Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1' } |
             ForEach-Object { (($_ -split '\r?\n') | Where-Object { $_ -notmatch '-InputFile|/var/run/secrets' }) -join "`n" }
         $failed = 0
-        Push-Location $work
+        Push-Location $sandbox.Work
         try {
             foreach ($block in $runnable) {
-                Write-Host "PS> $($block.Trim())" -ForegroundColor Cyan
+                Write-Step "`nPS> $($block.Trim() -replace "`n", "`nPS> ")"
                 # One failing example is reported and the others still run; the task fails at the end.
                 try { . ([scriptblock]::Create($block)) | Out-Host }
                 catch { Write-Warning "The example failed: $_"; $failed++ }
@@ -197,11 +323,11 @@ function Invoke-Demo {
         }
         finally { Pop-Location }
         if ($failed -gt 0) { throw "$failed README example(s) failed against the sandbox" }
+        Write-Step "`nAll $(@($runnable).Count) README examples ran against the demo sandbox."
     }
     finally {
-        if (-not $sandbox.HasExited) { Stop-Process -Id $sandbox.Id }
         Remove-Item Env:KUBECONFIG -ErrorAction SilentlyContinue
-        Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
+        Stop-TestSandbox $sandbox
     }
 }
 
@@ -211,6 +337,15 @@ function Invoke-Bench {
 }
 
 foreach ($t in $Task) {
-    Write-Host "== $t" -ForegroundColor Green
-    & "Invoke-$t"
+    Write-Step "== $t"
+    switch ($t) {
+        'Build' { Invoke-Build }
+        'Docs' { Build-ModuleHelp }
+        'Test' { Invoke-Test }
+        'Pester' { Invoke-PesterSuite }
+        'Analyze' { Invoke-Analyze }
+        'Package' { Invoke-Package }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+    }
 }

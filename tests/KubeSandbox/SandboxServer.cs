@@ -69,7 +69,8 @@ public sealed class SandboxServer : IAsyncDisposable
             {
                 return await StartOnPortAsync(options, ca, adminToken, port, cancellationToken);
             }
-            catch (IOException e) when (options.Port == 0)
+            // Only a failed bind: a missing file is an IOException too, and must not read as "could not bind a port".
+            catch (IOException e) when (options.Port == 0 && e is not FileNotFoundException and not DirectoryNotFoundException)
             {
                 last = e; // the free port was taken meanwhile: try another
             }

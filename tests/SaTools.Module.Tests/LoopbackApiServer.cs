@@ -13,6 +13,7 @@ public sealed class LoopbackApiServer : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentBag<string> _kubeconfigs = new();
 
     public LoopbackApiServer()
     {
@@ -32,10 +33,12 @@ public sealed class LoopbackApiServer : IDisposable
         ? (200, """{"major":"1","minor":"31","gitVersion":"v1.31.0-loopback"}""")
         : (404, """{"kind":"Status","apiVersion":"v1","status":"Failure","message":"not found","reason":"NotFound","code":404}""");
 
-    /// <summary>A kubeconfig (plain http, a token) whose only context is <paramref name="context"/>.</summary>
+    /// <summary>A kubeconfig (plain http, a token) whose only context is <paramref name="context"/>; deleted on
+    /// Dispose.</summary>
     public string WriteKubeconfig(string context, string token = "loopback-token")
     {
         var path = Path.Combine(Path.GetTempPath(), $"satools-loopback-{Guid.NewGuid():N}.yaml");
+        _kubeconfigs.Add(path);
         File.WriteAllText(path, $"apiVersion: v1\nkind: Config\ncurrent-context: {context}\nclusters:\n- name: {context}\n  cluster:\n    server: {Url}\nusers:\n- name: {context}\n  user:\n    token: {token}\ncontexts:\n- name: {context}\n  context:\n    cluster: {context}\n    user: {context}\n");
         return path;
     }
@@ -78,5 +81,6 @@ public sealed class LoopbackApiServer : IDisposable
     {
         _stop.Cancel();
         _listener.Close();
+        foreach (var path in _kubeconfigs) File.Delete(path);
     }
 }

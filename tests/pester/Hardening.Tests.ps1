@@ -48,7 +48,7 @@ Describe 'Disable-K8sDefaultAutomount' {
 
     It 'reports a missing namespace with a specific error id' {
         { Disable-K8sDefaultAutomount -Namespace no-such-namespace -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'DisableK8sDefaultAutomountNotFound,SaTools.Commands.DisableK8sDefaultAutomountCommand'
+            Should -Throw -ErrorId 'DisableK8sDefaultAutomountNamespaceNotFound,SaTools.Commands.DisableK8sDefaultAutomountCommand'
     }
 }
 

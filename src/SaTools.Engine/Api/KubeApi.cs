@@ -1,5 +1,6 @@
 using k8s;
 using k8s.Models;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Api;
 
@@ -95,6 +96,27 @@ public sealed class KubeApi
     internal Task CallAsync(Func<IKubernetes, CancellationToken, Task> call, CancellationToken cancellationToken) =>
         CallAsync(async (c, ct) => { await call(c, ct).ConfigureAwait(false); return true; }, cancellationToken);
 
+    /// <summary>
+    /// A name as one segment of a request path: checked by its kind's Kubernetes rule (<see cref="KubeNames"/>),
+    /// then escaped with <see cref="Uri.EscapeDataString(string)"/>, so neither a name that slipped past a cmdlet's
+    /// check nor a case the rule misses can add a segment ('/'), a query ('?') or climb ('..'). KubernetesClient's
+    /// generated operations put path parameters into the URL as given, so every name passes here first.
+    /// A refused name is a <see cref="KubeApiException"/> of kind <see cref="KubeErrorKind.InvalidName"/>, before
+    /// any request.
+    /// </summary>
+    internal static string PathSegment(NameKind kind, string name)
+    {
+        if (KubeNames.Problem(kind, name) is { } problem)
+        {
+            throw new KubeApiException(KubeErrorKind.InvalidName, KubeNames.Describe(kind, name, problem));
+        }
+        // '.' and '..' are not changed by escaping; the rules above refuse them for every kind.
+        return Uri.EscapeDataString(name);
+    }
+
+    /// <summary>A namespace as a path segment (<see cref="PathSegment"/>).</summary>
+    internal static string Ns(string ns) => PathSegment(NameKind.Namespace, ns);
+
     // ---- Paged, streamed lists. A null namespace means all namespaces. ----
 
     private const string Core = "/api/v1";
@@ -111,7 +133,7 @@ public sealed class KubeApi
         ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1NamespaceList, V1Namespace>("namespaces", Core + "/namespaces", labelSelector, null, onPage, cancellationToken);
+        ListByPath<V1NamespaceList, V1Namespace>("namespaces", () => Core + "/namespaces", labelSelector, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1RoleList, V1Role>("roles", CollectionPath(Rbac, "roles", ns), null, null, onPage, cancellationToken);
@@ -120,10 +142,10 @@ public sealed class KubeApi
         ListByPath<V1RoleBindingList, V1RoleBinding>("rolebindings", CollectionPath(Rbac, "rolebindings", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", Rbac + "/clusterroles", null, null, onPage, cancellationToken);
+        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", () => Rbac + "/clusterroles", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
+        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath("/apis/apps/v1", "replicasets", ns), null, null, onPage, cancellationToken);
@@ -131,35 +153,36 @@ public sealed class KubeApi
     internal IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1JobList, V1Job>("jobs", CollectionPath("/apis/batch/v1", "jobs", ns), null, null, onPage, cancellationToken);
 
-    /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one.</summary>
-    private static string CollectionPath(string groupVersion, string resource, string? ns) =>
-        ns is null ? $"{groupVersion}/{resource}" : $"{groupVersion}/namespaces/{Uri.EscapeDataString(ns)}/{resource}";
+    /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one (the
+    /// namespace checked and escaped by <see cref="Ns"/> when the first page is asked for).</summary>
+    private static Func<string> CollectionPath(string groupVersion, string resource, string? ns) =>
+        () => ns is null ? $"{groupVersion}/{resource}" : $"{groupVersion}/namespaces/{Ns(ns)}/{resource}";
 
     // ---- Single objects. ----
 
     internal Task<V1ServiceAccount> GetServiceAccountAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedServiceAccountAsync(PathSegment(NameKind.ServiceAccount, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task<V1Namespace> GetNamespaceAsync(string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespaceAsync(name, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespaceAsync(Ns(name), cancellationToken: ct), cancellationToken);
 
     internal Task<V1Secret> GetSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.ReadNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.ReadNamespacedSecretAsync(PathSegment(NameKind.Secret, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     /// <summary>A merge patch (<c>application/merge-patch+json</c>) of a ServiceAccount.</summary>
     internal Task<V1ServiceAccount> PatchServiceAccountAsync(string ns, string name, object mergePatch, bool dryRun, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(
-            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), name, ns, dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
+            new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), PathSegment(NameKind.ServiceAccount, name), Ns(ns), dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
 
     internal Task<V1Secret> CreateSecretAsync(string ns, V1Secret secret, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task DeleteSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(PathSegment(NameKind.Secret, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     /// <summary>TokenRequest: <c>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c>.</summary>
     internal Task<Authenticationv1TokenRequest> CreateTokenAsync(string ns, string name, Authenticationv1TokenRequest request, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, name, ns, cancellationToken: ct), cancellationToken);
+        CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, PathSegment(NameKind.ServiceAccount, name), Ns(ns), cancellationToken: ct), cancellationToken);
 
     internal Task<V1TokenReview> CreateTokenReviewAsync(V1TokenReview review, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.AuthenticationV1.CreateTokenReviewAsync(review, cancellationToken: ct), cancellationToken);
@@ -232,7 +255,7 @@ public sealed class KubeApi
     /// </summary>
     internal IAsyncEnumerable<T> ListByPath<TList, T>(
         string resource,
-        string path,
+        Func<string> path,
         string? labelSelector,
         string? fieldSelector,
         Action<ListProgress>? onPage,
@@ -249,7 +272,7 @@ public sealed class KubeApi
                 if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
                 if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
                 if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
-                var body = await GetBytesAsync(path + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                var body = await GetBytesAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
                 TList Parse()
                 {
                     if (fields is not null)

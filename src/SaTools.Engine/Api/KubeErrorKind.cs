@@ -29,4 +29,7 @@ public enum KubeErrorKind
     UnknownContext,
     /// <summary>The connection settings cannot be used (unreadable kubeconfig, bad certificate authority, bad URL).</summary>
     InvalidConfiguration,
+    /// <summary>A name that breaks Kubernetes' naming rule for its kind (Names/KubeNames) was about to become part of
+    /// a request path; nothing was sent.</summary>
+    InvalidName,
 }

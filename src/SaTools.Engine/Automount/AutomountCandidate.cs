@@ -1,4 +1,5 @@
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Automount;
 

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Automount;
 
@@ -24,26 +25,16 @@ public sealed class AutomountService
     public AutomountService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
 
     /// <summary>
-    /// Plans Disable-K8sDefaultAutomount: the <c>default</c> ServiceAccount of each selected namespace.
-    /// Reads as little as it can: with -AllNamespaces or wildcards, one namespace list, then one cluster-wide list of
-    /// the default ServiceAccounts and one of pods (paged); when the caller may not list cluster-wide (403), or only
-    /// literal namespaces were named, one GET of the ServiceAccount and one pod list per namespace.
+    /// Plans Disable-K8sDefaultAutomount: the <c>default</c> ServiceAccount of each namespace of
+    /// <paramref name="selection"/> (from <see cref="NamespaceResolver"/>). Reads as little as it can: when the
+    /// namespace list was read (-AllNamespaces or wildcards), one cluster-wide list of the default ServiceAccounts
+    /// and one of pods (paged); when the caller may not list cluster-wide (403), or only literal namespaces were
+    /// named, one GET of the ServiceAccount and one pod list per namespace.
     /// </summary>
-    public async Task<AutomountPlan> PlanDefaultAsync(
-        IReadOnlyCollection<string>? namespaces, bool allNamespaces, IReadOnlyCollection<string>? exclude,
-        int throttleLimit, CancellationToken cancellationToken)
+    public async Task<AutomountPlan> PlanDefaultAsync(NamespaceSelection selection, int throttleLimit, CancellationToken cancellationToken)
     {
-        var needsList = allNamespaces || (namespaces ?? []).Any(n => new NamePattern(n).IsWildcard);
-        List<string>? existing = null;
-        if (needsList)
-        {
-            existing = new List<string>();
-            await foreach (var name in _api.ListNamespaceNamesAsync(cancellationToken).ConfigureAwait(false))
-            {
-                existing.Add(name);
-            }
-        }
-        var selection = NamespaceSelection.Resolve(namespaces, allNamespaces, exclude, existing);
+        ArgumentNullException.ThrowIfNull(selection);
+        var needsList = selection.ExistenceKnown;
         var targets = selection.Targets.Select(ns => (ns, PodServiceAccount.DefaultName, (bool?)false)).ToList();
 
         if (needsList && targets.Count > 1)
@@ -277,10 +268,10 @@ public sealed class AutomountService
     private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
         _api.List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", null, cancellationToken, (c, cont, limit, t) => ns is null
             ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
-            : c.CoreV1.ListNamespacedServiceAccountAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+            : c.CoreV1.ListNamespacedServiceAccountAsync(KubeApi.Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
 
     private IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
         _api.List<V1PodList, V1Pod>("pods", null, cancellationToken, (c, cont, limit, t) => ns is null
             ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
-            : c.CoreV1.ListNamespacedPodAsync(ns, continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+            : c.CoreV1.ListNamespacedPodAsync(KubeApi.Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
 }

@@ -1,6 +1,7 @@
 using k8s;
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 using SaTools.Engine.Automount;
 
 namespace SaTools.Engine.LegacyTokens;
@@ -24,15 +25,17 @@ public sealed class LegacyTokenService
     /// <summary>
     /// The legacy tokens of one namespace, or of all namespaces when <paramref name="namespace"/> is null (then
     /// three lists in all: Secrets, ServiceAccounts, pods), optionally only those of one ServiceAccount.
+    /// <paramref name="onPage"/> is told of every page read (for progress).
     /// </summary>
-    public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken,
+        Action<ListProgress>? onPage = null)
     {
         // The ServiceAccounts and pods are read only once a matching legacy token shows up (none: no more
         // requests), and then beside the rest of the Secrets.
         await using var lists = _api.StartLists(cancellationToken);
         Task<List<V1ServiceAccount>>? sasRead = null;
         Task<List<V1Pod>>? podsRead = null;
-        var matchingRead = lists.Read(t => _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", null, t), s =>
+        var matchingRead = lists.Read(t => _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", onPage, t), s =>
         {
             s.Data = null; // the token: never kept
             s.StringData = null;
@@ -42,8 +45,8 @@ public sealed class LegacyTokenService
             }
             if (sasRead is null)
             {
-                sasRead = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, null, t), sa => sa);
-                podsRead = lists.Read(t => _api.ListPodsAsync(@namespace, null, null, t), p => p);
+                sasRead = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, onPage, t), sa => sa);
+                podsRead = lists.Read(t => _api.ListPodsAsync(@namespace, null, onPage, t), p => p);
             }
             return s;
         });
@@ -92,7 +95,7 @@ public sealed class LegacyTokenService
         {
             await _api.CallAsync((c, ct) => c.CoreV1.PatchNamespacedSecretAsync(
                 new V1Patch(LegacyTokenRetirement.InvalidatePatch(_utcNow()), V1Patch.PatchType.MergePatch),
-                token.Name, token.Namespace, cancellationToken: ct), cancellationToken).ConfigureAwait(false);
+                KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }
         catch (KubeApiException e) when (IsOutcomeUnknown(e))
         {
@@ -108,7 +111,7 @@ public sealed class LegacyTokenService
     {
         try
         {
-            await _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(token.Name, token.Namespace,
+            await _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace),
                 new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
                 cancellationToken: ct), cancellationToken).ConfigureAwait(false);
         }

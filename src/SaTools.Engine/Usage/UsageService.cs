@@ -47,7 +47,9 @@ public sealed class UsageService
     /// <param name="resolveOwners">False when only the per-ServiceAccount totals are wanted: then no ReplicaSet or
     /// Job is read at all.</param>
     /// <param name="cancellationToken">Stops the reads.</param>
-    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken)
+    /// <param name="onPage">Told of every page of pods and ServiceAccounts read (for progress).</param>
+    public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken,
+        Action<ListProgress>? onPage = null)
     {
         // Pods (the longest list) and ServiceAccounts are read at the same time, each item cut down to what the
         // join needs as its page arrives. ReplicaSets and Jobs are read only once a pod owned by one shows up, and
@@ -55,7 +57,7 @@ public sealed class UsageService
         await using var lists = _api.StartLists(cancellationToken);
         Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)>? replicaSetRead = null, jobRead = null;
         bool ownedByReplicaSet = false, ownedByJob = false;
-        var pods = lists.Read(t => _api.ListPodsAsync(@namespace, null, null, t, UsagePodFields.Fields), pod =>
+        var pods = lists.Read(t => _api.ListPodsAsync(@namespace, null, onPage, t, UsagePodFields.Fields), pod =>
         {
             var facts = PodFacts.From(pod);
             if (resolveOwners && facts.ControllerKind == "ReplicaSet" && !ownedByReplicaSet)
@@ -70,7 +72,7 @@ public sealed class UsageService
             }
             return facts;
         });
-        var sas = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, null, t), ServiceAccountFacts.From);
+        var sas = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, onPage, t), ServiceAccountFacts.From);
         await lists.WhenAllAsync().ConfigureAwait(false);
 
         IReadOnlyDictionary<(string, string), WorkloadOwner?>? replicaSets = null, jobs = null;

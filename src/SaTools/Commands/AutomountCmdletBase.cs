@@ -40,6 +40,10 @@ public abstract class AutomountCmdletBase : K8sCmdletBase
             }
             switch (c.Step)
             {
+                case AutomountStep.Missing when !ConfirmNamespace(c.Namespace):
+                    // NamespaceNotFound is written: the namespace, not the ServiceAccount, is what is missing.
+                    Emit(c, AutomountAction.Failed, null, $"The namespace '{c.Namespace}' does not exist.");
+                    continue;
                 case AutomountStep.Missing:
                     WriteError(new ErrorRecord(
                         new ItemNotFoundException($"The ServiceAccount '{c.ServiceAccount}' does not exist in namespace '{c.Namespace}' (or the namespace does not exist)."),
@@ -98,6 +102,17 @@ public abstract class AutomountCmdletBase : K8sCmdletBase
             }
         }
     }
+
+    /// <summary>The Failed row (-PassThru) of a ServiceAccount that was never read; its error is already written.</summary>
+    protected void EmitFailed(string ns, string serviceAccount, bool? desired, string error) =>
+        Emit(new AutomountCandidate
+        {
+            Namespace = ns,
+            ServiceAccount = serviceAccount,
+            Desired = desired,
+            ReadError = new KubeApiException(KubeErrorKind.NotFound, error),
+            ImpactKnown = false,
+        }, AutomountAction.Failed, null, error);
 
     private void Emit(AutomountCandidate c, AutomountAction action, bool? current, string? error)
     {

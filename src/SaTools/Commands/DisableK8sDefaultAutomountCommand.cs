@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using SaTools.Completion;
-using SaTools.Engine.Api;
 using SaTools.Engine.Automount;
 using SaTools.Output;
 
@@ -50,13 +49,15 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
 
     protected override void EndProcessing()
     {
-        RefuseInvalidPatterns(_namespaces.Concat(ExcludeNamespace ?? []));
+        if (!AllNamespaces.IsPresent && _namespaces.Count == 0) return;
+        // Invalid and missing names are reported here (InvalidNamespaceName, NamespaceNotFound), before any write.
+        var selection = SelectNamespaces(AllNamespaces.IsPresent ? null : _namespaces, AllNamespaces.IsPresent, ExcludeNamespace, useConnectionNamespace: false);
         var service = NewService();
         ReportReading("Reading default ServiceAccounts and pods");
         AutomountPlan plan;
         try
         {
-            plan = Await(ct => service.PlanDefaultAsync(_namespaces, AllNamespaces.IsPresent, ExcludeNamespace, ThrottleLimit, ct),
+            plan = Await(ct => service.PlanDefaultAsync(selection, ThrottleLimit, ct),
                 target: AllNamespaces.IsPresent ? "*" : string.Join(",", _namespaces));
         }
         finally
@@ -71,34 +72,10 @@ public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
         {
             WriteVerbose($"Namespace '{ns}' excluded by -ExcludeNamespace.");
         }
-        foreach (var pattern in plan.Selection.UnmatchedPatterns)
+        foreach (var ns in plan.Selection.Missing)
         {
-            WriteNamespaceNotFound(pattern);
+            EmitFailed(ns, "default", false, $"The namespace '{ns}' does not exist.");
         }
-        var missing = plan.Selection.Missing.Select(ns => new AutomountCandidate
-        {
-            Namespace = ns,
-            ServiceAccount = "default",
-            Desired = false,
-            ReadError = new KubeApiException(KubeErrorKind.NotFound, $"The namespace '{ns}' does not exist."),
-            ImpactKnown = false,
-        });
-        Execute(missing.Concat(plan.Candidates).ToList(), service);
-    }
-
-    /// <summary>A malformed wildcard ("a[]") is a parameter error before any request, not an exception later.</summary>
-    private void RefuseInvalidPatterns(IEnumerable<string> patterns)
-    {
-        foreach (var pattern in patterns)
-        {
-            try
-            {
-                _ = new NamePattern(pattern.Trim());
-            }
-            catch (ArgumentException e)
-            {
-                ThrowTerminatingError(new ErrorRecord(e, CommandId + "InvalidPattern", ErrorCategory.InvalidArgument, pattern));
-            }
-        }
+        Execute(plan.Candidates, service);
     }
 }

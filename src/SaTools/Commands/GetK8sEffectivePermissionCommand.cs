@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 using SaTools.Engine.Rbac;
 using SaTools.Output;
 
@@ -214,21 +215,24 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     {
         var all = _serviceAccounts!;
         IEnumerable<ServiceAccountRef> inScope;
-        List<WildcardPattern>? namespacePatterns = null;
-        if (AllNamespaces.IsPresent || (Namespace is null && InputFile is not null))
+        var scoped = !(AllNamespaces.IsPresent || (Namespace is null && InputFile is not null));
+        if (!scoped)
         {
             inScope = all;
         }
         else
         {
-            var namespaces = Namespace ?? new[] { KubeConnection.Namespace };
-            namespacePatterns = namespaces.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-            inScope = namespaces.Any(WildcardPattern.ContainsWildcardCharacters)
-                ? all.Where(sa => namespacePatterns.Any(p => p.IsMatch(sa.Namespace)))
-                : namespaces.Distinct(StringComparer.OrdinalIgnoreCase).SelectMany(n => _byNamespace!.TryGetValue(n, out var list) ? list : new List<ServiceAccountRef>());
+            // The snapshot holds every ServiceAccount (every namespace has its default one): its namespaces are the
+            // ones that exist, for the cluster as for a dump, so the one resolver needs no further request.
+            var selection = SelectNamespaces(Namespace, _byNamespace!.Keys.ToList(), Namespace is null ? KubeConnection.Namespace : null);
+            inScope = selection.Targets.SelectMany(n => _byNamespace.TryGetValue(n, out var list) ? list : new List<ServiceAccountRef>());
         }
 
-        var names = Name ?? Array.Empty<string>();
+        var names = ValidNamesOrPatterns(NameKind.ServiceAccount, Name);
+        if (Name is { Length: > 0 } && names.Count == 0)
+        {
+            return Array.Empty<ServiceAccountRef>();
+        }
         var namePatterns = names.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         var result = inScope.Where(sa => namePatterns.Count == 0 || namePatterns.Any(p => p.IsMatch(sa.Name))).ToList();
 
@@ -237,7 +241,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         {
             if (!result.Any(sa => string.Equals(sa.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                var where = namespacePatterns is null ? "any namespace" : $"namespace '{string.Join("', '", Namespace ?? new[] { KubeConnection.Namespace })}'";
+                var where = !scoped ? "any namespace" : $"namespace '{string.Join("', '", Namespace ?? new[] { KubeConnection.Namespace })}'";
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException($"No ServiceAccount '{name}' was found in {where}."),
                     CommandId + "ServiceAccountNotFound", ErrorCategory.ObjectNotFound, name));

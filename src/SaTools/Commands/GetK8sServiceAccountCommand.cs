@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
 using SaTools.Engine.Inventory;
+using SaTools.Engine.Names;
 using SaTools.Output;
 
 namespace SaTools.Commands;
@@ -44,7 +45,10 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
 
     protected override void ProcessRecord()
     {
-        var names = Name ?? Array.Empty<string>();
+        // A literal name that could never name a ServiceAccount is reported and dropped; if every name was
+        // dropped there is nothing to look for (not everything).
+        var names = ValidNamesOrPatterns(NameKind.ServiceAccount, Name);
+        if (Name is { Length: > 0 } && names.Count == 0) return;
         var namePatterns = names.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
         var literalNames = names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)).ToList();
         var inventory = new ServiceAccountInventory(KubeConnection.Api);
@@ -58,12 +62,24 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
         foreach (var ns in ResolveNamespaces(Namespace))
         {
             // A literal name in a literal namespace is one GET: the cheapest request, and a precise 404.
-            if (names.Length > 0 && literalNames.Count == names.Length && LabelSelector is null)
+            if (names.Count > 0 && literalNames.Count == names.Count && LabelSelector is null)
             {
                 foreach (var name in literalNames)
                 {
-                    var record = TryAwait(ct => inventory.GetAsync(ns, name, ct), $"{ns}/{name}", out var found);
-                    if (found) WriteObject(ToInfo(record!));
+                    try
+                    {
+                        WriteObject(ToInfo(AwaitCore(ct => inventory.GetAsync(ns, name, ct))));
+                    }
+                    catch (KubeApiException e) when (!IsFatal(e))
+                    {
+                        // In a namespace that does not exist, NamespaceNotFound is written once: no name there can be found.
+                        if (e.Kind == KubeErrorKind.NotFound && !ConfirmNamespace(ns)) break;
+                        WriteKubeError(e, $"{ns}/{name}");
+                    }
+                    catch (KubeApiException e)
+                    {
+                        ThrowKubeError(e, $"{ns}/{name}");
+                    }
                 }
                 continue;
             }
@@ -75,10 +91,12 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
     {
         var unmatchedLiterals = new HashSet<string>(literalNames, StringComparer.OrdinalIgnoreCase);
         var onPage = ListProgressReporter(ProgressActivity);
+        var listed = 0;
         try
         {
             foreach (var record in Stream(ct => inventory.ListAsync(ns, LabelSelector, onPage, ct)))
             {
+                listed++;
                 if (namePatterns.Count > 0 && !namePatterns.Any(p => p.IsMatch(record.Name))) continue;
                 unmatchedLiterals.Remove(record.Name);
                 WriteObject(ToInfo(record));
@@ -99,6 +117,8 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
             CompleteProgress(ProgressActivity);
         }
 
+        // An empty list in a namespace may mean there is no such namespace (the API server lists nothing there).
+        if (listed == 0 && ns is not null && !ConfirmNamespace(ns)) return;
         foreach (var name in unmatchedLiterals)
         {
             WriteError(new ErrorRecord(

@@ -18,6 +18,7 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
 {
     public const string ParameterSetInNamespaces = "InNamespaces";
     public const string ParameterSetAllNamespaces = "AllNamespaces";
+    private const string ProgressActivity = "Reading pods and ServiceAccounts";
 
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private bool _inferenceNoted;
@@ -58,52 +59,71 @@ public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
             _service = new UsageService(_serviceApi);
         }
         var service = _service;
-        IEnumerable<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : (IEnumerable<string?>)ResolveNamespaces(Namespace);
-        foreach (var ns in scopes)
+        IReadOnlyList<string?> scopes = AllNamespaces.IsPresent ? new string?[] { null } : ResolveNamespaces(Namespace).Select(n => (string?)n).ToList();
+        var onPage = ListProgressReporter(ProgressActivity);
+        try
         {
-            if (!_done.Add(ns ?? "*")) continue;
-            var report = TryAwait(ct => service.ReadAsync(ns, resolveOwners: !Summary.IsPresent, ct), ns ?? "*", out var ok);
-            if (!ok || report is null) continue;
-            if (report.DeploymentsInferred && !_inferenceNoted)
+            for (var i = 0; i < scopes.Count; i++)
             {
-                _inferenceNoted = true;
-                WriteVerbose($"ReplicaSets could not be read in {Scope(ns)} (apps/v1 not served or not allowed): Deployments were inferred from the ReplicaSet names and the pods' pod-template-hash label.");
+                ReadNamespace(service, scopes[i], i, scopes.Count, onPage);
             }
-            if (report.JobOwnersUnknown && !_jobsNoted)
+        }
+        finally
+        {
+            CompleteProgress(ProgressActivity);
+        }
+    }
+
+    private void ReadNamespace(UsageService service, string? ns, int index, int count, Action<ListProgress> onPage)
+    {
+        if (!_done.Add(ns ?? "*")) return;
+        WriteProgress(new ProgressRecord(1, ProgressActivity, ns is null ? "All namespaces" : $"Namespace '{ns}' ({index + 1} of {count})")
+        {
+            PercentComplete = index * 100 / count,
+        });
+        var report = TryAwait(ct => service.ReadAsync(ns, resolveOwners: !Summary.IsPresent, ct, onPage), ns ?? "*", out var ok);
+        if (!ok || report is null) return;
+        // Nothing at all in a namespace taken on trust (not even its default ServiceAccount): it may not exist.
+        if (ns is not null && report.Pods.Count == 0 && report.ServiceAccounts.Count == 0 && !ConfirmNamespace(ns)) return;
+        if (report.DeploymentsInferred && !_inferenceNoted)
+        {
+            _inferenceNoted = true;
+            WriteVerbose($"ReplicaSets could not be read in {Scope(ns)} (apps/v1 not served or not allowed): Deployments were inferred from the ReplicaSet names and the pods' pod-template-hash label.");
+        }
+        if (report.JobOwnersUnknown && !_jobsNoted)
+        {
+            _jobsNoted = true;
+            WriteVerbose($"Jobs could not be read in {Scope(ns)} (batch/v1 not served or not allowed): pods of Jobs show the Job, not the CronJob that made it.");
+        }
+        if (report.ReplicaSetsRead is not null || report.JobsRead is not null)
+        {
+            WriteVerbose($"Owners in {Scope(ns)} resolved through {report.ReplicaSetsRead ?? 0} ReplicaSet(s) and {report.JobsRead ?? 0} Job(s).");
+        }
+        if (Summary.IsPresent)
+        {
+            foreach (var s in report.ServiceAccounts)
             {
-                _jobsNoted = true;
-                WriteVerbose($"Jobs could not be read in {Scope(ns)} (batch/v1 not served or not allowed): pods of Jobs show the Job, not the CronJob that made it.");
-            }
-            if (report.ReplicaSetsRead is not null || report.JobsRead is not null)
-            {
-                WriteVerbose($"Owners in {Scope(ns)} resolved through {report.ReplicaSetsRead ?? 0} ReplicaSet(s) and {report.JobsRead ?? 0} Job(s).");
-            }
-            if (Summary.IsPresent)
-            {
-                foreach (var s in report.ServiceAccounts)
-                {
-                    var row = new ServiceAccountUsageSummary(ContextName, s.Namespace, s.ServiceAccount, s.Exists, s.AutomountServiceAccount,
-                        s.Pods, s.PodsWithToken, new StringList(s.PodNames), s.Unused);
-                    if (Permission(s.Namespace, s.ServiceAccount) is { } permission)
-                    {
-                        row.RiskLevel = permission.RiskLevel.ToString();
-                        row.Risks = RiskNames.Of(permission.Flags, null);
-                    }
-                    WriteObject(row);
-                }
-                continue;
-            }
-            foreach (var p in report.Pods)
-            {
-                var row = new ServiceAccountPodUsage(ContextName, p.Namespace, p.Pod, p.OwnerKind, p.OwnerName, p.ServiceAccount,
-                    p.ServiceAccountExists, p.UsesDefault, p.AutomountPod, p.AutomountServiceAccount, p.DeclaresTokenVolume, p.TokenMounted, p.Phase);
-                if (Permission(p.Namespace, p.ServiceAccount) is { } permission)
+                var row = new ServiceAccountUsageSummary(ContextName, s.Namespace, s.ServiceAccount, s.Exists, s.AutomountServiceAccount,
+                    s.Pods, s.PodsWithToken, new StringList(s.PodNames), s.Unused);
+                if (Permission(s.Namespace, s.ServiceAccount) is { } permission)
                 {
                     row.RiskLevel = permission.RiskLevel.ToString();
                     row.Risks = RiskNames.Of(permission.Flags, null);
                 }
                 WriteObject(row);
             }
+            return;
+        }
+        foreach (var p in report.Pods)
+        {
+            var row = new ServiceAccountPodUsage(ContextName, p.Namespace, p.Pod, p.OwnerKind, p.OwnerName, p.ServiceAccount,
+                p.ServiceAccountExists, p.UsesDefault, p.AutomountPod, p.AutomountServiceAccount, p.DeclaresTokenVolume, p.TokenMounted, p.Phase);
+            if (Permission(p.Namespace, p.ServiceAccount) is { } permission)
+            {
+                row.RiskLevel = permission.RiskLevel.ToString();
+                row.Risks = RiskNames.Of(permission.Flags, null);
+            }
+            WriteObject(row);
         }
     }
 

@@ -13,22 +13,21 @@ namespace SaTools.Commands;
 /// What every SaTools cmdlet shares (PSKubectl src/KubeApiCmdlet.cs, SecretManagement SecretCmdlet): the
 /// connection parameters and the connection's lifetime, a CancellationTokenSource cancelled by Ctrl+C
 /// (StopProcessing), the bridge from the async engine to the pipeline thread, the request log routed to
-/// -Verbose, progress, and ErrorRecords built from engine failures.
+/// -Verbose, and progress. ErrorRecords built from engine failures live in K8sCmdletBase.Errors.cs, -Namespace
+/// resolution and name checks in K8sCmdletBase.Names.cs.
 /// <para>
 /// Derived cmdlets: use <see cref="Connection"/> (opened on first use), call the engine through
 /// <see cref="Await{T}"/> or <see cref="Stream{T}"/>, report per-item failures with <see cref="WriteKubeError"/>
 /// and fatal ones with <see cref="ThrowKubeError"/>.
 /// </para>
 /// </summary>
-public abstract class K8sCmdletBase : PSCmdlet, IDisposable
+public abstract partial class K8sCmdletBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
 
     // Work queued by engine callbacks (request log, progress) on pool threads, run on the pipeline thread.
     private readonly ConcurrentQueue<Action> _pipelineThreadWork = new();
     private ClusterConnection? _connection;
-    private List<string>? _namespaceNames;
-    private bool _namespaceListForbidden;
     private bool _ownsConnection;
     private bool _disposed;
 
@@ -201,7 +200,9 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
         }
     }
 
-    private T AwaitCore<T>(Func<CancellationToken, Task<T>> work)
+    /// <summary>Runs one engine call like <see cref="Await{T}"/>, but leaves a <see cref="KubeApiException"/> to the
+    /// caller (to tell a missing namespace from a missing object, say).</summary>
+    protected T AwaitCore<T>(Func<CancellationToken, Task<T>> work)
     {
         Task<T> task;
         using (RequestLog.BeginScope(QueueRequestLog))
@@ -307,122 +308,6 @@ public abstract class K8sCmdletBase : PSCmdlet, IDisposable
             work();
         }
     }
-
-    // ---- Namespaces ----
-
-    /// <summary>The namespaces a -Namespace argument names: literal names as given (a missing one fails on its own
-    /// request, precisely), wildcard patterns matched against the cluster's namespaces (listed once per
-    /// invocation, only when a pattern needs it), none given: the connection's namespace. A pattern that matches
-    /// nothing is a non-terminating <c>NamespaceNotFound</c>; a 403 on listing namespaces is one non-terminating
-    /// <c>NamespaceListForbidden</c> instead (the literal names still work); a failure no namespace escapes terminates.</summary>
-    protected IReadOnlyList<string> ResolveNamespaces(IEnumerable<string>? namespaces)
-    {
-        var entries = namespaces?.ToList();
-        if (entries is not { Count: > 0 }) return new[] { KubeConnection.Namespace };
-        var result = new List<string>();
-        foreach (var entry in entries)
-        {
-            if (!WildcardPattern.ContainsWildcardCharacters(entry))
-            {
-                result.Add(entry);
-                continue;
-            }
-            var pattern = WildcardPattern.Get(entry, WildcardOptions.IgnoreCase);
-            var matches = ClusterNamespaceNames().Where(pattern.IsMatch).ToList();
-            // After a 403 on the list, NamespaceListForbidden already says why the pattern matched nothing.
-            if (matches.Count == 0 && !_namespaceListForbidden) WriteNamespaceNotFound(entry);
-            result.AddRange(matches);
-        }
-        return result.Distinct(StringComparer.Ordinal).ToList();
-    }
-
-    /// <summary>The non-terminating <c>&lt;VerbNoun&gt;NamespaceNotFound</c> for a -Namespace pattern that matches no namespace.</summary>
-    protected void WriteNamespaceNotFound(string pattern) =>
-        WriteError(new ErrorRecord(new ItemNotFoundException($"No namespace matches '{pattern}'."),
-            CommandId + "NamespaceNotFound", ErrorCategory.ObjectNotFound, pattern));
-
-    private List<string> ClusterNamespaceNames()
-    {
-        if (_namespaceNames is not null) return _namespaceNames;
-        try
-        {
-            _namespaceNames = Stream(ct => KubeConnection.Api.ListNamespaceNamesAsync(ct)).ToList();
-        }
-        catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
-        {
-            WriteKubeError(e, "namespaces", "NamespaceListForbidden");
-            _namespaceListForbidden = true;
-            _namespaceNames = new List<string>();
-        }
-        catch (KubeApiException e)
-        {
-            ThrowKubeError(e, "namespaces");
-        }
-        return _namespaceNames!;
-    }
-
-    // ---- Errors ----
-
-    /// <summary>The ErrorRecord for an engine failure: id <c>&lt;VerbNoun&gt;&lt;Problem&gt;</c>, a category from the
-    /// failure's kind (404 ObjectNotFound, 401/403 PermissionDenied, 409 ResourceExists, 400/422 InvalidArgument,
-    /// 429/5xx ResourceUnavailable...), the object as target, and a message saying what to do.</summary>
-    protected ErrorRecord KubeErrorRecord(KubeApiException e, object? target, string? problem = null)
-    {
-        var (defaultProblem, category) = Classify(e.Kind);
-        var message = e.Kind switch
-        {
-            KubeErrorKind.Forbidden => $"{e.Message} Ask a cluster administrator for this permission, or run as an identity that has it.",
-            KubeErrorKind.Unauthorized when !e.Message.Contains("log in", StringComparison.OrdinalIgnoreCase) =>
-                $"{e.Message} The credentials were not accepted (401): the token may have expired or been revoked. Log in again (refresh the kubeconfig) or give a valid -Token.",
-            _ => e.Message,
-        };
-        Exception exception = e.Kind switch
-        {
-            KubeErrorKind.NotFound => new ItemNotFoundException(message),
-            KubeErrorKind.Forbidden or KubeErrorKind.Unauthorized => new UnauthorizedAccessException(message),
-            KubeErrorKind.Tls => new System.Security.Authentication.AuthenticationException(message),
-            KubeErrorKind.Unreachable or KubeErrorKind.Unavailable => new IOException(message),
-            KubeErrorKind.NoKubeconfig => new FileNotFoundException(message),
-            KubeErrorKind.UnknownContext or KubeErrorKind.Invalid or KubeErrorKind.InvalidConfiguration => new ArgumentException(message),
-            _ => new InvalidOperationException(message),
-        };
-        return new ErrorRecord(exception, CommandId + (problem ?? defaultProblem), category, target);
-    }
-
-    /// <summary>Writes an engine failure for one item as a non-terminating error; the cmdlet goes on.</summary>
-    protected void WriteKubeError(KubeApiException e, object? target, string? problem = null)
-    {
-        RunPipelineThreadWork();
-        WriteError(KubeErrorRecord(e, target, problem));
-    }
-
-    /// <summary>Stops the cmdlet with an engine failure (nothing can proceed: no kubeconfig, cannot authenticate).</summary>
-    protected void ThrowKubeError(KubeApiException e, object? target, string? problem = null)
-    {
-        RunPipelineThreadWork();
-        ThrowTerminatingError(KubeErrorRecord(e, target, problem));
-    }
-
-    /// <summary>True for failures that no other item of this invocation can escape (connection, credentials).</summary>
-    protected static bool IsFatal(KubeApiException e) => e.Kind is KubeErrorKind.Unauthorized or KubeErrorKind.Tls
-        or KubeErrorKind.Unreachable or KubeErrorKind.NoKubeconfig or KubeErrorKind.UnknownContext or KubeErrorKind.InvalidConfiguration;
-
-    private static (string Problem, ErrorCategory Category) Classify(KubeErrorKind kind) => kind switch
-    {
-        KubeErrorKind.NotFound => ("NotFound", ErrorCategory.ObjectNotFound),
-        KubeErrorKind.Forbidden => ("Forbidden", ErrorCategory.PermissionDenied),
-        KubeErrorKind.Unauthorized => ("Unauthorized", ErrorCategory.PermissionDenied),
-        KubeErrorKind.Conflict => ("Conflict", ErrorCategory.ResourceExists),
-        KubeErrorKind.Invalid => ("Invalid", ErrorCategory.InvalidArgument),
-        KubeErrorKind.Expired => ("Expired", ErrorCategory.ResourceUnavailable),
-        KubeErrorKind.Unavailable => ("ServerUnavailable", ErrorCategory.ResourceUnavailable),
-        KubeErrorKind.Tls => ("TlsFailure", ErrorCategory.SecurityError),
-        KubeErrorKind.Unreachable => ("ServerUnreachable", ErrorCategory.ConnectionError),
-        KubeErrorKind.NoKubeconfig => ("NoKubeconfig", ErrorCategory.ObjectNotFound),
-        KubeErrorKind.UnknownContext => ("UnknownContext", ErrorCategory.ObjectNotFound),
-        KubeErrorKind.InvalidConfiguration => ("InvalidConnectionSettings", ErrorCategory.InvalidArgument),
-        _ => ("ApiError", ErrorCategory.NotSpecified),
-    };
 
     // ---- Lifetime ----
 

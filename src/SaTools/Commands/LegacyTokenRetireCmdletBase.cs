@@ -2,6 +2,7 @@ using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
 using SaTools.Engine.LegacyTokens;
+using SaTools.Engine.Names;
 using SaTools.Output;
 
 namespace SaTools.Commands;
@@ -51,10 +52,19 @@ public abstract class LegacyTokenRetireCmdletBase : K8sCmdletBase
         _service ??= new LegacyTokenService(KubeConnection.Api);
         _lists ??= _service.NewNamespaceCache();
         var target = $"{Namespace}/{Name}";
+        // Checked before any request: a name from a CSV row could otherwise point the read at another namespace.
+        if (!CheckName(NameKind.Namespace, Namespace) | !CheckName(NameKind.Secret, Name))
+        {
+            WriteObject(Result(Namespace, Name, "", LegacyTokenAction.Failed, Array.Empty<string>(), "Invalid name: nothing was read or changed."));
+            return;
+        }
         var (token, readFailure) = Attempt(ct => _service.InspectAsync(Namespace, Name, _lists, ct));
         if (readFailure is not null)
         {
-            Report(readFailure, target);
+            if (readFailure is not KubeApiException { Kind: KubeErrorKind.NotFound } || ConfirmNamespace(Namespace))
+            {
+                Report(readFailure, target);
+            }
             WriteObject(Result(Namespace, Name, "", LegacyTokenAction.Failed, Array.Empty<string>(), readFailure.Message));
             return;
         }

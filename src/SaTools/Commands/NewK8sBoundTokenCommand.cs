@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 using SaTools.Engine.Tokens;
 using SaTools.Output;
 
@@ -69,6 +70,12 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
     {
         var ns = Namespace ?? KubeConnection.Namespace;
         var target = $"{ns}/{ServiceAccount}";
+        // Checked before any request: '..' or a '/' in a name would mint a token for another ServiceAccount.
+        if (!CheckName(NameKind.Namespace, ns) | !CheckName(NameKind.ServiceAccount, ServiceAccount) |
+            !(BoundObjectName is null || CheckName(BoundObjectNameKind(BoundObjectKind), BoundObjectName)))
+        {
+            return;
+        }
         BoundTokenRequest request;
         try
         {
@@ -110,6 +117,8 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
 
         if (refused is not null)
         {
+            // A 404 in a namespace that does not exist is about the namespace, not the ServiceAccount or bound object.
+            if (refused.Kind == KubeErrorKind.NotFound && !ConfirmNamespace(ns)) return;
             WriteKubeError(refused, target, ProblemName(TokenRequestFailure.Classify(refused)));
             return;
         }
@@ -119,6 +128,13 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
         }
         WriteObject(new K8sBoundToken(ContextName, token, AsPlainText.IsPresent));
     }
+
+    private static NameKind BoundObjectNameKind(string? kind) => kind?.ToLowerInvariant() switch
+    {
+        "pod" => NameKind.Pod,
+        "node" => NameKind.Node,
+        _ => NameKind.Secret,
+    };
 
     private static string CanonicalKind(string kind) =>
         BoundTokenRequest.BindableKinds.First(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase));

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using SaTools.Completion;
 using SaTools.Engine.Automount;
+using SaTools.Engine.Names;
 using SaTools.Output;
 
 namespace SaTools.Commands;
@@ -37,6 +38,8 @@ public sealed class SetK8sServiceAccountAutomountCommand : AutomountCmdletBase
 
     protected override void ProcessRecord()
     {
+        // A row of an edited CSV is checked like a parameter: a name that is not a Kubernetes name goes nowhere.
+        if (!CheckName(NameKind.Namespace, Namespace) | !CheckName(NameKind.ServiceAccount, Name)) return;
         var raw = Value is PSObject pso ? pso.BaseObject : Value;
         bool? desired;
         switch (raw)

@@ -6,8 +6,9 @@ namespace KubeSandbox.Scenarios;
 /// <summary>
 /// A fresh cluster, as the recorded one started (../shared/k8s/recorded/README.md): the namespaces default,
 /// kube-system, kube-public and kube-node-lease (each gets its default ServiceAccount and kube-root-ca.crt from the
-/// controllers) and the default RBAC policy of ../shared/k8s/bootstrap-policy/ (the bootstrappolicy testdata of
-/// kubernetes/kubernetes), with admin/edit/view filled by the aggregation controller.
+/// controllers) and the default RBAC policy (the bootstrappolicy testdata of kubernetes/kubernetes, carried in this
+/// assembly from Scenarios/BootstrapPolicy/, a copy of ../shared/k8s/bootstrap-policy/), with admin/edit/view filled
+/// by the aggregation controller. Embedded, so a clone runs the sandbox with nothing beside it.
 /// </summary>
 public static class BootstrapScenario
 {
@@ -23,10 +24,9 @@ public static class BootstrapScenario
     {
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
             b.Namespace(ns);
-        var dir = FindPolicyDirectory();
         foreach (var file in PolicyFiles)
         {
-            var doc = YamlJson.Convert(File.ReadAllText(Path.Combine(dir, file))) as JsonObject
+            var doc = YamlJson.Convert(ReadPolicyFile(file)) as JsonObject
                       ?? throw new InvalidDataException($"{file}: not a YAML object");
             foreach (var item in (doc["items"] as JsonArray ?? new JsonArray()).OfType<JsonObject>())
             {
@@ -48,18 +48,12 @@ public static class BootstrapScenario
         }
     }
 
-    /// <summary>bootstrap-policy/ beside the assembly (copied at build), else ../shared/k8s/bootstrap-policy above it.</summary>
-    public static string FindPolicyDirectory()
+    /// <summary>One file of the embedded policy (KubeSandbox.csproj names each resource bootstrap-policy/&lt;file&gt;).</summary>
+    private static string ReadPolicyFile(string file)
     {
-        var local = Path.Combine(AppContext.BaseDirectory, "bootstrap-policy");
-        if (File.Exists(Path.Combine(local, "cluster-roles.yaml"))) return local;
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "k8s", "bootstrap-policy");
-            if (File.Exists(Path.Combine(candidate, "cluster-roles.yaml"))) return candidate;
-            candidate = Path.Combine(dir.FullName, "..", "shared", "k8s", "bootstrap-policy");
-            if (File.Exists(Path.Combine(candidate, "cluster-roles.yaml"))) return Path.GetFullPath(candidate);
-        }
-        throw new DirectoryNotFoundException("bootstrap-policy/*.yaml not found beside the sandbox or in ../shared/k8s");
+        using var stream = typeof(BootstrapScenario).Assembly.GetManifestResourceStream($"bootstrap-policy/{file}")
+                           ?? throw new InvalidOperationException($"bootstrap-policy/{file} is not embedded in KubeSandbox");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 }

@@ -87,16 +87,19 @@ public sealed class PartialForbiddenTests(ForbiddenNamespaceSandboxFixture fixtu
     }
 
     [Fact]
-    public void APatternThatMatchesNoNamespaceIsNonTerminatingObjectNotFound()
+    public void APatternThatMatchesNoNamespaceIsQuietAndAMissingNameIsNonTerminatingObjectNotFound()
     {
+        // As Get-ChildItem: a wildcard that matches nothing is no error; a literal name that names nothing is
+        // (issue 12: NamespaceNotFound, ObjectNotFound, the name as target).
         using var session = new ModuleSession();
-        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'nomatch-*', open", fixture.Kubeconfig);
+        var result = session.RunCapturing("Get-K8sServiceAccount -Kubeconfig $args[0] -Namespace 'nomatch-*', no-such-ns, open -Verbose", fixture.Kubeconfig);
         Assert.Null(result.Terminating);
         Assert.Contains(result.Output, o => (string)o.Properties["Namespace"].Value == "open");
         var error = Assert.Single(result.Errors);
         Assert.Equal("GetK8sServiceAccountNamespaceNotFound,SaTools.Commands.GetK8sServiceAccountCommand", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
-        Assert.Equal("nomatch-*", error.TargetObject);
+        Assert.Equal("no-such-ns", error.TargetObject);
+        Assert.Contains(result.Verbose, v => v.Contains("No namespace matches 'nomatch-*'", StringComparison.Ordinal));
     }
 }
 

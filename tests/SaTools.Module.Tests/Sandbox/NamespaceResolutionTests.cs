@@ -5,8 +5,9 @@ namespace SaTools.Module.Tests.Sandbox;
 
 /// <summary>
 /// -Namespace wildcards resolve the same way in every cmdlet that reads namespace by namespace
-/// (K8sCmdletBase.ResolveNamespaces): a pattern reads exactly the namespaces it matches, and a pattern that
-/// matches none is a non-terminating &lt;VerbNoun&gt;NamespaceNotFound while the literal names still work.
+/// (Engine/Names/NamespaceResolver): a pattern reads exactly the namespaces it matches, a pattern that matches
+/// none is quiet, and a literal name that does not exist is a non-terminating &lt;VerbNoun&gt;NamespaceNotFound
+/// while the other names still work.
 /// </summary>
 public sealed class NamespaceResolutionTests(ServiceAccountSandboxFixture fixture) : IClassFixture<ServiceAccountSandboxFixture>
 {
@@ -35,16 +36,33 @@ public sealed class NamespaceResolutionTests(ServiceAccountSandboxFixture fixtur
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public void APatternMatchingNothingIsNamespaceNotFoundAndTheRestGoesOn(string command)
+    public void APatternMatchingNothingIsQuietAMissingNameIsNamespaceNotFoundAndTheRestGoesOn(string command)
     {
         using var session = new ModuleSession();
-        var result = session.RunCapturing($"{command} -Kubeconfig $args[0] -Namespace 'nomatch-*', satools-b -Verbose", fixture.Kubeconfig);
+        var result = session.RunCapturing($"{command} -Kubeconfig $args[0] -Namespace 'nomatch-*', no-such-ns, satools-b -Verbose", fixture.Kubeconfig);
         Assert.Null(result.Terminating);
         var error = Assert.Single(result.Errors);
         var verbNoun = command.Split(' ')[0].Replace("-", "", StringComparison.Ordinal);
         Assert.Equal($"{verbNoun}NamespaceNotFound,SaTools.Commands.{verbNoun}Command", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
-        Assert.Equal("nomatch-*", error.TargetObject);
+        Assert.Equal("no-such-ns", error.TargetObject);
+        Assert.Contains(result.Verbose, v => v.Contains("No namespace matches 'nomatch-*'", StringComparison.Ordinal));
         Assert.Equal(new[] { "satools-b" }, NamespacesRead(result));
+    }
+
+    [Theory]
+    [MemberData(nameof(Commands))]
+    public void AMissingLiteralNamespaceWithoutAListIsNamespaceNotFound(string command)
+    {
+        // No wildcard, so no namespace list: the empty read in the namespace is what prompts one GET of it.
+        using var session = new ModuleSession();
+        var result = session.RunCapturing($"{command} -Kubeconfig $args[0] -Namespace no-such-ns, satools-b -Verbose", fixture.Kubeconfig);
+        Assert.Null(result.Terminating);
+        var error = Assert.Single(result.Errors);
+        var verbNoun = command.Split(' ')[0].Replace("-", "", StringComparison.Ordinal);
+        Assert.Equal($"{verbNoun}NamespaceNotFound,SaTools.Commands.{verbNoun}Command", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Equal("no-such-ns", error.TargetObject);
+        Assert.Contains(result.Verbose, v => v.StartsWith("GET /api/v1/namespaces/no-such-ns ", StringComparison.Ordinal) || v.StartsWith("GET /api/v1/namespaces/no-such-ns?", StringComparison.Ordinal));
     }
 }

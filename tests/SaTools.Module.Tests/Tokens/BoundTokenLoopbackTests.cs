@@ -45,6 +45,11 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         {
             return (201, """{"kind":"TokenReview","apiVersion":"authentication.k8s.io/v1","metadata":{"creationTimestamp":null},"spec":{},"status":{"authenticated":true,"user":{"username":"system:serviceaccount:alpha:runner","uid":"u-1","groups":["system:serviceaccounts","system:serviceaccounts:alpha","system:authenticated"]},"audiences":["https://kubernetes.default.svc.cluster.local"]}}""");
         }
+        // The namespace exists (New-K8sBoundToken asks after a 404, to tell a missing namespace from a missing object).
+        if (path == "/api/v1/namespaces/alpha")
+        {
+            return (200, """{"kind":"Namespace","apiVersion":"v1","metadata":{"name":"alpha"}}""");
+        }
         if (path == "/.well-known/openid-configuration")
         {
             return (200, $$"""{"issuer":"{{ModuleTestSigner.Issuer}}","jwks_uri":"https://10.0.0.1:6443/openid/v1/jwks","response_types_supported":["id_token"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}""");

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace SaTools.Engine.Automount;
+namespace SaTools.Engine.Names;
 
 /// <summary>
 /// A namespace name or a PowerShell-style wildcard (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[a-z]</c>), matched

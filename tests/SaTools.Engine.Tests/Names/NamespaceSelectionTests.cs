@@ -1,6 +1,6 @@
-using SaTools.Engine.Automount;
+using SaTools.Engine.Names;
 
-namespace SaTools.Engine.Tests.Automount;
+namespace SaTools.Engine.Tests.Names;
 
 public class NamespaceSelectionTests
 {
@@ -85,5 +85,65 @@ public class NamespaceSelectionTests
     {
         var e = Assert.Throws<ArgumentException>(() => new NamePattern(pattern));
         Assert.Contains($"'{pattern}' is not a valid wildcard pattern", e.Message);
+    }
+}
+
+public class NamespaceSelectionNameRuleTests
+{
+    private static readonly string[] Cluster = ["default", "kube-system", "shop", "ci"];
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData("%2e%2e")]
+    [InlineData("shop/serviceaccounts/frontend")]
+    [InlineData("Shop")]
+    [InlineData("a b")]
+    public void AnInvalidLiteralIsListedAndNeverATarget(string name)
+    {
+        // With and without the namespace list: the name is refused either way, so it never reaches a URL.
+        foreach (var existing in new[] { Cluster, null })
+        {
+            var s = NamespaceSelection.Resolve([name, "ci"], false, null, existing);
+            Assert.Equal(["ci"], s.Targets);
+            var invalid = Assert.Single(s.Invalid);
+            Assert.Equal((NameKind.Namespace, name), (invalid.Kind, invalid.Name));
+            Assert.Empty(s.Missing);
+        }
+    }
+
+    [Fact]
+    public void LiteralsWithoutAListAreUnverifiedAndInTheOrderGiven()
+    {
+        var s = NamespaceSelection.Resolve(["shop", "ci", "shop"], false, null, null);
+        Assert.Equal(["shop", "ci"], s.Targets);
+        Assert.Equal(["shop", "ci"], s.Unverified);
+        Assert.False(s.ExistenceKnown);
+    }
+
+    [Fact]
+    public void NothingRequestedIsTheDefaultNamespace()
+    {
+        var s = NamespaceSelection.Resolve(null, false, null, null, defaultNamespace: "ci");
+        Assert.Equal(["ci"], s.Targets);
+        // A kubeconfig's namespace passes the same rule.
+        var bad = NamespaceSelection.Resolve(null, false, null, null, defaultNamespace: "../x");
+        Assert.Empty(bad.Targets);
+        Assert.Single(bad.Invalid);
+    }
+
+    [Fact]
+    public void WithoutTheListAWildcardMatchesNothingWhenTheListWasRefused()
+    {
+        var s = NamespaceSelection.Resolve(["kube-*", "ci"], false, null, null, listUnavailable: true);
+        Assert.Equal(["ci"], s.Targets);
+        Assert.Equal(["kube-*"], s.UnmatchedPatterns);
+    }
+
+    [Fact]
+    public void AWildcardIsMatchedNeverTakenAsAName()
+    {
+        var s = NamespaceSelection.Resolve(["*"], false, null, Cluster);
+        Assert.Equal(Cluster.OrderBy(n => n, StringComparer.Ordinal), s.Targets);
+        Assert.Empty(s.Invalid);
     }
 }
