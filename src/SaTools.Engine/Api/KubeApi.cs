@@ -207,14 +207,14 @@ public sealed class KubeApi
     /// handlers) and credentials. The generated WellKnown/Openid operations cannot serve here: they read these JSON
     /// objects as a JSON string and throw.
     /// </summary>
-    internal async Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
-        System.Text.Encoding.UTF8.GetString(await SendGetAsync(path, accept, cancellationToken).ConfigureAwait(false));
+    internal Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
+        SendGetAsync(path, accept, (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
 
-    /// <summary>A GET of JSON whose body is returned as bytes (see <see cref="GetRawAsync"/>).</summary>
-    private Task<byte[]> GetBytesAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-        SendGetAsync(pathAndQuery, "application/json", cancellationToken);
+    /// <summary>A GET of a list page, its body read into a pooled buffer (<see cref="ListBody"/>).</summary>
+    private Task<ListBody> GetListBodyAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadAsync, cancellationToken);
 
-    private async Task<byte[]> SendGetAsync(string path, string accept, CancellationToken cancellationToken)
+    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpContent, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
     {
         if (Client is not Kubernetes client)
         {
@@ -228,15 +228,15 @@ public sealed class KubeApi
             {
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            // The body is read here, not buffered by HttpClient first, so a list page goes straight to its pooled buffer.
+            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var (message, reason) = ErrorTranslator.ReadStatus(System.Text.Encoding.UTF8.GetString(body));
+                var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
                 var pathOnly = path.Split('?', 2)[0];
                 throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
             }
-            return body;
+            return await read(response.Content, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not KubeApiException)
         {
@@ -272,18 +272,25 @@ public sealed class KubeApi
                 if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
                 if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
                 if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
-                var body = await GetBytesAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                var body = await GetListBodyAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
                 TList Parse()
                 {
-                    if (fields is not null)
+                    try
                     {
-                        return System.Text.Json.JsonSerializer.Deserialize<TList>(body, fields.Options)
-                            ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                        if (fields is not null)
+                        {
+                            return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
+                                ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                        }
+                        using var stream = body.AsStream();
+                        return KubernetesJson.Deserialize<TList>(stream);
                     }
-                    using var stream = new MemoryStream(body, writable: false);
-                    return KubernetesJson.Deserialize<TList>(stream);
+                    finally
+                    {
+                        body.Release();
+                    }
                 }
-                if (ListMetaReader.TryRead(body, out var next, out var remaining))
+                if (ListMetaReader.TryRead(body.Span, out var next, out var remaining))
                 {
                     return new Pager.Page<T>(() => Parse().Items, next, remaining);
                 }
