@@ -8,14 +8,15 @@ namespace KubeSandbox.Tests;
 /// kube-apiserver v1.26 against a bootstrap sandbox and compares them with the README's tolerances only.
 /// The sandbox advertises the recorded cluster's address (127.0.0.1:16443), as that cluster's
 /// --advertise-address did, so discovery and the OIDC document name the same server, and seeds that release's
-/// default RBAC policy (Scenarios/BootstrapPolicyRelease.cs), since the shared policy files are of another one.
+/// default RBAC policy (Scenarios/BootstrapPolicyRelease.cs), since the shared policy files are of another one:
+/// the sandbox answers as v1.26 (KubernetesRelease), while its default is 1.33.
 /// </summary>
 public sealed class ConformanceTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Replaying_the_recorded_exchanges_matches_every_one()
     {
-        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bootstrap", PolicyRelease = "1.26", AdvertisedAddress = "127.0.0.1:16443" });
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bootstrap", KubernetesVersion = "1.26", AdvertisedAddress = "127.0.0.1:16443" });
         var dir = Directory.CreateTempSubdirectory("sandbox-conformance-");
         try
         {

@@ -72,7 +72,7 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
 
         await _fx.Client.CreateNamespaceAsync("kubectl-workloads");
         // A manifest (kubectl sends it as JSON; its typed generators such as "create deployment" post protobuf,
-        // which the sandbox decodes only for the authentication/authorization kinds).
+        // which the sandbox does not decode for the workload kinds).
         var manifest = Path.Combine(_dir.FullName, "web-deployment.yaml");
         await File.WriteAllTextAsync(manifest, """
             apiVersion: apps/v1
@@ -89,8 +89,9 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
                   containers:
                   - {name: web, image: "nginx:1.25"}
             """);
-        // --validate=false: the sandbox serves no /openapi/v3 for kubectl's client-side schema validation.
-        var created = await Run("-n", "kubectl-workloads", "create", "--validate=false", "-f", manifest);
+        // With kubectl's default validation: /openapi/v3/apis/apps/v1 shows the fieldValidation parameter, so kubectl
+        // sends ?fieldValidation=Strict and leaves the check to the server.
+        var created = await Run("-n", "kubectl-workloads", "create", "-f", manifest);
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("deployment.apps/web created", created.Stdout);
         var deleted = await Run("-n", "kubectl-workloads", "delete", "deployment", "web");
@@ -195,6 +196,191 @@ public sealed class KubectlTests : IClassFixture<DemoSandbox>, IDisposable
         var review = JsonNode.Parse(r.Stdout)!;
         Assert.Equal("system:serviceaccount:ci:runner", review["status"]!["userInfo"]!["username"]!.GetValue<string>());
         Assert.Contains("system:serviceaccounts:ci", review["status"]!["userInfo"]!["groups"]!.AsArray().Select(g => g!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Auth_whoami_shows_the_credential_id_of_a_serviceaccount_token_on_1_33()
+    {
+        var token = await _fx.Server.CreateTokenAsync("ci", "runner");
+        var kc = _fx.Server.WriteKubeconfig(Path.Combine(_dir.FullName, "runner-jti-config"), token, "runner");
+        var table = await RunWith(kc, "auth", "whoami");
+        Assert.True(table.ExitCode == 0, table.ToString());
+        var jti = JsonNode.Parse(Base64Url(token.Split('.')[1]))!["jti"]!.GetValue<string>();
+        // kubectl prints each extra as a row: "Extra: authentication.kubernetes.io/credential-id   [JTI=...]".
+        Assert.Contains(table.Stdout.Split('\n'), l => l.Contains("authentication.kubernetes.io/credential-id", StringComparison.Ordinal) && l.Contains("JTI=" + jti, StringComparison.Ordinal));
+    }
+
+    // ---- kubectl's generators post protobuf (application/vnd.kubernetes.protobuf) for built-in kinds.
+
+    [Fact]
+    public async Task Create_serviceaccount_secret_and_namespace_with_kubectls_protobuf_bodies()
+    {
+        var ns = await Run("create", "namespace", "kubectl-proto");
+        Assert.True(ns.ExitCode == 0, ns.ToString());
+        Assert.Contains("namespace/kubectl-proto created", ns.Stdout);
+        var sa = await Run("-n", "kubectl-proto", "create", "sa", "x");
+        Assert.True(sa.ExitCode == 0, sa.ToString());
+        Assert.Contains("serviceaccount/x created", sa.Stdout);
+        Assert.NotNull(_fx.Server.Store.Get("serviceaccounts", "kubectl-proto", "x"));
+        var secret = await Run("-n", "kubectl-proto", "create", "secret", "generic", "creds", "--from-literal=user=admin", "--from-literal=pass=s3cret");
+        Assert.True(secret.ExitCode == 0, secret.ToString());
+        var stored = _fx.Server.Store.Get("secrets", "kubectl-proto", "creds")!;
+        Assert.Equal("Opaque", stored["type"]!.GetValue<string>());
+        Assert.Equal(Convert.ToBase64String("admin"u8.ToArray()), stored["data"]!["user"]!.GetValue<string>());
+        var cm = await Run("-n", "kubectl-proto", "create", "configmap", "settings", "--from-literal=mode=fast");
+        Assert.True(cm.ExitCode == 0, cm.ToString());
+        Assert.Equal("fast", _fx.Server.Store.Get("configmaps", "kubectl-proto", "settings")!["data"]!["mode"]!.GetValue<string>());
+        Assert.Contains(_fx.Server.Requests.Snapshot(), r => r.Method == "POST" && r.Path == "/api/v1/namespaces/kubectl-proto/serviceaccounts" && r.Status == 201);
+    }
+
+    [Fact]
+    public async Task Create_role_rolebinding_clusterrole_and_clusterrolebinding_with_kubectls_protobuf_bodies()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-rbac");
+        var role = await Run("-n", "kubectl-rbac", "create", "role", "pod-reader", "--verb=get,list", "--resource=pods", "--resource-name=web");
+        Assert.True(role.ExitCode == 0, role.ToString());
+        var rule = _fx.Server.Store.Get("roles", "kubectl-rbac", "pod-reader")!["rules"]![0]!;
+        Assert.Equal("[\"get\",\"list\"]", rule["verbs"]!.ToJsonString());
+        Assert.Equal("[\"\"]", rule["apiGroups"]!.ToJsonString());
+        Assert.Equal("[\"pods\"]", rule["resources"]!.ToJsonString());
+        Assert.Equal("[\"web\"]", rule["resourceNames"]!.ToJsonString());
+
+        var rb = await Run("-n", "kubectl-rbac", "create", "rolebinding", "read-pods", "--role=pod-reader", "--serviceaccount=kubectl-rbac:default", "--group=devs");
+        Assert.True(rb.ExitCode == 0, rb.ToString());
+        var binding = _fx.Server.Store.Get("rolebindings", "kubectl-rbac", "read-pods")!;
+        Assert.Equal("{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"pod-reader\"}", binding["roleRef"]!.ToJsonString());
+        Assert.Contains(binding["subjects"]!.AsArray(), x => x!["kind"]!.GetValue<string>() == "ServiceAccount" && x["namespace"]!.GetValue<string>() == "kubectl-rbac");
+        Assert.Contains(binding["subjects"]!.AsArray(), x => x!["kind"]!.GetValue<string>() == "Group" && x["apiGroup"]!.GetValue<string>() == "rbac.authorization.k8s.io");
+
+        var cr = await Run("create", "clusterrole", "kubectl-node-reader", "--verb=get,list,watch", "--resource=nodes");
+        Assert.True(cr.ExitCode == 0, cr.ToString());
+        var agg = await Run("create", "clusterrole", "kubectl-aggregate", "--aggregation-rule=team=kubectl");
+        Assert.True(agg.ExitCode == 0, agg.ToString());
+        Assert.Equal("{\"team\":\"kubectl\"}", _fx.Server.Store.Get("clusterroles", null, "kubectl-aggregate")!["aggregationRule"]!["clusterRoleSelectors"]![0]!["matchLabels"]!.ToJsonString());
+        var crb = await Run("create", "clusterrolebinding", "kubectl-node-readers", "--clusterrole=kubectl-node-reader", "--user=alice");
+        Assert.True(crb.ExitCode == 0, crb.ToString());
+        Assert.Equal("alice", _fx.Server.Store.Get("clusterrolebindings", null, "kubectl-node-readers")!["subjects"]![0]!["name"]!.GetValue<string>());
+
+        // The ServiceAccount the rolebinding names can now do what the role says.
+        var can = await Run("auth", "can-i", "get", "pods/web", "-n", "kubectl-rbac", "--as=system:serviceaccount:kubectl-rbac:default");
+        Assert.Equal("yes", can.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Get_nodes_prints_the_node_table()
+    {
+        var r = await Run("get", "nodes");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var lines = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Matches("^NAME +STATUS +ROLES +AGE +VERSION$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-control-plane +Ready +control-plane +\\S+ +v1\\.33\\.0$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^sandbox-worker +Ready +<none> +\\S+ +v1\\.33\\.0$"));
+    }
+
+    // ---- manifests with validation: /openapi/v3 and server-side field validation.
+
+    [Fact]
+    public async Task Apply_twice_with_validation_creates_then_patches_with_the_last_applied_configuration()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-apply");
+        var manifest = Path.Combine(_dir.FullName, "apply.yaml");
+        const string First = """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: applied
+              namespace: kubectl-apply
+              labels: {tier: one}
+            automountServiceAccountToken: false
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {name: applied-role, namespace: kubectl-apply}
+            rules:
+            - {apiGroups: [""], resources: [pods], verbs: [get]}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {name: applied-binding, namespace: kubectl-apply}
+            roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: applied-role}
+            subjects:
+            - {kind: ServiceAccount, name: applied, namespace: kubectl-apply}
+            """;
+        await File.WriteAllTextAsync(manifest, First);
+        var mark = _fx.Server.Requests.Count;
+        var first = await Run("apply", "-f", manifest);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("serviceaccount/applied created", first.Stdout);
+        Assert.Contains("role.rbac.authorization.k8s.io/applied-role created", first.Stdout);
+        Assert.Contains("rolebinding.rbac.authorization.k8s.io/applied-binding created", first.Stdout);
+        var sa = _fx.Server.Store.Get("serviceaccounts", "kubectl-apply", "applied")!;
+        var lastApplied = JsonNode.Parse(sa["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]!.GetValue<string>())!;
+        Assert.Equal("one", lastApplied["metadata"]!["labels"]!["tier"]!.GetValue<string>());
+
+        await File.WriteAllTextAsync(manifest, First.Replace("{tier: one}", "{tier: two, team: ops}").Replace("verbs: [get]", "verbs: [get, list]"));
+        var second = await Run("apply", "-f", manifest);
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("serviceaccount/applied configured", second.Stdout);
+        Assert.Contains("role.rbac.authorization.k8s.io/applied-role configured", second.Stdout);
+        Assert.Contains("rolebinding.rbac.authorization.k8s.io/applied-binding unchanged", second.Stdout);
+        sa = _fx.Server.Store.Get("serviceaccounts", "kubectl-apply", "applied")!;
+        Assert.Equal("{\"team\":\"ops\",\"tier\":\"two\"}", sa["metadata"]!["labels"]!.ToJsonString());
+        Assert.Equal("[\"get\",\"list\"]", _fx.Server.Store.Get("roles", "kubectl-apply", "applied-role")!["rules"]![0]!["verbs"]!.ToJsonString());
+
+        var requests = _fx.Server.Requests.Snapshot().Skip(mark).ToList();
+        Assert.Contains(requests, r => r.Path == "/openapi/v3" && r.Status == 200);
+        Assert.Contains(requests, r => r.Method == "POST" && r.Path == "/api/v1/namespaces/kubectl-apply/serviceaccounts" && r.Query.Contains("fieldValidation=Strict"));
+        Assert.Contains(requests, r => r.Method == "PATCH" && r.Path == "/api/v1/namespaces/kubectl-apply/serviceaccounts/applied" && r.Status == 200 && r.Query.Contains("fieldValidation=Strict"));
+    }
+
+    [Fact]
+    public async Task Create_f_refuses_an_unknown_field_with_the_servers_strict_decoding_error()
+    {
+        await _fx.Client.CreateNamespaceAsync("kubectl-strict");
+        var manifest = Path.Combine(_dir.FullName, "bad.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: bad, namespace: kubectl-strict}
+            automountServiceAccountToken: false
+            bogus: 1
+            """);
+        var strict = await Run("create", "-f", manifest);
+        Assert.NotEqual(0, strict.ExitCode);
+        Assert.Contains("ServiceAccount in version \"v1\" cannot be handled as a ServiceAccount: strict decoding error: unknown field \"bogus\"", strict.Stderr);
+        Assert.Null(_fx.Server.Store.Get("serviceaccounts", "kubectl-strict", "bad"));
+
+        var warn = await Run("create", "--validate=warn", "-f", manifest);
+        Assert.True(warn.ExitCode == 0, warn.ToString());
+        Assert.Contains("Warning: unknown field \"bogus\"", warn.Stderr);
+        Assert.NotNull(_fx.Server.Store.Get("serviceaccounts", "kubectl-strict", "bad"));
+    }
+
+    [Fact]
+    public async Task Explain_reads_the_openapi_v3_schema()
+    {
+        var r = await Run("explain", "serviceaccount.automountServiceAccountToken");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("FIELD: automountServiceAccountToken <boolean>", r.Stdout);
+    }
+
+    [Fact]
+    public async Task Logs_of_a_running_pod_are_plain_text()
+    {
+        _fx.Server.PodLogs.Append("shop", "debug-shell", "app", "listening on :8080");
+        var r = await Run("logs", "-n", "shop", "debug-shell");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("container app started (registry.example.com/app:1.0)\nlistening on :8080\n", r.Stdout);
+        var tail = await Run("logs", "-n", "shop", "debug-shell", "--tail=1");
+        Assert.Equal("listening on :8080\n", tail.Stdout);
+
+        // A pod created through the API is never scheduled in the sandbox.
+        await _fx.Client.CreateNamespaceAsync("kubectl-logs");
+        var pod = await _fx.Client.PostAsync2("/api/v1/namespaces/kubectl-logs/pods", Api.Obj("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"pending\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"nginx\"}]}}"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, pod.Status);
+        var pending = await Run("logs", "-n", "kubectl-logs", "pending");
+        Assert.NotEqual(0, pending.ExitCode);
+        Assert.Contains("pod pending does not have a host assigned", pending.Stderr);
     }
 
     private static string Base64Url(string s)

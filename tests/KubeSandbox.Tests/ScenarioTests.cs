@@ -81,7 +81,11 @@ public sealed class ScenarioTests : IClassFixture<DemoSandbox>
         var o = new ScaleOptions { Namespaces = 20, ServiceAccounts = 200, Pods = 400, Roles = 80, RoleBindings = 120, ClusterRoles = 40, ClusterRoleBindings = 60, LegacySecrets = 30 };
         await using var s = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "scale", Scale = o });
         Assert.Equal(20, s.Store.List("namespaces", null).Count(n => n["metadata"]!["name"]!.GetValue<string>().StartsWith("scale-")));
-        Assert.Equal(200 + 24, s.Store.Count("serviceaccounts")); // + a default SA per namespace (20 + 4 bootstrap)
+        // + a default SA per namespace (20 + 4 bootstrap) + the 41 kube-system controller accounts the 1.33 default
+        // bindings name (ControlPlaneServiceAccounts).
+        Assert.Equal(200 + 24 + 41, s.Store.Count("serviceaccounts"));
+        Assert.Equal(4 + 1, s.Store.Count("nodes")); // a control plane and a worker per 100 pods
+        Assert.All(s.Store.List("pods", null), p => Assert.Equal("Running", p["status"]!["phase"]!.GetValue<string>()));
         Assert.Equal(400, s.Store.Count("pods"));
         var legacy = s.Store.List("secrets", null).Where(x => x["type"]!.GetValue<string>() == "kubernetes.io/service-account-token").ToList();
         Assert.Equal(30, legacy.Count);

@@ -31,6 +31,13 @@ public sealed class DemoSandbox : BootstrapSandbox
     protected override SandboxOptions Options => new() { Scenario = "demo" };
 }
 
+/// <summary>The demo estate answering as Kubernetes 1.26 (the release of the recording and, near enough, of the
+/// shared OpenAPI documents).</summary>
+public sealed class DemoSandbox126 : BootstrapSandbox
+{
+    protected override SandboxOptions Options => new() { Scenario = "demo", KubernetesVersion = "1.26" };
+}
+
 /// <summary>An HTTP answer: status, content type, raw text and (when JSON) the parsed body.</summary>
 public sealed record ApiResult(HttpStatusCode Status, string? ContentType, string Text, HttpResponseMessage Response)
 {

@@ -7,11 +7,24 @@ public sealed class SandboxOptions
     public string Scenario { get; set; } = "bootstrap";
 
     /// <summary>
-    /// The Kubernetes release whose default RBAC policy the scenario seeds: null (default) for
-    /// ../shared/k8s/bootstrap-policy/ as it is, "1.26" for the recorded cluster's release
-    /// (see Scenarios/BootstrapPolicyRelease.cs).
+    /// The Kubernetes release the sandbox answers as: "1.33" (default) or "1.26" (what ../shared/k8s/recorded
+    /// judges; the conformance test runs on it). Token claims, discovery, the default RBAC policy and the
+    /// controllers follow it; every difference is listed in <see cref="KubernetesRelease"/>.
+    /// </summary>
+    public string KubernetesVersion { get; set; } = KubernetesRelease.Default;
+
+    /// <summary>
+    /// The release whose default RBAC policy the scenario seeds, when it should differ from
+    /// <see cref="KubernetesVersion"/> (null, the default: the same release; see Scenarios/BootstrapPolicyRelease.cs).
     /// </summary>
     public string? PolicyRelease { get; set; }
+
+    /// <summary>
+    /// The ServiceAccount signing key's algorithm (<c>--signing-algorithm</c>): RS256 (default, a 2048-bit RSA key),
+    /// ES256, ES384 or ES512 (an ECDSA P-256, P-384 or P-521 key), as kube-apiserver signs with the key it is
+    /// given (pkg/serviceaccount/jwt.go signerFromRSAPrivateKey, signerFromECDSAPrivateKey).
+    /// </summary>
+    public string SigningAlgorithm { get; set; } = "RS256";
 
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; set; }

@@ -11,6 +11,7 @@ using KubeSandbox.Discovery;
 using KubeSandbox.Faults;
 using KubeSandbox.Hosting;
 using KubeSandbox.Http;
+using KubeSandbox.OpenApi;
 using KubeSandbox.Scenarios;
 using KubeSandbox.Security;
 using KubeSandbox.Storage;
@@ -40,6 +41,7 @@ public sealed class SandboxServer : IAsyncDisposable
         Requests = services.GetRequiredService<RequestLog>();
         Faults = services.GetRequiredService<FaultInjector>();
         Clock = services.GetRequiredService<SandboxClock>();
+        PodLogs = services.GetRequiredService<PodLogs>();
     }
 
     /// <summary>https://127.0.0.1:port</summary>
@@ -55,6 +57,8 @@ public sealed class SandboxServer : IAsyncDisposable
     public RequestLog Requests { get; }
     public FaultInjector Faults { get; }
     public SandboxClock Clock { get; }
+    /// <summary>What <c>kubectl logs</c> reads: add lines a scenario pod's container "wrote".</summary>
+    public PodLogs PodLogs { get; }
 
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -99,6 +103,11 @@ public sealed class SandboxServer : IAsyncDisposable
         app.Run(ctx => handler.HandleAsync(ctx));
         foreach (var c in sp.GetServices<ISandboxController>()) c.Start();
         ScenarioCatalog.Load(options, sp.GetRequiredService<ScenarioBuilder>());
+        // The control plane's periodic work, once over the loaded estate (1.28+: legacy token tracking; 1.30+:
+        // the legacy token clean-up).
+        var cleaner = sp.GetRequiredService<SecurityServices>().LegacyTokenCleaner;
+        cleaner.EnsureTrackingConfigMap();
+        cleaner.Run();
         await app.StartAsync(ct);
         return new SandboxServer(app, ca, identity, sp);
     }
@@ -117,10 +126,32 @@ public sealed class SandboxServer : IAsyncDisposable
         services.AddSingleton<IObjectStore>(store);
         services.AddSingleton(new FaultInjector(options.Seed));
         services.AddSingleton<RequestLog>();
-        services.AddSingleton(new DiscoveryDocuments(identity.AdvertisedAddress));
+        services.AddSingleton(new DiscoveryDocuments(identity.AdvertisedAddress, KubernetesRelease.Parse(options.KubernetesVersion)));
         services.AddSingleton(sp => new ListPager(clock, options.ContinueTokenLifetime));
         services.AddSingleton(sp => new ServiceAccountAdmission(store, options.Seed));
+        // /openapi/v3 for what the sandbox serves, and server-side field validation from the same schemas.
+        services.AddSingleton(sp =>
+        {
+            var virtuals = sp.GetServices<IVirtualCreateHandler>().ToList();
+            var docs = new OpenApiDocuments((gv, resource) =>
+            {
+                var parts = gv.Split('/');
+                var group = parts[0] == "api" ? "" : parts[1];
+                var version = parts[^1];
+                var plural = resource.Split('/')[0];
+                var sub = resource.Contains('/') ? resource[(resource.IndexOf('/') + 1)..] : "";
+                if (virtuals.Any(v => v.Group == group && v.Version == version && v.Resource == plural && (v.Subresource ?? "") == sub)) return true;
+                return ResourceCatalog.Find(group, version, plural) is not null && (sub.Length == 0 || OpenApiEndpoints.ServedSubresources.Contains(resource));
+            });
+            foreach (var g in ResourceCatalog.All.Where(t => t.Group is "apps" or "batch").GroupBy(t => (t.Group, t.Version)))
+                docs.AddWorkloadDocument(g.Key.Group, g.Key.Version, g);
+            return docs;
+        });
+        services.AddSingleton<FieldValidation>();
+        foreach (var path in OpenApiEndpoints.Paths)
+            services.AddSingleton<INonResourceHandler>(sp => new OpenApiEndpoints(path, sp.GetRequiredService<OpenApiDocuments>()));
         services.AddSingleton<ResourceHandler>();
+        services.AddSingleton<PodLogs>();
         services.AddSingleton<ApiHandler>();
         services.AddSingleton<ScenarioBuilder>();
         services.AddSingleton<ISandboxController, NamespaceBootstrapController>();
@@ -146,6 +177,11 @@ public sealed class SandboxServer : IAsyncDisposable
         RandomNumberGenerator.Fill(b);
         return "sandbox-admin-" + Convert.ToHexString(b).ToLowerInvariant();
     }
+
+    /// <summary>Runs kube-controller-manager's legacy-service-account-token-cleaner once (it runs daily on a real
+    /// cluster; move <see cref="Clock"/> first to let a year pass): the Secrets it labelled invalid and deleted.</summary>
+    public (IReadOnlyList<string> Invalidated, IReadOnlyList<string> Deleted) RunLegacyTokenCleaner() =>
+        Services.GetRequiredService<SecurityServices>().LegacyTokenCleaner.Run();
 
     /// <summary>
     /// Writes a kubeconfig for this sandbox: the CA inline, a bearer token (the admin token when
@@ -199,7 +235,8 @@ public sealed class SandboxServer : IAsyncDisposable
     /// as a client would get one. Needs the security side's TokenRequest handler.
     /// </summary>
     public async Task<string> CreateTokenAsync(string @namespace, string serviceAccount, int? expirationSeconds = null,
-        IReadOnlyList<string>? audiences = null, string? boundPodName = null, string? boundPodUid = null, CancellationToken cancellationToken = default)
+        IReadOnlyList<string>? audiences = null, string? boundPodName = null, string? boundPodUid = null, CancellationToken cancellationToken = default,
+        string? boundNodeName = null)
     {
         var spec = new JsonObject();
         if (audiences is not null) spec["audiences"] = new JsonArray(audiences.Select(a => (JsonNode?)a).ToArray());
@@ -209,6 +246,10 @@ public sealed class SandboxServer : IAsyncDisposable
             var r = new JsonObject { ["kind"] = "Pod", ["apiVersion"] = "v1", ["name"] = boundPodName };
             if (boundPodUid is not null) r["uid"] = boundPodUid;
             spec["boundObjectRef"] = r;
+        }
+        else if (boundNodeName is not null)
+        {
+            spec["boundObjectRef"] = new JsonObject { ["kind"] = "Node", ["apiVersion"] = "v1", ["name"] = boundNodeName };
         }
         var body = new JsonObject { ["apiVersion"] = "authentication.k8s.io/v1", ["kind"] = "TokenRequest", ["spec"] = spec };
         using var client = CreateClient();

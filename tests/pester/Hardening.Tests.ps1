@@ -77,7 +77,12 @@ Describe 'Legacy tokens' {
     It 'invalidates the unused tokens' {
         $result = Get-K8sLegacyToken -AllNamespaces | Where-Object Status -eq Unused | Disable-K8sLegacyToken -Confirm:$false
         $result.Action | Sort-Object -Unique | Should -Be 'Invalidated'
-        (Get-K8sLegacyToken -Namespace ci | Where-Object Name -eq deployer-token).Status | Should -Be 'Invalidated'
+        $retired = Get-K8sLegacyToken -Namespace ci | Where-Object Name -eq deployer-token
+        $retired.Status | Should -Be 'Invalidated'
+        # Labelled by Disable-K8sLegacyToken today, on a Secret the control plane's cleaner would not have touched.
+        $retired.InvalidatedBy | Should -Be 'Manual'
+        $retired.InvalidationEvidenceList | Should -Match 'not auto-generated'
+        ($retired | Format-Table | Out-String -Width 200) | Should -Match 'InvalidatedBy\s*\r?\n[- ]+\r?\n.*Manual'
     }
 }
 

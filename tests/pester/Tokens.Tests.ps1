@@ -46,9 +46,33 @@ Describe 'New-K8sBoundToken' {
         ($t | Out-String) | Should -Not -Match ([regex]::Escape($plain))
         ($t | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($plain))
     }
+
+    It 'shows the token id in the table and writes TokenId, CredentialId and the node columns to CSV' {
+        # The sandbox answers as Kubernetes 1.33: every token carries a jti (ServiceAccountTokenJTI, GA 1.32).
+        $t = New-K8sBoundToken @k -Namespace default -ServiceAccount default
+        $t.TokenId | Should -Not -BeNullOrEmpty
+        $t.CredentialId | Should -Be "JTI=$($t.TokenId)"
+        ($t | Format-Table | Out-String -Width 400) | Should -Match ([regex]::Escape($t.TokenId))
+        $csv = Join-Path $script:work 'token-ids.csv'
+        $t | Export-Csv -Path $csv -NoTypeInformation
+        $row = Import-Csv $csv
+        $row.TokenId | Should -Be $t.TokenId
+        $row.CredentialId | Should -Be "JTI=$($t.TokenId)"
+        $row.PSObject.Properties.Name | Should -Contain 'NodeName'
+        $row.PSObject.Properties.Name | Should -Contain 'NodeUid'
+    }
 }
 
 Describe 'Test-K8sTokenReview' {
+    It 'shows the credential id online and offline' {
+        $t = New-K8sBoundToken @k -Namespace default -ServiceAccount default
+        $online = $t | Test-K8sTokenReview @k
+        $offline = $t | Test-K8sTokenReview @k -Offline
+        $online.CredentialId | Should -Be "JTI=$($t.TokenId)"
+        $offline.CredentialId | Should -Be $online.CredentialId
+        ($online | Format-Table | Out-String -Width 400) | Should -Match ([regex]::Escape("JTI=$($t.TokenId)"))
+    }
+
     It 'reviews a minted token piped from New-K8sBoundToken' {
         $r = New-K8sBoundToken @k -Namespace default -ServiceAccount default -Audience vault | Test-K8sTokenReview @k
         $r.Authenticated | Should -BeTrue

@@ -60,11 +60,17 @@ public sealed class EffectiveGrant
     /// <summary>A risk the Good Practices page names that has no flag of its own (rated Medium).</summary>
     public string? OtherRisk => _rule?.OtherRiskAt(IsClusterScope);
 
-    public bool IsBootstrapDefault => RiskAssessor.IsBootstrapDefault(RoleKind, RoleName, GrantedVia);
+    /// <summary>A grant every ServiceAccount gets from the default policy (rated None unless it grants a risk).</summary>
+    public bool IsEveryServiceAccountDefault => BootstrapPolicy.IsEveryServiceAccountDefault(RoleKind, RoleName, GrantedVia);
+
+    /// <summary>A grant of the default policy: one every ServiceAccount gets, or a controller's own
+    /// (<see cref="BootstrapPolicy"/>).</summary>
+    public bool IsBootstrapDefault =>
+        IsEveryServiceAccountDefault || BootstrapPolicy.IsControllerDefault(ServiceAccount, BindingName, RoleName, GrantedVia);
 
     public RiskLevel RiskLevel => _rule is null
         ? RiskLevel.None
-        : RiskAssessor.LevelFor(Flags, IsClusterScope, IsBootstrapDefault, OtherRisk is not null);
+        : RiskAssessor.LevelFor(Flags, IsClusterScope, IsEveryServiceAccountDefault, OtherRisk is not null);
 
     /// <summary>
     /// A request this grant claims to allow, built from the first value of each list (wildcards kept literally,

@@ -14,9 +14,9 @@ namespace SaTools.Engine.Rbac;
 /// <item>Medium: Wildcard (grants today's and future resources), or the other risks the page lists: creating
 /// PersistentVolumes, writing admission webhook configurations, updating namespaces, approving CSRs.</item>
 /// <item>Low: any other grant, except the defaults every ServiceAccount gets from the bootstrap policy.</item>
-/// <item>None: only the bootstrap defaults (system:basic-user, system:discovery, system:public-info-viewer,
-/// system:service-account-issuer-discovery through system:authenticated or system:serviceaccounts), or
-/// nothing.</item>
+/// <item>None: only the defaults every ServiceAccount gets (system:basic-user, system:discovery,
+/// system:public-info-viewer, system:service-account-issuer-discovery through system:authenticated or
+/// system:serviceaccounts: <see cref="BootstrapPolicy"/>), or nothing.</item>
 /// </list>
 /// </summary>
 public static class RiskAssessor
@@ -39,13 +39,6 @@ public static class RiskAssessor
 
     private const RiskFlags EscalationFlags = RiskFlags.ReadSecrets | RiskFlags.CreateWorkloads | RiskFlags.ExecIntoPods |
                                               RiskFlags.Impersonate | RiskFlags.EscalateOrBind | RiskFlags.CreateTokens;
-
-    /// <summary>The ClusterRoles the bootstrap policy binds to every authenticated identity or ServiceAccount
-    /// (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go ClusterRoleBindings).</summary>
-    public static readonly IReadOnlyCollection<string> BootstrapDefaultRoles = new[]
-    {
-        "system:basic-user", "system:discovery", "system:public-info-viewer", "system:service-account-issuer-discovery",
-    };
 
     /// <summary>The risks one rule carries when bound at cluster scope or in one namespace.</summary>
     public static RiskFlags FlagsFor(RbacRule rule, bool clusterScope)
@@ -174,12 +167,6 @@ public static class RiskAssessor
 
         return bootstrapDefault ? RiskLevel.None : RiskLevel.Low;
     }
-
-    /// <summary>Whether a grant is one every ServiceAccount gets from the bootstrap policy.</summary>
-    public static bool IsBootstrapDefault(string roleKind, string roleName, string grantedVia) =>
-        roleKind == "ClusterRole" &&
-        BootstrapDefaultRoles.Contains(roleName, StringComparer.Ordinal) &&
-        (grantedVia == ServiceAccountRef.AuthenticatedGroup || grantedVia == ServiceAccountRef.AllServiceAccountsGroup);
 
     private static bool IsWildcard(RbacRule rule) =>
         rule.Verbs.Contains(RuleMatcher.All) ||

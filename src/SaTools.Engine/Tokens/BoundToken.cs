@@ -42,6 +42,11 @@ public sealed class BoundToken
     public TokenBoundObject? BoundObject { get; }
     public string? Issuer => Inspected.Issuer;
     public string? TokenId => Inspected.TokenId;
+    /// <summary><c>JTI=&lt;jti&gt;</c>: the credential id TokenReview and audit events report for this token.</summary>
+    public string? CredentialId => ServiceAccountIdentity.CredentialIdFor(Inspected.TokenId);
+    /// <summary>The node in the token's <c>kubernetes.io.node</c> claim: the node it is bound to, or the node its
+    /// bound pod runs on (1.32+).</summary>
+    public TokenBoundObject? Node => Inspected.Node;
     public InspectedToken Inspected { get; }
 
     /// <summary>The raw token. Never logged, never in ToString.</summary>

@@ -1,6 +1,11 @@
 namespace SaTools.Engine.Tokens;
 
-/// <summary>What New-K8sBoundToken asks for: a TokenRequest for one ServiceAccount.</summary>
+/// <summary>
+/// What New-K8sBoundToken asks for: a TokenRequest for one ServiceAccount. It is checked as it is built (the
+/// duration by <see cref="TokenDuration.Problem"/>, the bound object's kind and name here), so a request that
+/// exists can be sent. Every refusal is an <see cref="ArgumentException"/> whose message is a whole sentence,
+/// without a parameter name appended, ready to show.
+/// </summary>
 public sealed class BoundTokenRequest
 {
     /// <summary>The kinds kube-apiserver binds tokens to (pkg/registry/core/serviceaccount/storage/token.go);
@@ -9,8 +14,8 @@ public sealed class BoundTokenRequest
 
     public BoundTokenRequest(string @namespace, string serviceAccount)
     {
-        if (string.IsNullOrWhiteSpace(@namespace)) throw new ArgumentException("A namespace is required.", nameof(@namespace));
-        if (string.IsNullOrWhiteSpace(serviceAccount)) throw new ArgumentException("A ServiceAccount name is required.", nameof(serviceAccount));
+        if (string.IsNullOrWhiteSpace(@namespace)) throw new ArgumentException("A namespace is required.");
+        if (string.IsNullOrWhiteSpace(serviceAccount)) throw new ArgumentException("A ServiceAccount name is required.");
         Namespace = @namespace;
         ServiceAccount = serviceAccount;
     }
@@ -19,40 +24,54 @@ public sealed class BoundTokenRequest
     public string ServiceAccount { get; }
 
     /// <summary>The lifetime asked for; null leaves the server's default (1 hour).</summary>
-    public TimeSpan? Duration { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The TokenRequest API would refuse it.</exception>
+    public TimeSpan? Duration
+    {
+        get => duration;
+        init
+        {
+            ExpirationSeconds = value is { } d ? TokenDuration.ToExpirationSeconds(d) : null;
+            duration = value;
+        }
+    }
+
+    private readonly TimeSpan? duration;
+
+    /// <summary><see cref="Duration"/> as <c>spec.expirationSeconds</c>; null for the server's default.</summary>
+    public long? ExpirationSeconds { get; private init; }
 
     /// <summary>Audiences; empty means the API server's own.</summary>
     public IReadOnlyList<string> Audiences { get; init; } = Array.Empty<string>();
 
     /// <summary>The Pod, Secret or Node to bind to, or null.</summary>
-    public TokenBoundObject? BoundObject { get; init; }
+    /// <exception cref="ArgumentException">Not a kind tokens can be bound to, or no name.</exception>
+    public TokenBoundObject? BoundObject
+    {
+        get => boundObject;
+        init
+        {
+            if (value is { } bound)
+            {
+                if (!BindableKinds.Contains(bound.Kind, StringComparer.Ordinal))
+                {
+                    throw new ArgumentException($"A token can be bound to a Pod, Secret or Node, not a {bound.Kind}.");
+                }
+                if (string.IsNullOrWhiteSpace(bound.Name))
+                {
+                    throw new ArgumentException($"Binding to a {bound.Kind} needs its name.");
+                }
+            }
+            boundObject = value;
+        }
+    }
+
+    private readonly TokenBoundObject? boundObject;
 
     /// <summary>The lifetime the server is asked for: <see cref="Duration"/>, or the API's default of one hour
     /// (pkg/apis/authentication/v1/defaults.go).</summary>
     public TimeSpan EffectiveDuration => Duration ?? DefaultDuration;
 
     public static readonly TimeSpan DefaultDuration = TimeSpan.FromHours(1);
-
-    /// <summary>Checks everything that can be checked before a request: the duration bounds and the kind.</summary>
-    /// <exception cref="ArgumentException">Says what is wrong.</exception>
-    public void Validate()
-    {
-        if (Duration is { } duration)
-        {
-            TokenDuration.ToExpirationSeconds(duration);
-        }
-        if (BoundObject is { } bound)
-        {
-            if (!BindableKinds.Contains(bound.Kind, StringComparer.Ordinal))
-            {
-                throw new ArgumentException($"A token can be bound to a Pod, Secret or Node, not a {bound.Kind}.", nameof(BoundObject));
-            }
-            if (string.IsNullOrWhiteSpace(bound.Name))
-            {
-                throw new ArgumentException($"Binding to a {bound.Kind} needs its name.", nameof(BoundObject));
-            }
-        }
-    }
 
     /// <summary>One line for -WhatIf and verbose output (never any token).</summary>
     public string Describe()

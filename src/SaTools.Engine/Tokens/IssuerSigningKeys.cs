@@ -31,6 +31,29 @@ public sealed class IssuerSigningKeys
 
     internal IReadOnlyList<SecurityKey> Keys { get; }
 
+    /// <summary>
+    /// The keys that can carry a token signed with <paramref name="algorithm"/>: RSA keys for RS256, and for
+    /// ES256/ES384/ES512 only EC keys on the curve kube-apiserver pairs with it (P-256, P-384, P-521:
+    /// pkg/serviceaccount/jwt.go <c>signerFromECDSAPrivateKey</c>; go-jose refuses a key of another size for the
+    /// algorithm). A key whose <c>alg</c> is set must name the algorithm (RFC 7517 section 4.4).
+    /// </summary>
+    internal IReadOnlyList<SecurityKey> KeysFor(string algorithm)
+    {
+        var (keyType, curve) = algorithm switch
+        {
+            SecurityAlgorithms.RsaSha256 => (JsonWebAlgorithmsKeyTypes.RSA, (string?)null),
+            SecurityAlgorithms.EcdsaSha256 => (JsonWebAlgorithmsKeyTypes.EllipticCurve, JsonWebKeyECTypes.P256),
+            SecurityAlgorithms.EcdsaSha384 => (JsonWebAlgorithmsKeyTypes.EllipticCurve, JsonWebKeyECTypes.P384),
+            SecurityAlgorithms.EcdsaSha512 => (JsonWebAlgorithmsKeyTypes.EllipticCurve, JsonWebKeyECTypes.P521),
+            _ => (null, null),
+        };
+        return Keys.OfType<JsonWebKey>()
+            .Where(key => keyType is not null && key.Kty == keyType
+                && (curve is null || key.Crv == curve)
+                && (string.IsNullOrEmpty(key.Alg) || key.Alg == algorithm))
+            .ToArray();
+    }
+
     /// <summary>Reads a JWKS document (<c>{"keys": [...]}</c>).</summary>
     /// <exception cref="TokenValidationSetupException">Not a JWKS, or no usable RSA/EC key in it.</exception>
     public static IssuerSigningKeys FromJwks(string jwksJson, string? issuer, string source)

@@ -16,9 +16,14 @@ public sealed class OfflineTokenValidator
     /// used by pkg/serviceaccount/claims.go through <c>Claims.Validate</c>.</summary>
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(1);
 
-    /// <summary>The only algorithms accepted: those ServiceAccount issuers sign with. <c>none</c> and every
-    /// symmetric (HS*) algorithm are refused before any key is looked at.</summary>
-    public static readonly IReadOnlyList<string> AcceptedAlgorithms = new[] { SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256 };
+    /// <summary>The only algorithms accepted: those ServiceAccount issuers sign with, RS256 for an RSA key and
+    /// ES256/ES384/ES512 for an EC key on P-256/P-384/P-521 (pkg/serviceaccount/jwt.go, signerFromRSAPrivateKey and
+    /// signerFromECDSAPrivateKey). <c>none</c> and every symmetric (HS*) algorithm are refused before any key is
+    /// looked at.</summary>
+    public static readonly IReadOnlyList<string> AcceptedAlgorithms = new[]
+    {
+        SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512,
+    };
 
     private readonly IssuerSigningKeys keys;
     private readonly TimeProvider clock;
@@ -62,15 +67,24 @@ public sealed class OfflineTokenValidator
                     ? $"the token uses the symmetric algorithm {alg}"
                     : $"the token uses the algorithm {alg}";
             return Fail(OfflineValidationFailure.AlgorithmRefused,
-                $"{why}; only {string.Join(" and ", AcceptedAlgorithms)} signatures are accepted.");
+                $"{why}; only {string.Join(", ", AcceptedAlgorithms.Take(AcceptedAlgorithms.Count - 1))} and {AcceptedAlgorithms[^1]} signatures are accepted.");
+        }
+
+        // 2a. Only keys of the type and curve the algorithm needs: an ES384 token is never checked against a
+        //     P-256 key, nor an RS256 one against an EC key.
+        var candidates = keys.KeysFor(alg);
+        if (candidates.Count == 0)
+        {
+            return Fail(OfflineValidationFailure.SignatureInvalid,
+                $"the token is signed with {alg}, and the issuer's JWKS ({keys.Source}) has no key for {alg}: the token was forged, altered, or issued by another cluster.");
         }
 
         // 2. Signature and issuer (the library's job).
         var legacyIssuer = string.Equals(inspected.Issuer, InspectedToken.LegacyIssuer, StringComparison.Ordinal);
         var parameters = new TokenValidationParameters
         {
-            IssuerSigningKeys = keys.Keys,
-            ValidAlgorithms = AcceptedAlgorithms,
+            IssuerSigningKeys = candidates,
+            ValidAlgorithms = new[] { alg },
             RequireSignedTokens = true,
             TryAllIssuerSigningKeys = true,
             ValidateIssuerSigningKey = false,

@@ -4,7 +4,7 @@ namespace SaTools.Engine.Tokens;
 public enum OfflineValidationFailure
 {
     None,
-    /// <summary><c>alg: none</c>, a symmetric (HS*) algorithm, or anything but RS256/ES256.</summary>
+    /// <summary><c>alg: none</c>, a symmetric (HS*) algorithm, or anything but RS256, ES256, ES384 and ES512.</summary>
     AlgorithmRefused,
     /// <summary>Not signed by any key in the issuer's JWKS (forged, tampered, or another cluster's).</summary>
     SignatureInvalid,

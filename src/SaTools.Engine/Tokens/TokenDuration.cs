@@ -82,25 +82,37 @@ public static class TokenDuration
     }
 
     /// <summary>
-    /// Checks a requested lifetime before any request is made and returns it in whole seconds, the unit of
-    /// <c>spec.expirationSeconds</c>. Throws <see cref="ArgumentOutOfRangeException"/> with the reason.
+    /// The one home of the TokenRequest API's bounds on <c>spec.expirationSeconds</c>
+    /// (pkg/apis/authentication/validation/validation.go, ValidateTokenRequest): why <paramref name="duration"/>
+    /// would be refused, as a sentence for the user, or null when the API accepts it.
     /// </summary>
-    public static long ToExpirationSeconds(TimeSpan duration)
+    public static string? Problem(TimeSpan duration)
     {
         if (duration < Minimum)
         {
-            throw new ArgumentOutOfRangeException(nameof(duration), duration,
-                $"The token lifetime {Describe(duration)} is shorter than the TokenRequest API's minimum of 10 minutes.");
+            return $"The token lifetime {Describe(duration)} is shorter than the TokenRequest API's minimum of 10 minutes.";
         }
         if (duration > Maximum)
         {
-            throw new ArgumentOutOfRangeException(nameof(duration), duration,
-                $"The token lifetime {Describe(duration)} is longer than the TokenRequest API allows (2^32 seconds).");
+            return $"The token lifetime {Describe(duration)} is longer than the TokenRequest API allows (2^32 seconds).";
         }
         if (duration.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(duration), duration,
-                $"The token lifetime {Describe(duration)} is not a whole number of seconds; the TokenRequest API counts whole seconds.");
+            return $"The token lifetime {Describe(duration)} is not a whole number of seconds; the TokenRequest API counts whole seconds.";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Returns a requested lifetime in whole seconds, the unit of <c>spec.expirationSeconds</c>, or throws
+    /// <see cref="ArgumentOutOfRangeException"/> whose message is exactly the <see cref="Problem"/> sentence (no
+    /// parameter name or value appended, so callers can show it as it is).
+    /// </summary>
+    public static long ToExpirationSeconds(TimeSpan duration)
+    {
+        if (Problem(duration) is { } problem)
+        {
+            throw new ArgumentOutOfRangeException(problem, (Exception?)null);
         }
         return (long)duration.TotalSeconds;
     }

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace SaTools.Engine.Tokens;
 
@@ -10,18 +12,14 @@ namespace SaTools.Engine.Tokens;
 /// </summary>
 public static class TokenInspector
 {
-    private static readonly string[] PartNames = { "header", "payload", "signature" };
-
     /// <summary>Decodes <paramref name="token"/> (surrounding white space and a <c>Bearer </c> prefix are ignored).</summary>
     /// <exception cref="MalformedTokenException">Not a compact JWS with a JSON header and payload.</exception>
     public static InspectedToken Inspect(string? token)
     {
-        var (header, payload) = Decode(token);
-        using (header)
-        using (payload)
-        {
-            return Describe(header.RootElement, payload.RootElement);
-        }
+        var jwt = JwtReader.Read(token);
+        using var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedHeader));
+        using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(jwt.EncodedPayload));
+        return Describe(jwt, header.RootElement, payload.RootElement);
     }
 
     /// <summary>Removes what commonly surrounds a token copied from a file or a header: white space, a trailing
@@ -36,103 +34,12 @@ public static class TokenInspector
         return trimmed;
     }
 
-    private static (JsonDocument Header, JsonDocument Payload) Decode(string? token)
+    /// <summary>The registered claims come from the library's reading (<paramref name="jwt"/>); the Kubernetes
+    /// claims and the JSON shown to the user from the decoded parts.</summary>
+    private static InspectedToken Describe(JsonWebToken jwt, JsonElement header, JsonElement claims)
     {
-        var compact = Normalize(token);
-        if (compact.Length == 0)
-        {
-            throw new MalformedTokenException(MalformedTokenProblem.Empty, "The token is empty.");
-        }
-
-        var parts = compact.Split('.');
-        if (parts.Length != 3)
-        {
-            var what = parts.Length == 5
-                ? "it has 5 parts, the form of an encrypted token (JWE), not a signed JWT"
-                : $"it has {parts.Length} part{(parts.Length == 1 ? "" : "s")}";
-            throw new MalformedTokenException(MalformedTokenProblem.NotThreeParts,
-                $"The token is not a JWT: a JWT has three dot-separated parts (header.payload.signature), {what}.");
-        }
-
-        for (var i = 0; i < 3; i++)
-        {
-            if (parts[i].Length == 0 && i < 2)
-            {
-                throw new MalformedTokenException(MalformedTokenProblem.BadBase64Url, $"The token's {PartNames[i]} (part {i + 1} of 3) is empty.");
-            }
-        }
-
-        var headerBytes = DecodeBase64Url(parts[0], 0);
-        var payloadBytes = DecodeBase64Url(parts[1], 1);
-        _ = DecodeBase64Url(parts[2], 2);
-
-        var header = ParseObject(headerBytes, 0);
-        try
-        {
-            return (header, ParseObject(payloadBytes, 1));
-        }
-        catch
-        {
-            header.Dispose();
-            throw;
-        }
-    }
-
-    /// <summary>Strict base64url without padding (RFC 7515 section 2), as go-jose reads it.</summary>
-    internal static byte[] DecodeBase64Url(string part, int index)
-    {
-        for (var i = 0; i < part.Length; i++)
-        {
-            var c = part[i];
-            var ok = c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' or >= '0' and <= '9' or '-' or '_';
-            if (!ok)
-            {
-                var hint = c == '=' ? " (padding is not allowed in a JWT)"
-                    : c is '+' or '/' ? " (standard base64, not base64url)"
-                    : string.Empty;
-                throw new MalformedTokenException(MalformedTokenProblem.BadBase64Url,
-                    $"The token's {PartNames[index]} (part {index + 1} of 3) is not valid base64url: character {i + 1} is outside the base64url alphabet{hint}.");
-            }
-        }
-        if (part.Length % 4 == 1)
-        {
-            throw new MalformedTokenException(MalformedTokenProblem.BadBase64Url,
-                $"The token's {PartNames[index]} (part {index + 1} of 3) is not valid base64url: its length ({part.Length}) cannot be base64url.");
-        }
-
-        var padded = part.Replace('-', '+').Replace('_', '/');
-        padded += new string('=', (4 - padded.Length % 4) % 4);
-        return Convert.FromBase64String(padded);
-    }
-
-    private static JsonDocument ParseObject(byte[] bytes, int index)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(bytes);
-        }
-        catch (JsonException ex)
-        {
-            // The JsonException message quotes the offending character: report only the position.
-            var where = ex.BytePositionInLine is { } pos ? $" (invalid JSON at byte {pos + 1})" : string.Empty;
-            throw new MalformedTokenException(MalformedTokenProblem.NotJson,
-                $"The token's {PartNames[index]} (part {index + 1} of 3) is valid base64url but does not decode to JSON{where}.");
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            var kind = document.RootElement.ValueKind.ToString().ToLowerInvariant();
-            document.Dispose();
-            throw new MalformedTokenException(MalformedTokenProblem.NotJson,
-                $"The token's {PartNames[index]} (part {index + 1} of 3) decodes to a JSON {kind}, not a JSON object.");
-        }
-        return document;
-    }
-
-    private static InspectedToken Describe(JsonElement header, JsonElement claims)
-    {
-        var issuer = GetString(claims, "iss");
-        var expiresAt = GetTime(claims, "exp");
+        var issuer = NullIfEmpty(jwt.Issuer);
+        var expiresAt = GetTime(jwt, "exp");
 
         // Current tokens: one private claim "kubernetes.io" (pkg/serviceaccount/claims.go, privateClaims).
         string? ns = null, saName = null, saUid = null;
@@ -174,16 +81,16 @@ public static class TokenInspector
 
         return new InspectedToken
         {
-            Algorithm = GetString(header, "alg"),
-            KeyId = GetString(header, "kid"),
-            HeaderType = GetString(header, "typ"),
+            Algorithm = NullIfEmpty(jwt.Alg),
+            KeyId = NullIfEmpty(jwt.Kid),
+            HeaderType = NullIfEmpty(jwt.Typ),
             Issuer = issuer,
-            Subject = GetString(claims, "sub"),
-            Audiences = GetAudiences(claims),
-            IssuedAt = GetTime(claims, "iat"),
+            Subject = NullIfEmpty(jwt.Subject),
+            Audiences = jwt.Audiences.ToArray(),
+            IssuedAt = GetTime(jwt, "iat"),
             ExpiresAt = expiresAt,
-            NotBefore = GetTime(claims, "nbf"),
-            TokenId = GetString(claims, "jti"),
+            NotBefore = GetTime(jwt, "nbf"),
+            TokenId = NullIfEmpty(jwt.Id),
             Namespace = ns,
             ServiceAccountName = saName,
             ServiceAccountUid = saUid,
@@ -216,32 +123,29 @@ public static class TokenInspector
         }
         if (value.ValueKind != JsonValueKind.String)
         {
-            throw new MalformedTokenException(MalformedTokenProblem.BadClaim,
-                $"The token's claim '{name}' is a JSON {value.ValueKind.ToString().ToLowerInvariant()}, not a string.");
+            throw MalformedTokenDiagnosis.NotAString(name, value);
         }
         return value.GetString();
     }
 
-    /// <summary><c>aud</c> is a string or an array of strings (RFC 7519 section 4.1.3).</summary>
-    private static IReadOnlyList<string> GetAudiences(JsonElement claims)
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>A registered NumericDate claim as the library read it (whole seconds since the epoch).</summary>
+    private static DateTimeOffset? GetTime(JsonWebToken jwt, string name)
     {
-        if (!claims.TryGetProperty("aud", out var aud) || aud.ValueKind == JsonValueKind.Null)
+        if (!jwt.TryGetPayloadValue<long>(name, out var seconds))
         {
-            return Array.Empty<string>();
+            return null;
         }
-        if (aud.ValueKind == JsonValueKind.String)
+        if (seconds < -62135596800L || seconds > 253402300799L)
         {
-            return new[] { aud.GetString()! };
+            throw MalformedTokenDiagnosis.NotNumericDate(name);
         }
-        if (aud.ValueKind == JsonValueKind.Array && aud.EnumerateArray().All(a => a.ValueKind == JsonValueKind.String))
-        {
-            return aud.EnumerateArray().Select(a => a.GetString()!).ToArray();
-        }
-        throw new MalformedTokenException(MalformedTokenProblem.BadClaim,
-            "The token's claim 'aud' is neither a string nor an array of strings.");
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
-    /// <summary>A NumericDate: seconds since the epoch, possibly fractional (RFC 7519 section 2).</summary>
+    /// <summary>A NumericDate inside the <c>kubernetes.io</c> claim (<c>warnafter</c>): seconds since the epoch,
+    /// possibly fractional (RFC 7519 section 2).</summary>
     private static DateTimeOffset? GetTime(JsonElement obj, string name)
     {
         if (!obj.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -251,8 +155,7 @@ public static class TokenInspector
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds)
             || double.IsNaN(seconds) || seconds < -62135596800d || seconds > 253402300799d)
         {
-            throw new MalformedTokenException(MalformedTokenProblem.BadClaim,
-                $"The token's claim '{name}' is not a NumericDate (seconds since 1970-01-01 as a JSON number).");
+            throw MalformedTokenDiagnosis.NotNumericDate(name);
         }
         return DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000d, MidpointRounding.AwayFromZero));
     }

@@ -16,6 +16,9 @@ public enum TokenRequestProblem
     BoundObjectUidMismatch,
     /// <summary>403: the caller may not create serviceaccounts/token.</summary>
     Forbidden,
+    /// <summary>400 "cannot bind token to object of type ...": the server does not bind tokens to that kind (a
+    /// Node before ServiceAccountTokenNodeBinding: beta and on by default in 1.31, GA in 1.33).</summary>
+    BindingUnsupported,
     /// <summary>400/422 otherwise: the server refused the request as invalid.</summary>
     Invalid,
 }
@@ -41,6 +44,8 @@ public static class TokenRequestFailure
                 TokenRequestProblem.BoundObjectUidMismatch,
             KubeErrorKind.Invalid when message.Contains("to pod running with different serviceaccount", StringComparison.Ordinal) =>
                 TokenRequestProblem.PodServiceAccountMismatch,
+            KubeErrorKind.Invalid when message.Contains("cannot bind token to object of type", StringComparison.Ordinal) =>
+                TokenRequestProblem.BindingUnsupported,
             KubeErrorKind.Invalid => TokenRequestProblem.Invalid,
             _ => TokenRequestProblem.Other,
         };

@@ -7,12 +7,11 @@ internal static class TokenRequestMapper
 {
     public static Authenticationv1TokenRequest Build(BoundTokenRequest request)
     {
-        request.Validate();
         var spec = new V1TokenRequestSpec
         {
             // An empty list lets the server fill in its own audiences (pkg/registry/.../token.go).
             Audiences = request.Audiences.Count > 0 ? request.Audiences.ToList() : new List<string>(),
-            ExpirationSeconds = request.Duration is { } d ? TokenDuration.ToExpirationSeconds(d) : null,
+            ExpirationSeconds = request.ExpirationSeconds,
         };
         if (request.BoundObject is { } bound)
         {

@@ -37,6 +37,7 @@ public sealed class TokenReviewOutcome
     public string? PodName => First(ServiceAccountIdentity.PodNameKey);
     public string? PodUid => First(ServiceAccountIdentity.PodUidKey);
     public string? NodeName => First(ServiceAccountIdentity.NodeNameKey);
+    public string? NodeUid => First(ServiceAccountIdentity.NodeUidKey);
     public string? CredentialId => First(ServiceAccountIdentity.CredentialIdKey);
 
     private string? First(string key) => Extra.TryGetValue(key, out var values) && values.Count > 0 ? values[0] : null;

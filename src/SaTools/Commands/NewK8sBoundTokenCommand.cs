@@ -85,11 +85,11 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
                 Audiences = Audience ?? Array.Empty<string>(),
                 BoundObject = BoundObjectKind is null ? null : new TokenBoundObject(CanonicalKind(BoundObjectKind), BoundObjectName!, BoundObjectUid),
             };
-            request.Validate();
         }
         catch (ArgumentException e)
         {
-            WriteError(new ErrorRecord(new ArgumentException(e.Message.Split(" (Parameter")[0]), CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
+            // BoundTokenRequest checks itself as it is built; its messages are whole sentences.
+            WriteError(new ErrorRecord(e, CommandId + "InvalidRequest", ErrorCategory.InvalidArgument, target));
             return;
         }
 
@@ -147,6 +147,7 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
         TokenRequestProblem.PodServiceAccountMismatch => "PodServiceAccountMismatch",
         TokenRequestProblem.BoundObjectUidMismatch => "BoundObjectUidMismatch",
         TokenRequestProblem.Forbidden => "Forbidden",
+        TokenRequestProblem.BindingUnsupported => "BindingUnsupported",
         TokenRequestProblem.Invalid => "Invalid",
         _ => "Failed",
     };

@@ -46,14 +46,9 @@ internal sealed class ValidateTokenDurationAttribute : ValidateArgumentsAttribut
         {
             throw new ValidationMetadataException("The duration must be a TimeSpan or a string such as 10m or 1h.");
         }
-        try
+        if (TokenDuration.Problem(duration) is { } problem)
         {
-            TokenDuration.ToExpirationSeconds(duration);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            // The exception's message ends with the parameter name and value lines: keep only the sentence.
-            throw new ValidationMetadataException(e.Message.Split(Environment.NewLine)[0].Split(" (Parameter")[0]);
+            throw new ValidationMetadataException(problem);
         }
     }
 }

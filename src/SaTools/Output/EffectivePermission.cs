@@ -31,6 +31,7 @@ public sealed class EffectivePermission
         Risks = RiskNames.Of(grant.Flags, grant.OtherRisk);
         RiskLevel = grant.RiskLevel.ToString();
         RiskRank = (int)grant.RiskLevel;
+        BootstrapDefault = grant.IsBootstrapDefault;
         Verified = verified;
         VerifyDetail = verifyDetail;
     }
@@ -88,6 +89,11 @@ public sealed class EffectivePermission
 
     /// <summary>Critical, High, Medium, Low or None (see the help's NOTES).</summary>
     public string RiskLevel { get; }
+
+    /// <summary>True for a grant of Kubernetes' default policy (1.33): one every ServiceAccount gets (basic-user,
+    /// discovery, public-info-viewer, issuer discovery) or a kube-system controller's own
+    /// <c>system:controller:&lt;name&gt;</c> binding. Filter on it to see only what was granted on top.</summary>
+    public bool BootstrapDefault { get; }
 
     /// <summary>RiskLevel as a number for sorting: 4 Critical ... 0 None.</summary>
     public int RiskRank { get; }

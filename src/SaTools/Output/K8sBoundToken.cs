@@ -25,6 +25,9 @@ public sealed class K8sBoundToken
         BoundObjectUid = token.BoundObject?.Uid;
         Issuer = token.Issuer;
         TokenId = token.TokenId;
+        CredentialId = token.CredentialId;
+        NodeName = token.Node?.Name;
+        NodeUid = token.Node?.Uid;
         Subject = token.Inspected.Subject;
         Claims = token.Inspected.ClaimsJson;
         Token = asPlainText ? token.Token : SecureText.From(token.Token);
@@ -47,8 +50,15 @@ public sealed class K8sBoundToken
     public string? BoundObject { get; }
     public string? BoundObjectUid { get; }
     public string? Issuer { get; }
-    /// <summary>The token's <c>jti</c> (newer API servers), the credential id audit logs show.</summary>
+    /// <summary>The token's <c>jti</c> (1.30+ API servers; none on 1.26).</summary>
     public string? TokenId { get; }
+    /// <summary><c>JTI=&lt;jti&gt;</c>: the credential id a TokenReview's user extra and audit events show for
+    /// this token (<c>authentication.kubernetes.io/credential-id</c>).</summary>
+    public string? CredentialId { get; }
+    /// <summary>The node in the token's <c>kubernetes.io.node</c> claim: the Node it is bound to, or the node its
+    /// bound pod runs on (1.32+).</summary>
+    public string? NodeName { get; }
+    public string? NodeUid { get; }
     public string? Subject { get; }
     /// <summary>The decoded claims as JSON (claims are not secret; the signature is not included).</summary>
     public string Claims { get; }

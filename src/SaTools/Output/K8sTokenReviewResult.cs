@@ -24,6 +24,7 @@ public sealed class K8sTokenReviewResult
         PodName = outcome.PodName;
         PodUid = outcome.PodUid;
         NodeName = outcome.NodeName;
+        NodeUid = outcome.NodeUid;
         CredentialId = outcome.CredentialId;
         Error = outcome.Error;
         Issuer = token.Issuer;
@@ -62,7 +63,12 @@ public sealed class K8sTokenReviewResult
     public string ExtraList => string.Join("; ", Extra);
     public string? PodName { get; }
     public string? PodUid { get; }
+    /// <summary>The node the token names (<c>authentication.kubernetes.io/node-name</c>): the Node it is bound to,
+    /// or its pod's node (1.32+).</summary>
     public string? NodeName { get; }
+    public string? NodeUid { get; }
+    /// <summary><c>JTI=&lt;jti&gt;</c> (<c>authentication.kubernetes.io/credential-id</c>, 1.30+): the id audit
+    /// events record for this token.</summary>
     public string? CredentialId { get; }
     /// <summary>Why the token is not authenticated.</summary>
     public string? Error { get; }

@@ -43,9 +43,42 @@ public sealed class KubeProtobufTests
 
         var json = KubeProtobuf.Decode(Envelope("authentication.k8s.io/v1", "TokenRequest", raw), "TokenRequest");
 
+        // The empty uid is Go's zero value of a plain string: dropped, as the server's JSON would omit it.
         Assert.Equal("{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenRequest\",\"metadata\":{\"name\":\"runner\",\"namespace\":\"alpha\"}," +
-                     "\"spec\":{\"audiences\":[\"vault\",\"x\"],\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"runner-pod\",\"uid\":\"\"},\"expirationSeconds\":600}}",
+                     "\"spec\":{\"audiences\":[\"vault\",\"x\"],\"boundObjectRef\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"runner-pod\"},\"expirationSeconds\":600}}",
             json!.ToJsonString());
+    }
+
+    [Fact]
+    public void SecretFromKubectlCreateSecretKeepsBytesAsBase64AndAPointerFalse()
+    {
+        // Secret: metadata 1, data 2 (map<string, bytes>), type 3, immutable 5 (*bool); ObjectMeta generateName 2 empty.
+        var meta = Field(1, "creds").Concat(Field(2, "")).Concat(Field(3, "alpha")).ToArray();
+        var raw = Field(1, meta)
+            .Concat(Field(2, Field(1, "pass").Concat(Field(2, new byte[] { 0, 0xff, (byte)'x' })).ToArray()))
+            .Concat(Field(3, "Opaque")).Concat(Number(5, 0)).ToArray();
+
+        var json = KubeProtobuf.Decode(Envelope("v1", "Secret", raw), "Secret");
+
+        Assert.Equal("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"creds\",\"namespace\":\"alpha\"}," +
+                     "\"data\":{\"pass\":\"AP94\"},\"type\":\"Opaque\",\"immutable\":false}", json!.ToJsonString());
+    }
+
+    [Fact]
+    public void RoleBindingFromKubectlCreateRolebinding()
+    {
+        var subject = Field(1, "ServiceAccount").Concat(Field(2, "")).Concat(Field(3, "runner")).Concat(Field(4, "alpha")).ToArray();
+        var roleRef = Field(1, "rbac.authorization.k8s.io").Concat(Field(2, "Role")).Concat(Field(3, "reader")).ToArray();
+        var raw = Field(1, Field(1, "read")).Concat(Field(2, subject)).Concat(Field(3, roleRef)).ToArray();
+
+        var json = KubeProtobuf.Decode(Envelope("rbac.authorization.k8s.io/v1", "RoleBinding", raw), "RoleBinding");
+
+        Assert.Equal("{\"apiVersion\":\"rbac.authorization.k8s.io/v1\",\"kind\":\"RoleBinding\",\"metadata\":{\"name\":\"read\"}," +
+                     "\"subjects\":[{\"kind\":\"ServiceAccount\",\"name\":\"runner\",\"namespace\":\"alpha\"}]," +
+                     "\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\",\"kind\":\"Role\",\"name\":\"reader\"}}", json!.ToJsonString());
+        Assert.True(KubeProtobuf.CanDecode("RoleBinding"));
+        Assert.False(KubeProtobuf.CanDecode("Deployment"));
+        Assert.False(KubeProtobuf.CanDecode("PolicyRule"));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ internal sealed class SecurityTestBed : IDisposable
     public SecurityTestBed(SecurityOptions? options = null)
     {
         Clock.Set(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        Services = new SecurityServices(Store, Clock, options ?? new SecurityOptions { CaCertificatePem = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n" },
+        Services = new SecurityServices(Store, Clock, options ?? new SecurityOptions { CaCertificatePem = "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n", Release = KubernetesRelease.V126 },
             SharedKey, synchronousControllers: true);
     }
 

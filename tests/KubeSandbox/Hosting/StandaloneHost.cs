@@ -22,17 +22,29 @@ public static class StandaloneHost
                 case "--seed": options.Seed = int.Parse(Next()); break;
                 case "--admin-token": options.AdminToken = Next(); break;
                 case "--policy-release": options.PolicyRelease = Next(); break;
+                case "--kubernetes-version": options.KubernetesVersion = Next(); break;
+                case "--signing-algorithm": options.SigningAlgorithm = Next(); break;
                 case "--advertise-address": options.AdvertisedAddress = Next(); break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: KubeSandbox [--scenario empty|bootstrap|demo|scale] [--kubeconfig PATH] [--port N] [--seed N] [--admin-token T] [--policy-release 1.26] [--advertise-address HOST:PORT]");
+                    Console.WriteLine("usage: KubeSandbox [--scenario empty|bootstrap|demo|scale] [--kubeconfig PATH] [--port N] [--seed N] [--admin-token T] [--kubernetes-version 1.26|1.33] [--signing-algorithm RS256|ES256|ES384|ES512] [--policy-release 1.26|1.33] [--advertise-address HOST:PORT]");
                     return 0;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
                     return 2;
             }
         }
+        try
+        {
+            KubernetesRelease.Parse(options.KubernetesVersion);
+            ServiceAccountSigningKeyCheck(options.SigningAlgorithm);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
         await using var sandbox = await SandboxServer.StartAsync(options);
-        Console.WriteLine($"Kubernetes API sandbox ({options.Scenario}) listening on {sandbox.Url}");
+        Console.WriteLine($"Kubernetes API sandbox ({options.Scenario}, Kubernetes {options.KubernetesVersion}, {options.SigningAlgorithm}) listening on {sandbox.Url}");
         if (kubeconfig is not null)
         {
             sandbox.WriteKubeconfig(kubeconfig, contextName: "sandbox-admin");
@@ -47,5 +59,11 @@ public static class StandaloneHost
         await done.Task;
         Console.WriteLine("stopping");
         return 0;
+    }
+
+    private static void ServiceAccountSigningKeyCheck(string algorithm)
+    {
+        if (!Security.ServiceAccountSigningKey.Algorithms.Contains(algorithm.ToUpperInvariant()))
+            throw new ArgumentException($"unknown signing algorithm '{algorithm}': use one of {string.Join(", ", Security.ServiceAccountSigningKey.Algorithms)}");
     }
 }

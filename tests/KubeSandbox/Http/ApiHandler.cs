@@ -34,6 +34,7 @@ public sealed class ApiHandler
     private readonly RequestLog _log;
     private readonly ResourceHandler _resources;
     private readonly Impersonation _impersonation;
+    private readonly PodLogs _podLogs;
 
     public ApiHandler(
         InMemoryObjectStore store,
@@ -45,8 +46,10 @@ public sealed class ApiHandler
         DiscoveryDocuments discovery,
         FaultInjector faults,
         RequestLog log,
-        ResourceHandler resources)
+        ResourceHandler resources,
+        PodLogs podLogs)
     {
+        _podLogs = podLogs;
         _store = store;
         _authenticator = authenticator;
         _authorizer = authorizer;
@@ -285,6 +288,12 @@ public sealed class ApiHandler
             var body = await BodyDecoder.ReadObjectAsync(ctx.Request, virtualHandler.Kind, InternalGroup(virtualHandler.BodyGroup), virtualHandler.BodyGroup, virtualHandler.Version);
             var result = virtualHandler.Create(rc, body);
             return JsonReply(201, result);
+        }
+        if (type?.Plural == "pods" && info.Subresource == "log" && info.Namespace.Length > 0 && info.Name.Length > 0)
+        {
+            if (!HttpMethods.IsGet(ctx.Request.Method)) throw StatusErrors.MethodNotAllowed();
+            var (status, contentType, log) = _podLogs.Read(info.Namespace, info.Name, query);
+            return new Reply(status, contentType, log);
         }
         if (type is null || info.Subresource.Length > 0 || (info.Namespace.Length > 0 && !type.Namespaced && type.Plural != "namespaces"))
             throw StatusErrors.NotFoundGeneric();

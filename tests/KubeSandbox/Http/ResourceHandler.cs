@@ -10,6 +10,7 @@ using KubeSandbox.Selectors;
 using KubeSandbox.Storage;
 using KubeSandbox.Validation;
 using KubeSandbox.Controllers;
+using KubeSandbox.OpenApi;
 using Microsoft.AspNetCore.Http;
 
 namespace KubeSandbox.Http;
@@ -25,13 +26,24 @@ public sealed class ResourceHandler
     private readonly ListPager _pager;
     private readonly ServiceAccountAdmission _saAdmission;
     private readonly SandboxClock _clock;
+    private readonly FieldValidation? _fieldValidation;
 
-    public ResourceHandler(InMemoryObjectStore store, ListPager pager, ServiceAccountAdmission saAdmission, SandboxClock clock)
+    public ResourceHandler(InMemoryObjectStore store, ListPager pager, ServiceAccountAdmission saAdmission, SandboxClock clock, FieldValidation? fieldValidation = null)
     {
         _store = store;
         _pager = pager;
         _saAdmission = saAdmission;
         _clock = clock;
+        _fieldValidation = fieldValidation;
+    }
+
+    /// <summary>?fieldValidation (OpenApi/FieldValidation.cs): Strict refuses unknown fields, Warn (the default)
+    /// answers with a Warning header for each.</summary>
+    private void ValidateFields(HttpContext ctx, ResourceType type, JsonObject obj)
+    {
+        if (_fieldValidation is null) return;
+        foreach (var warning in _fieldValidation.Check(ctx.Request.Query["fieldValidation"].ToString(), type, obj))
+            ctx.Response.Headers.Append("Warning", "299 - \"" + warning.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
     }
 
     // pkg/registry/core/namespace/storage: NamespaceLifecycle's immortal namespaces
@@ -46,6 +58,7 @@ public sealed class ResourceHandler
         var name = hasName ? info.Parts![1] : "";
         CheckAccept(ctx.Request);
         var method = ctx.Request.Method.ToUpperInvariant();
+        if (ResourceCatalog.ReadOnly(type.Plural) && method is not ("GET" or "HEAD")) throw StatusErrors.MethodNotAllowed();
         switch (method)
         {
             case "GET" or "HEAD" when info.Verb == "watch":
@@ -195,6 +208,7 @@ public sealed class ResourceHandler
     private async Task<ApiHandler.Reply> CreateAsync(HttpContext ctx, ResourceType type, string? ns, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks)
     {
         var obj = await BodyDecoder.ReadObjectAsync(ctx.Request, type.Kind, type.InternalGroup, type.Group, type.Version);
+        ValidateFields(ctx, type, obj);
         var meta = obj["metadata"] as JsonObject ?? new JsonObject();
         obj["metadata"] = meta;
         // rest.BeforeCreate: the object's namespace must match the URL's (or be empty, then it is set).
@@ -226,6 +240,7 @@ public sealed class ResourceHandler
     private async Task<ApiHandler.Reply> UpdateAsync(HttpContext ctx, ResourceType type, string? ns, string name, RequestContext rc, IReadOnlyList<IAdmissionCheck> checks)
     {
         var obj = await BodyDecoder.ReadObjectAsync(ctx.Request, type.Kind, type.InternalGroup, type.Group, type.Version);
+        ValidateFields(ctx, type, obj);
         var meta = obj["metadata"] as JsonObject ?? new JsonObject();
         obj["metadata"] = meta;
         var bodyName = meta["name"]?.GetValue<string>() ?? "";
@@ -290,6 +305,8 @@ public sealed class ResourceHandler
         if (GoJsonSyntax.Check(text) is { } err)
             throw StatusErrors.BadRequest($"error decoding patch: {err}");
         var patch = JsonNode.Parse(text);
+        // A merge or strategic patch has the object's shape: its fields are checked as the object's would be.
+        if (media != "application/json-patch+json" && patch is JsonObject patchObject) ValidateFields(ctx, type, patchObject);
         var stored = WriteUpdate(ctx, type, ns, name, rc, checks, current =>
         {
             JsonNode? result = media switch

@@ -46,6 +46,14 @@ public static class TableConverter
                 columns.Add(Column("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created."));
                 cells = o => new JsonNode?[] { o["type"]?.GetValue<string>() ?? "", (o["data"] as JsonObject)?.Count ?? 0, Age(o) };
                 break;
+            case "nodes":
+                // printers.go printNode: Name, Status, Roles, Age, Version.
+                columns.Add(Column("Status", "string", "", "The status of the node"));
+                columns.Add(Column("Roles", "string", "", "The roles of the node"));
+                columns.Add(Column("Age", "string", "", "CreationTimestamp is a timestamp representing the server time when this object was created."));
+                columns.Add(Column("Version", "string", "", "Kubelet Version reported by the node."));
+                cells = o => new JsonNode?[] { NodeStatus(o), NodeRoles(o), Age(o), o["status"]?["nodeInfo"]?["kubeletVersion"]?.GetValue<string>() ?? "" };
+                break;
             default:
                 columns.Add(Column("Created At", "date", "", "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata"));
                 cells = o => new JsonNode?[] { o["metadata"]?["creationTimestamp"]?.DeepClone() };
@@ -79,6 +87,23 @@ public static class TableConverter
             ["columnDefinitions"] = columns,
             ["rows"] = rows,
         };
+    }
+
+    private static string NodeStatus(JsonObject o)
+    {
+        var ready = (o["status"]?["conditions"] as JsonArray)?.OfType<JsonObject>()
+            .FirstOrDefault(c => c["type"]?.GetValue<string>() == "Ready")?["status"]?.GetValue<string>();
+        var status = ready == "True" ? "Ready" : "NotReady";
+        return o["spec"]?["unschedulable"]?.GetValue<bool>() == true ? status + ",SchedulingDisabled" : status;
+    }
+
+    /// <summary>printers.go findNodeRoles: node-role.kubernetes.io/&lt;role&gt; labels, sorted, "&lt;none&gt;" without.</summary>
+    private static string NodeRoles(JsonObject o)
+    {
+        var roles = (o["metadata"]?["labels"] as JsonObject ?? new JsonObject())
+            .Select(l => l.Key).Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
+            .Select(k => k["node-role.kubernetes.io/".Length..]).Where(r => r.Length > 0).OrderBy(r => r, StringComparer.Ordinal).ToList();
+        return roles.Count == 0 ? "<none>" : string.Join(",", roles);
     }
 
     private static string Age(JsonObject o)

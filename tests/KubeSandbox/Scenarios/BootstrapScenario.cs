@@ -46,6 +46,8 @@ public static class BootstrapScenario
                 b.Create(resource, ns, copy);
             }
         }
+        foreach (var (resource, item) in BootstrapPolicyRelease.Added(policyRelease))
+            b.Create(resource, null, item);
     }
 
     /// <summary>One file of the embedded policy (KubeSandbox.csproj names each resource bootstrap-policy/&lt;file&gt;).</summary>

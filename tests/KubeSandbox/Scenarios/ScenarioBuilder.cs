@@ -12,13 +12,22 @@ public sealed class ScenarioBuilder(InMemoryObjectStore store, ServiceAccountAdm
 {
     public InMemoryObjectStore Store => store;
 
+    /// <summary>When set (by <see cref="ClusterNodes"/>), every pod the scenario creates afterwards is given a node
+    /// and the status of a running pod, as the scheduler and kubelet would; pods created through the API stay
+    /// Pending.</summary>
+    public Action<JsonObject>? PodPlacement { get; set; }
+
     public StoredObject Create(string resource, string? ns, JsonObject obj)
     {
         var meta = obj["metadata"] as JsonObject ?? new JsonObject();
         obj["metadata"] = meta;
         meta.Remove("creationTimestamp");
         if (ResourceCatalog.Get(resource).Namespaced) meta["namespace"] = ns;
-        if (resource == "pods") saAdmission.Admit(ns!, obj);
+        if (resource == "pods")
+        {
+            saAdmission.Admit(ns!, obj);
+            PodPlacement?.Invoke(obj);
+        }
         ObjectDefaults.Apply(resource, obj, true);
         return store.CreateStored(resource, ns, obj);
     }

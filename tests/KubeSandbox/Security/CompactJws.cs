@@ -7,9 +7,9 @@ namespace KubeSandbox.Security;
 /// <summary>
 /// JWS compact serialisation, written on the BCL alone: the sandbox is a second, independent implementation of
 /// what the module's engine does with the IdentityModel stack, so the two agreeing means something. Behaviour
-/// follows go-jose as kube-apiserver uses it (pkg/serviceaccount/jwt.go): only RS256 is accepted
-/// (<c>jwt.ParseSigned(token, []jose.SignatureAlgorithm{RS256, ...})</c> refuses <c>none</c> and HS256 at
-/// parse time), and a bad signature is go-jose's "error in cryptographic primitive".
+/// follows go-jose as kube-apiserver uses it (pkg/serviceaccount/jwt.go): only the asymmetric algorithms of the
+/// keys it can hold are accepted (RS256, ES256, ES384, ES512: <c>jwt.ParseSigned(token, allowedAlgorithms)</c>
+/// refuses <c>none</c> and HS256 at parse time), and a bad signature is go-jose's "error in cryptographic primitive".
 /// </summary>
 public static class CompactJws
 {
@@ -18,7 +18,7 @@ public static class CompactJws
 
     public static string Sign(ServiceAccountSigningKey key, JsonObject claims)
     {
-        var header = new JsonObject { ["alg"] = "RS256", ["kid"] = key.KeyId };
+        var header = new JsonObject { ["alg"] = key.Algorithm, ["kid"] = key.KeyId };
         var signingInput = Segment(header) + "." + Segment(claims);
         var signature = key.Sign(Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + Base64Url.Encode(signature);
@@ -32,14 +32,18 @@ public static class CompactJws
     {
         public string? Algorithm => Header["alg"]?.GetValueKind() == JsonValueKind.String ? (string?)Header["alg"] : null;
 
-        /// <summary>True when one of <paramref name="keys"/> verifies the signature (go-jose tries each key).</summary>
+        /// <summary>True when one of <paramref name="keys"/> of the token's algorithm verifies the signature
+        /// (go-jose tries each key).</summary>
         public bool VerifiedBy(IEnumerable<ServiceAccountSigningKey> keys) =>
-            keys.Any(k => k.Verify(SigningInput, Signature));
+            keys.Any(k => k.Algorithm == Algorithm && k.Verify(SigningInput, Signature));
     }
 
-    /// <summary>Parses a compact JWS signed with RS256; null for anything else (not three parts, bad base64url,
-    /// bad JSON, another algorithm), which the real server treats as "not a service account token".</summary>
-    public static Parsed? TryParseRs256(string token)
+    /// <summary>The algorithms a token may be signed with.</summary>
+    public static readonly IReadOnlyList<string> AcceptedAlgorithms = ServiceAccountSigningKey.Algorithms;
+
+    /// <summary>Parses a compact JWS signed with an accepted algorithm; null for anything else (not three parts,
+    /// bad base64url, bad JSON, another algorithm), which the real server treats as "not a service account token".</summary>
+    public static Parsed? TryParse(string token)
     {
         var parts = token.Split('.');
         if (parts.Length != 3)
@@ -54,7 +58,7 @@ public static class CompactJws
             return null;
         }
         var parsed = new Parsed(header, claims, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
-        return parsed.Algorithm == "RS256" ? parsed : null;
+        return parsed.Algorithm is { } alg && AcceptedAlgorithms.Contains(alg) ? parsed : null;
     }
 
     /// <summary>The claims of a JWT without checking anything (jwt.go hasCorrectIssuer reads iss this way).</summary>

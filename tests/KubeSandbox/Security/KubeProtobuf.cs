@@ -4,27 +4,63 @@ using System.Text.Json.Nodes;
 namespace KubeSandbox.Security;
 
 /// <summary>
-/// Decodes the protobuf bodies kubectl's typed clients send for the authentication and authorization kinds
-/// (<c>kubectl create token</c>, <c>auth can-i</c>, <c>auth whoami</c> post
-/// <c>application/vnd.kubernetes.protobuf</c>): the <c>k8s\0</c> envelope (k8s.io/apimachinery
-/// pkg/runtime/serializer/protobuf: runtime.Unknown{typeMeta, raw}) and the messages of
-/// k8s.io/api/authentication/v1 and authorization/v1 generated.proto, turned into the JSON the handlers take.
-/// Only the fields those kinds carry are known; others are skipped, as an older server would.
+/// Decodes the protobuf request bodies kubectl's typed clients send (<c>application/vnd.kubernetes.protobuf</c>):
+/// <c>kubectl create token</c>, <c>auth can-i</c> and <c>auth whoami</c> for the authentication/authorization kinds,
+/// and <c>kubectl create serviceaccount|secret|configmap|namespace|role|rolebinding|clusterrole|clusterrolebinding</c>
+/// for the stored kinds. The <c>k8s\0</c> envelope is k8s.io/apimachinery pkg/runtime/serializer/protobuf
+/// (runtime.Unknown{typeMeta, raw}); the messages and field numbers are those of k8s.io/api core/v1, rbac/v1,
+/// authentication/v1, authorization/v1 and apimachinery meta/v1 generated.proto. The result is the JSON the
+/// handlers take, as the server's decode-then-encode would give it: Go's zero values (an empty string, 0, false)
+/// are dropped, except for the pointer fields that keep them (automountServiceAccountToken, immutable,
+/// expirationSeconds...), and timestamps and managedFields are left to the server. Unknown fields are skipped.
 /// </summary>
 public static class KubeProtobuf
 {
     private static readonly byte[] Magic = { 0x6b, 0x38, 0x73, 0x00 };
 
-    private enum T { String, Int64, Bool, Message, StringMap, ExtraMap }
+    private enum T { String, Int64, Bool, Message, StringMap, ExtraMap, BytesMap }
 
-    private sealed record F(string Json, T Type, bool Repeated = false, string? Message = null);
+    /// <param name="Pointer">A Go pointer field (<c>*bool</c>, <c>*int64</c>): its zero value is kept, as JSON would carry it.</param>
+    private sealed record F(string Json, T Type, bool Repeated = false, string? Message = null, bool Pointer = false);
 
     private static readonly Dictionary<string, Dictionary<int, F>> Schemas = new()
     {
         ["ObjectMeta"] = new() { [1] = new("name", T.String), [2] = new("generateName", T.String), [3] = new("namespace", T.String),
-            [11] = new("labels", T.StringMap), [12] = new("annotations", T.StringMap) },
+            [5] = new("uid", T.String), [6] = new("resourceVersion", T.String),
+            [11] = new("labels", T.StringMap), [12] = new("annotations", T.StringMap),
+            [13] = new("ownerReferences", T.Message, true, "OwnerReference"), [14] = new("finalizers", T.String, true) },
+        ["OwnerReference"] = new() { [1] = new("kind", T.String), [3] = new("name", T.String), [4] = new("uid", T.String),
+            [5] = new("apiVersion", T.String), [6] = new("controller", T.Bool, Pointer: true), [7] = new("blockOwnerDeletion", T.Bool, Pointer: true) },
+        // core/v1
+        ["ServiceAccount"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("secrets", T.Message, true, "ObjectReference"),
+            [3] = new("imagePullSecrets", T.Message, true, "LocalObjectReference"), [4] = new("automountServiceAccountToken", T.Bool, Pointer: true) },
+        ["ObjectReference"] = new() { [1] = new("kind", T.String), [2] = new("namespace", T.String), [3] = new("name", T.String), [4] = new("uid", T.String),
+            [5] = new("apiVersion", T.String), [6] = new("resourceVersion", T.String), [7] = new("fieldPath", T.String) },
+        ["LocalObjectReference"] = new() { [1] = new("name", T.String) },
+        ["Secret"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("data", T.BytesMap), [3] = new("type", T.String),
+            [4] = new("stringData", T.StringMap), [5] = new("immutable", T.Bool, Pointer: true) },
+        ["ConfigMap"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("data", T.StringMap), [3] = new("binaryData", T.BytesMap),
+            [4] = new("immutable", T.Bool, Pointer: true) },
+        ["Namespace"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("spec", T.Message, Message: "NamespaceSpec") },
+        ["NamespaceSpec"] = new() { [1] = new("finalizers", T.String, true) },
+        // rbac/v1
+        ["Role"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("rules", T.Message, true, "PolicyRule") },
+        ["ClusterRole"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("rules", T.Message, true, "PolicyRule"),
+            [3] = new("aggregationRule", T.Message, Message: "AggregationRule") },
+        ["PolicyRule"] = new() { [1] = new("verbs", T.String, true), [2] = new("apiGroups", T.String, true), [3] = new("resources", T.String, true),
+            [4] = new("resourceNames", T.String, true), [5] = new("nonResourceURLs", T.String, true) },
+        ["AggregationRule"] = new() { [1] = new("clusterRoleSelectors", T.Message, true, "LabelSelector") },
+        ["LabelSelector"] = new() { [1] = new("matchLabels", T.StringMap), [2] = new("matchExpressions", T.Message, true, "LabelSelectorRequirement") },
+        ["LabelSelectorRequirement"] = new() { [1] = new("key", T.String), [2] = new("operator", T.String), [3] = new("values", T.String, true) },
+        ["RoleBinding"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("subjects", T.Message, true, "Subject"),
+            [3] = new("roleRef", T.Message, Message: "RoleRef") },
+        ["ClusterRoleBinding"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("subjects", T.Message, true, "Subject"),
+            [3] = new("roleRef", T.Message, Message: "RoleRef") },
+        ["Subject"] = new() { [1] = new("kind", T.String), [2] = new("apiGroup", T.String), [3] = new("name", T.String), [4] = new("namespace", T.String) },
+        ["RoleRef"] = new() { [1] = new("apiGroup", T.String), [2] = new("kind", T.String), [3] = new("name", T.String) },
+        // authentication/v1, authorization/v1
         ["TokenRequest"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("spec", T.Message, Message: "TokenRequestSpec") },
-        ["TokenRequestSpec"] = new() { [1] = new("audiences", T.String, true), [4] = new("expirationSeconds", T.Int64),
+        ["TokenRequestSpec"] = new() { [1] = new("audiences", T.String, true), [4] = new("expirationSeconds", T.Int64, Pointer: true),
             [3] = new("boundObjectRef", T.Message, Message: "BoundObjectReference") },
         ["BoundObjectReference"] = new() { [1] = new("kind", T.String), [2] = new("apiVersion", T.String), [3] = new("name", T.String), [4] = new("uid", T.String) },
         ["TokenReview"] = new() { [1] = new("metadata", T.Message, Message: "ObjectMeta"), [2] = new("spec", T.Message, Message: "TokenReviewSpec") },
@@ -47,7 +83,9 @@ public static class KubeProtobuf
         ["TypeMeta"] = new() { [1] = new("apiVersion", T.String), [2] = new("kind", T.String) },
     };
 
-    public static bool CanDecode(string kind) => Schemas.ContainsKey(kind) && kind is not ("ObjectMeta" or "Unknown" or "TypeMeta");
+    /// <summary>The top-level kinds (a message with metadata) this decoder knows.</summary>
+    public static bool CanDecode(string kind) =>
+        Schemas.TryGetValue(kind, out var schema) && schema.TryGetValue(1, out var first) && first.Message == "ObjectMeta";
 
     /// <summary>The body as JSON (apiVersion and kind from the envelope), or null when it is not a well-formed
     /// envelope around a message.</summary>
@@ -135,7 +173,7 @@ public static class KubeProtobuf
                     value = ReadMessage(buffer, s, e, f.Message!);
                     break;
                 }
-                case T.StringMap or T.ExtraMap when wire == 2:
+                case T.StringMap or T.ExtraMap or T.BytesMap when wire == 2:
                 {
                     var (s, e) = reader.LengthDelimited();
                     var entry = new Reader(buffer, s, e);
@@ -147,6 +185,12 @@ public static class KubeProtobuf
                         var (ef, ew) = entry.Tag();
                         if (ef == 1 && ew == 2) key = entry.String();
                         else if (ef == 2 && ew == 2 && f.Type == T.StringMap) entryValue = entry.String();
+                        else if (ef == 2 && ew == 2 && f.Type == T.BytesMap)
+                        {
+                            // []byte values are base64 in JSON.
+                            var (bs, be) = entry.LengthDelimited();
+                            entryValue = Convert.ToBase64String(buffer, bs, be - bs);
+                        }
                         else if (ef == 2 && ew == 2)
                         {
                             var (vs, ve) = entry.LengthDelimited();
@@ -166,12 +210,16 @@ public static class KubeProtobuf
                         map = new JsonObject();
                         o[f.Json] = map;
                     }
-                    map[key] = entryValue ?? (f.Type == T.StringMap ? "" : new JsonArray());
+                    map[key] = entryValue ?? (f.Type == T.ExtraMap ? new JsonArray() : "");
                     continue;
                 }
                 default:
                     reader.Skip(wire);
                     continue;
+            }
+            if (!f.Repeated && !f.Pointer && value is JsonValue zero && IsZero(zero))
+            {
+                continue; // Go's zero value of a plain field: what JSON would omit (omitempty)
             }
             if (f.Repeated)
             {
@@ -189,6 +237,11 @@ public static class KubeProtobuf
         }
         return o;
     }
+
+    private static bool IsZero(JsonValue v) =>
+        (v.TryGetValue<string>(out var s) && s.Length == 0)
+        || (v.TryGetValue<long>(out var l) && l == 0)
+        || (v.TryGetValue<bool>(out var b) && !b);
 
     private sealed class Reader(byte[] buffer, int position, int end)
     {

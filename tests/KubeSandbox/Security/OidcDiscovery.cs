@@ -54,7 +54,9 @@ public sealed class OidcDiscovery
         ["jwks_uri"] = (_options.ExternalAddress ?? "https://127.0.0.1").TrimEnd('/') + JwksPath,
         ["response_types_supported"] = new JsonArray("id_token"),
         ["subject_types_supported"] = new JsonArray("public"),
-        ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+        // openidmetadata.go getAlgs: the algorithms of the public keys, sorted (a set's List()).
+        ["id_token_signing_alg_values_supported"] = new JsonArray(_keys.Select(k => k.Algorithm).Distinct()
+            .OrderBy(a => a, StringComparer.Ordinal).Select(a => (JsonNode)a).ToArray()),
     };
 
     public JsonObject Jwks() => new() { ["keys"] = new JsonArray(_keys.Select(k => (JsonNode)k.ToJwk()).ToArray()) };

@@ -28,6 +28,13 @@ public sealed class SecurityOptions
     /// <summary>The public address the OIDC discovery document names in <c>jwks_uri</c> (the sandbox's URL).</summary>
     public string? ExternalAddress { get; set; }
 
+    /// <summary>The release whose token behaviour applies (jti and credential id, node claims, Node binding,
+    /// the legacy token clean-up); see <see cref="KubernetesRelease"/>.</summary>
+    public KubernetesRelease Release { get; init; } = KubernetesRelease.Parse(KubernetesRelease.Default);
+
+    /// <summary>The signing key's algorithm when the services make the key (RS256, ES256, ES384, ES512).</summary>
+    public string SigningAlgorithm { get; init; } = "RS256";
+
     /// <summary>The cluster CA the legacy token controller writes into <c>ca.crt</c>.</summary>
     public string CaCertificatePem { get; set; } = "";
 }

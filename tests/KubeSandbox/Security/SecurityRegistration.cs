@@ -25,6 +25,8 @@ public static class SecurityRegistration
                 ExternalAddress = "https://" + identity.AdvertisedAddress,
                 CaCertificatePem = identity.CaCertificatePem,
                 MaxTokenExpirationSeconds = options.MaxTokenExpirationSeconds,
+                Release = KubernetesRelease.Parse(options.KubernetesVersion),
+                SigningAlgorithm = options.SigningAlgorithm,
             };
             return new SecurityServices(sp.GetRequiredService<IObjectStore>(),
                 sp.GetRequiredService<SandboxClock>(), securityOptions,

@@ -18,7 +18,7 @@ public sealed class SecurityServices : IDisposable
     {
         Options = options ?? new SecurityOptions();
         _ownsKey = signingKey is null;
-        SigningKey = signingKey ?? ServiceAccountSigningKey.Generate();
+        SigningKey = signingKey ?? ServiceAccountSigningKey.Generate(Options.SigningAlgorithm);
         var keys = new[] { SigningKey };
         Issuer = new ServiceAccountTokenIssuer(SigningKey, Options);
         Authenticator = new TokenAuthenticator(store, keys, Options, clock);
@@ -39,6 +39,7 @@ public sealed class SecurityServices : IDisposable
         };
         AdmissionChecks = new IAdmissionCheck[] { new RbacEscalationCheck(Authorizer, RuleResolver) };
         LegacyTokens = new LegacyTokenController(store, Issuer, Options, synchronousControllers);
+        LegacyTokenCleaner = new LegacyTokenCleaner(store, clock, Options.Release);
     }
 
     public SecurityOptions Options { get; }
@@ -53,6 +54,7 @@ public sealed class SecurityServices : IDisposable
     public IReadOnlyList<IVirtualCreateHandler> CreateHandlers { get; }
     public IReadOnlyList<IAdmissionCheck> AdmissionChecks { get; }
     public LegacyTokenController LegacyTokens { get; }
+    public LegacyTokenCleaner LegacyTokenCleaner { get; }
 
     /// <summary>A TokenRequest on behalf of the admin, straight to the handler (for unit tests over an in-memory
     /// store; the HTTP fixture uses SandboxServer.CreateTokenAsync): the token string.</summary>

@@ -5,8 +5,8 @@ namespace KubeSandbox.Security;
 /// <summary>
 /// Mints service-account JWTs as kube-apiserver does: bound tokens with the claims of pkg/serviceaccount/claims.go
 /// (Claims) and legacy secret tokens with those of LegacyClaims, signed RS256 with the sandbox key, <c>kid</c> in
-/// the header. No <c>jti</c>: the recorded server (v1.26) issued none, and the recorded TokenReviews carry no
-/// credential id, so the sandbox matches the recording.
+/// the header. Bound tokens carry a random <c>jti</c> from 1.32 (<see cref="KubernetesRelease.TokensCarryJti"/>);
+/// the recorded v1.26 server issued none, so a 1.26 sandbox matches the recording.
 /// </summary>
 public sealed class ServiceAccountTokenIssuer
 {
@@ -59,10 +59,15 @@ public sealed class ServiceAccountTokenIssuer
             ["exp"] = iat + expirationSeconds,
             ["iat"] = iat,
             ["iss"] = _options.Issuer,
-            ["kubernetes.io"] = kio,
-            ["nbf"] = iat,
-            ["sub"] = ServiceAccountUser.Username(ns, KubeObject.Name(serviceAccount)),
         };
+        if (_options.Release.TokensCarryJti)
+        {
+            // claims.go: ID: string(uuid.NewUUID()) under ServiceAccountTokenJTI.
+            claims["jti"] = Guid.NewGuid().ToString();
+        }
+        claims["kubernetes.io"] = kio;
+        claims["nbf"] = iat;
+        claims["sub"] = ServiceAccountUser.Username(ns, KubeObject.Name(serviceAccount));
         return CompactJws.Sign(_key, claims);
     }
 
@@ -102,6 +107,7 @@ public static class ServiceAccountUser
     public const string PodUidKey = "authentication.kubernetes.io/pod-uid";
     public const string NodeNameKey = "authentication.kubernetes.io/node-name";
     public const string NodeUidKey = "authentication.kubernetes.io/node-uid";
+    public const string CredentialIdKey = "authentication.kubernetes.io/credential-id";
 
     public static string Username(string ns, string name) => Prefix + ns + ":" + name;
 

@@ -58,7 +58,7 @@ public sealed class TokenAuthenticator : IAuthenticator
         {
             return Unrecognised();
         }
-        var parsed = CompactJws.TryParseRs256(token);
+        var parsed = CompactJws.TryParse(token);
         if (parsed is null)
         {
             return Unrecognised();
@@ -196,6 +196,11 @@ public sealed class TokenAuthenticator : IAuthenticator
             AddNodeExtra(extra, nodeRef);
         }
 
+        // ServiceAccountTokenJTI: the token's id becomes the credential id (util.go CredentialIDForJTI).
+        if (_options.Release.TokensCarryJti && KubeObject.Str(claims["jti"]) is { Length: > 0 } jti)
+        {
+            extra[ServiceAccountUser.CredentialIdKey] = new[] { "JTI=" + jti };
+        }
         return ServiceAccountUserInfo(ns, saName, saUid, extra);
     }
 

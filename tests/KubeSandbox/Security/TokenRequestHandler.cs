@@ -115,12 +115,14 @@ public sealed class TokenRequestHandler : IVirtualCreateHandler
                         throw ApiErrors.BadRequest($"cannot bind token for serviceaccount {GoFormat.Quote(name)} to pod running with different serviceaccount name.");
                     }
                     uid = KubeObject.Uid(pod);
-                    if (KubeObject.Str(pod["spec"]?["nodeName"]) is { Length: > 0 } nodeName)
+                    // ServiceAccountTokenPodNodeInfo: the pod's node rides along when it exists (a missing node
+                    // leaves the claim out, as token.go does).
+                    if (_options.Release.PodBoundTokensCarryNode && KubeObject.Str(pod["spec"]?["nodeName"]) is { Length: > 0 } nodeName)
                     {
                         node = TryGet("nodes", null, nodeName);
                     }
                     break;
-                case "Node" when refGroup.Length == 0:
+                case "Node" when refGroup.Length == 0 && _options.Release.NodeBoundTokens:
                     node = TryGet("nodes", null, refName) ?? throw ApiErrors.NotFound("nodes", "", refName);
                     uid = KubeObject.Uid(node);
                     break;

@@ -86,7 +86,8 @@ public sealed class TokenReviewHandler : IVirtualCreateHandler
         if (user.Extra.Count > 0)
         {
             var extra = new JsonObject();
-            foreach (var (k, v) in user.Extra)
+            // Go writes a map's keys sorted.
+            foreach (var (k, v) in user.Extra.OrderBy(e => e.Key, StringComparer.Ordinal))
             {
                 extra[k] = KubeObject.ToArray(v);
             }

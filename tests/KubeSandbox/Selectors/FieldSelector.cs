@@ -84,6 +84,9 @@ public sealed class FieldSelector
         // JobToSelectableFields: "status.successful" is strconv.Itoa(job.Status.Succeeded), 0 when unset.
         if (field == "status.successful" && obj["kind"]?.GetValue<string>() == "Job")
             return obj["status"]?["succeeded"]?.ToJsonString() ?? "0";
+        // NodeToSelectableFields: "spec.unschedulable" is fmt.Sprint(node.Spec.Unschedulable), false when unset.
+        if (field == "spec.unschedulable" && obj["kind"]?.GetValue<string>() == "Node")
+            return obj["spec"]?["unschedulable"]?.GetValue<bool>() == true ? "true" : "false";
         JsonNode? node = obj;
         foreach (var seg in field.Split('.'))
             node = node is JsonObject o ? o[seg] : null;

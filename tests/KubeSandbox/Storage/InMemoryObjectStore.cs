@@ -30,6 +30,9 @@ public sealed class InMemoryObjectStore : IObjectStore
 
     public event Action<StoreChange>? Changed;
 
+    /// <summary>The store's clock (the sandbox clock): what creationTimestamp is taken from.</summary>
+    public DateTimeOffset Now => _now();
+
     /// <summary>The current revision: the resourceVersion of a list taken now.</summary>
     public long Revision { get { lock (_gate) return _revision; } }
 
@@ -162,6 +165,25 @@ public sealed class InMemoryObjectStore : IObjectStore
         }
         Changed?.Invoke(new StoreChange(StoreChangeKind.Updated, resource, ns, name, stored.Clone()));
         return stored;
+    }
+
+    /// <summary>Sets an object's creationTimestamp, which no API write can change: for scenarios whose objects
+    /// existed long before the sandbox started (a legacy token Secret from 2021). No change event.</summary>
+    public void Backdate(string resource, string? @namespace, string name, DateTimeOffset created)
+    {
+        var ns = Scope(resource, @namespace);
+        var type = ResourceCatalog.Get(resource);
+        var table = Table(resource);
+        lock (_gate)
+        {
+            var key = StoreKeys.Key(ns, name);
+            if (!table.TryGetValue(key, out var current)) throw StatusErrors.NotFound(type, name);
+            var copy = current.Clone();
+            copy["metadata"]!["creationTimestamp"] = FormatTime(created);
+            var stored = new StoredObject(ns, name, current.ResourceVersion, copy, Fields(type));
+            table[key] = stored;
+            Index(resource, current, stored);
+        }
     }
 
     public JsonObject Delete(string resource, string? @namespace, string name) => DeleteStored(resource, @namespace, name).Clone();

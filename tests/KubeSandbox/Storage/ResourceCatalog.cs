@@ -59,6 +59,9 @@ public static class ResourceCatalog
         new ResourceType("serviceaccounts", "serviceaccount", "ServiceAccount", "", "v1", true, NameRule.Subdomain, true, false, Array.Empty<string>()),
         new ResourceType("pods", "pod", "Pod", "", "v1", true, NameRule.Subdomain, true, false,
             new[] { "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName" }),
+        // Nodes: pkg/registry/core/node/strategy.go (cluster-scoped, DNS-1123 subdomain names, spec.unschedulable
+        // selectable). Read-only in the sandbox (see ReadOnly): no kubelet registers or updates them.
+        new ResourceType("nodes", "node", "Node", "", "v1", false, NameRule.Subdomain, false, false, new[] { "spec.unschedulable" }),
         new ResourceType("secrets", "secret", "Secret", "", "v1", true, NameRule.Subdomain, false, false, new[] { "type" }),
         new ResourceType("configmaps", "configmap", "ConfigMap", "", "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
         new ResourceType("deployments", "deployment", "Deployment", Apps, "v1", true, NameRule.Subdomain, false, false, Array.Empty<string>()),
@@ -72,6 +75,11 @@ public static class ResourceCatalog
         new ResourceType("clusterroles", "clusterrole", "ClusterRole", Rbac, "v1", false, NameRule.PathSegment, false, true, Array.Empty<string>()),
         new ResourceType("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", Rbac, "v1", false, NameRule.PathSegment, false, true, Array.Empty<string>()),
     };
+
+    /// <summary>Resources the sandbox serves for reading only: the scenarios write them, the API answers writes
+    /// with 405 MethodNotAllowed, as a registry without Creater/Updater/Deleter does. Nodes belong to kubelets
+    /// (and RBAC gives them to system:node), so the sandbox does not let a client change what its pods run on.</summary>
+    public static bool ReadOnly(string plural) => plural == "nodes";
 
     private static readonly Dictionary<string, ResourceType> ByPlural = All.ToDictionary(r => r.Plural);
 

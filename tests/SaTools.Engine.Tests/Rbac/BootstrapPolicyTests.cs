@@ -140,4 +140,50 @@ public sealed class BootstrapPolicyTests
         Assert.Contains(grants, g => g.RoleName == "system:kube-dns" && g.GrantedVia == RbacIndex.ServiceAccountVia);
         Assert.True(evaluator.IsAllowed(new ServiceAccountRef("kube-system", "kube-dns"), RbacRequest.ForResource("list", "endpoints")));
     }
+
+    [Fact]
+    public void EveryDefaultGrantOfAPlainServiceAccountIsMarkedAndRatedNoneWhoamiIncluded()
+    {
+        var evaluator = new EffectivePermissionEvaluator(new RbacIndex(Bootstrap()));
+        var grants = evaluator.GetGrants(new ServiceAccountRef("team", "builder")).ToList();
+
+        Assert.NotEmpty(grants);
+        Assert.All(grants, g =>
+        {
+            Assert.True(g.IsBootstrapDefault, g.RoleName);
+            Assert.True(g.IsEveryServiceAccountDefault, g.RoleName);
+            Assert.Equal(RiskLevel.None, g.RiskLevel);
+        });
+        // 1.28+ basic-user: create selfsubjectreviews (kubectl auth whoami), a default like the other self reviews.
+        Assert.Contains(grants, g => g.RoleName == "system:basic-user" && g.Resources.Contains("selfsubjectreviews") && g.Verbs.Contains("create"));
+    }
+
+    [Fact]
+    public void AControllersOwnBindingIsADefaultButKeepsItsRating()
+    {
+        var evaluator = new EffectivePermissionEvaluator(new RbacIndex(Bootstrap(ServiceAccount("kube-system", "cronjob-controller"))));
+        var grants = evaluator.GetGrants(new ServiceAccountRef("kube-system", "cronjob-controller")).ToList();
+
+        var own = grants.Where(g => g.BindingName == "system:controller:cronjob-controller").ToList();
+        Assert.NotEmpty(own);
+        Assert.All(own, g =>
+        {
+            Assert.True(g.IsBootstrapDefault);
+            Assert.False(g.IsEveryServiceAccountDefault);
+        });
+        // It creates Jobs cluster-wide: a default, and still a workload-creating grant.
+        Assert.Contains(own, g => g.Flags.HasFlag(RiskFlags.CreateWorkloads) && g.RiskLevel == RiskLevel.Critical);
+    }
+
+    [Fact]
+    public void AControllerRoleBoundToAnotherServiceAccountIsNotADefault()
+    {
+        var snapshot = Bootstrap(ServiceAccount("team", "builder"),
+            ClusterRoleBinding("system:controller:cronjob-controller-copy", "system:controller:cronjob-controller", Sa("builder", "team")));
+        var evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot));
+
+        var copied = evaluator.GetGrants(new ServiceAccountRef("team", "builder")).Where(g => g.RoleName == "system:controller:cronjob-controller").ToList();
+        Assert.NotEmpty(copied);
+        Assert.All(copied, g => Assert.False(g.IsBootstrapDefault));
+    }
 }

@@ -55,6 +55,48 @@ public sealed class OfflineTokenValidatorTests : IDisposable
         Assert.True(result.Valid, result.Error);
     }
 
+    [Theory]
+    [InlineData("ES256")]
+    [InlineData("ES384")]
+    [InlineData("ES512")]
+    public async Task EcTokensOfEachCurveAreAcceptedAsKubeApiserverSignsThem(string algorithm)
+    {
+        using var ec = TestSigner.Ec(algorithm, "ec-" + algorithm);
+        var validator = Validator(TestSigner.Issuer, cluster, ec);
+
+        var result = await validator.ValidateAsync(ec.Sign(TestClaims.ServiceAccount(jti: "j-" + algorithm)), null);
+
+        Assert.True(result.Valid, result.Error);
+        Assert.Equal(algorithm, result.Token.Algorithm);
+        Assert.Equal("JTI=j-" + algorithm, TokenReviewOutcome.FromOffline(result, null).CredentialId);
+    }
+
+    [Fact]
+    public async Task AnEcTokenIsCheckedOnlyAgainstKeysOfItsCurve()
+    {
+        // An ES384 header on a token signed with SHA-384 over a P-256 key: go-jose refuses the key size for the
+        // algorithm, and so does the validator, even though the kid names a key of the JWKS.
+        using var p256 = TestSigner.Ec("ES256", "shared-kid");
+        var validator = Validator(TestSigner.Issuer, p256);
+
+        var result = await validator.ValidateAsync(p256.Sign(TestClaims.ServiceAccount(), alg: "ES384"), null);
+
+        Assert.Equal(OfflineValidationFailure.SignatureInvalid, result.Failure);
+        Assert.Contains("has no key for ES384", result.Error);
+    }
+
+    [Fact]
+    public async Task AnEs512TokenFromAnotherP521KeyIsRefused()
+    {
+        using var ours = TestSigner.Ec("ES512", "p521");
+        using var theirs = TestSigner.Ec("ES512", "p521");
+
+        var result = await Validator(TestSigner.Issuer, ours).ValidateAsync(theirs.Sign(TestClaims.ServiceAccount()), null);
+
+        Assert.Equal(OfflineValidationFailure.SignatureInvalid, result.Failure);
+        Assert.Contains("forged, altered, or issued by another cluster", result.Error);
+    }
+
     [Fact]
     public async Task AnExpiredTokenIsRefusedButTheMinuteOfLeewayIsHonoured()
     {
@@ -163,12 +205,27 @@ public sealed class OfflineTokenValidatorTests : IDisposable
         Assert.Contains("symmetric algorithm HS256", result.Error);
     }
 
+    [Theory]
+    [InlineData("HS384")]
+    [InlineData("HS512")]
+    [InlineData("NONE")]
+    public async Task SymmetricAndUnsignedAlgorithmsAreRefusedNextToEcKeys(string algorithm)
+    {
+        using var ec = TestSigner.Ec("ES384", "ec-384");
+
+        var result = await Validator(TestSigner.Issuer, ec).ValidateAsync(ec.Sign(TestClaims.ServiceAccount(), alg: algorithm), null);
+
+        Assert.Equal(OfflineValidationFailure.AlgorithmRefused, result.Failure);
+        Assert.Contains(algorithm.StartsWith("HS") ? "symmetric algorithm " + algorithm : "alg: none", result.Error);
+    }
+
     [Fact]
     public async Task OtherAsymmetricAlgorithmsAreRefused()
     {
         var result = await Validate(cluster.Sign(TestClaims.ServiceAccount(), alg: "RS512"));
 
         Assert.Equal(OfflineValidationFailure.AlgorithmRefused, result.Failure);
+        Assert.Contains("only RS256, ES256, ES384 and ES512 signatures are accepted", result.Error);
     }
 
     [Fact]

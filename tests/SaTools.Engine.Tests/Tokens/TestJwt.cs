@@ -24,9 +24,27 @@ internal sealed class TestSigner : IDisposable
     public string KeyId { get; }
 
     public static TestSigner Rsa(string kid = "rsa-key-1") => new(RSA.Create(2048), null, kid);
-    public static TestSigner Ec(string kid = "ec-key-1") => new(null, ECDsa.Create(ECCurve.NamedCurves.nistP256), kid);
+    public static TestSigner Ec(string kid = "ec-key-1") => Ec("ES256", kid);
 
-    public string Algorithm => rsa is not null ? "RS256" : "ES256";
+    /// <summary>An EC signer on the curve kube-apiserver pairs with <paramref name="algorithm"/> (ES256 P-256,
+    /// ES384 P-384, ES512 P-521: pkg/serviceaccount/jwt.go signerFromECDSAPrivateKey).</summary>
+    public static TestSigner Ec(string algorithm, string kid) => new(null, ECDsa.Create(algorithm switch
+    {
+        "ES384" => ECCurve.NamedCurves.nistP384,
+        "ES512" => ECCurve.NamedCurves.nistP521,
+        _ => ECCurve.NamedCurves.nistP256,
+    }), kid);
+
+    public string Algorithm => rsa is not null ? "RS256" : "ES" + (ec!.KeySize == 521 ? 512 : ec.KeySize);
+
+    private string Curve => "P-" + ec!.KeySize;
+
+    private HashAlgorithmName Hash => Algorithm switch
+    {
+        "ES384" => HashAlgorithmName.SHA384,
+        "ES512" => HashAlgorithmName.SHA512,
+        _ => HashAlgorithmName.SHA256,
+    };
 
     /// <summary>The public key as a JWK, as /openid/v1/jwks serves it.</summary>
     public JsonObject Jwk()
@@ -37,7 +55,7 @@ internal sealed class TestSigner : IDisposable
             return new JsonObject { ["use"] = "sig", ["kty"] = "RSA", ["kid"] = KeyId, ["alg"] = "RS256", ["n"] = B64(p.Modulus!), ["e"] = B64(p.Exponent!) };
         }
         var q = ec!.ExportParameters(false);
-        return new JsonObject { ["use"] = "sig", ["kty"] = "EC", ["kid"] = KeyId, ["alg"] = "ES256", ["crv"] = "P-256", ["x"] = B64(q.Q.X!), ["y"] = B64(q.Q.Y!) };
+        return new JsonObject { ["use"] = "sig", ["kty"] = "EC", ["kid"] = KeyId, ["alg"] = Algorithm, ["crv"] = Curve, ["x"] = B64(q.Q.X!), ["y"] = B64(q.Q.Y!) };
     }
 
     public static string Jwks(params TestSigner[] signers) =>
@@ -50,7 +68,7 @@ internal sealed class TestSigner : IDisposable
         var data = Encoding.ASCII.GetBytes(signingInput);
         var signature = rsa is not null
             ? rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
-            : ec!.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+            : ec!.SignData(data, Hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return signingInput + "." + B64(signature);
     }
 

@@ -69,9 +69,12 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(token, "BoundObject"));
         Assert.Equal(podUid, Get<string>(token, "BoundObjectUid"));
         Assert.Equal(ApiAudience, Get<string>(token, "Issuer"));
-        // The sandbox, like the recorded v1.26 server, puts no jti in its tokens: no TokenId, no credential id.
-        Assert.DoesNotContain("\"jti\"", Get<string>(token, "Claims"));
-        Assert.Null(Get<string>(token, "TokenId"));
+        // The sandbox answers as 1.33 by default: every token carries a jti (ServiceAccountTokenJTI, GA 1.32), shown
+        // as TokenId and as the credential id JTI=<jti>. (1.26, without one: Sandbox/ReleaseFlowTests.)
+        var jti = Get<string>(token, "TokenId");
+        Assert.False(string.IsNullOrEmpty(jti));
+        Assert.Contains($"\"jti\":\"{jti}\"", Get<string>(token, "Claims"));
+        Assert.Equal("JTI=" + jti, Get<string>(token, "CredentialId"));
         Assert.Contains($"\"sub\":\"system:serviceaccount:{ns}:runner\"", Get<string>(token, "Claims"));
 
         var reviewed = Run("$args[1] | Test-K8sTokenReview -Kubeconfig $args[0]", token);
@@ -89,8 +92,8 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.True(Get<TimeSpan?>(r, "ExpiresIn") <= TimeSpan.FromMinutes(10));
         Assert.Equal("sandbox", Get<string>(r, "Context"));
-        Assert.Null(Get<string>(r, "TokenId"));
-        Assert.Null(Get<string>(r, "CredentialId"));
+        Assert.Equal(jti, Get<string>(r, "TokenId"));
+        Assert.Equal("JTI=" + jti, Get<string>(r, "CredentialId"));
         Assert.False(Get<bool>(r, "IsLegacy"));
         Assert.Equal(ApiAudience, Get<string>(r, "Issuer"));
         Assert.Equal($"system:serviceaccount:{ns}:runner", Get<string>(r, "Subject"));
@@ -103,6 +106,7 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         Assert.Equal(Get<IEnumerable<string>>(r, "Groups"), Get<IEnumerable<string>>(o, "Groups"));
         Assert.Equal(new[] { "vault" }, Get<IEnumerable<string>>(o, "Audiences"));
         Assert.Equal(podUid, Get<string>(o, "PodUid"));
+        Assert.Equal("JTI=" + jti, Get<string>(o, "CredentialId"));
     }
 
     [Fact]
