@@ -74,11 +74,12 @@ public static class DemoScenario
         // reporter-token and default-token-manual are hand-made Secrets the controller never touches.
         b.Store.Mutate("serviceaccounts", "legacy-apps", "old-deployer", sa => sa["secrets"] = new JsonArray(new JsonObject { ["name"] = "old-deployer-token" }));
         b.Store.Backdate("secrets", "legacy-apps", "old-deployer-token", new DateTimeOffset(today.AddDays(-900), TimeSpan.Zero));
-        b.Create("configmaps", "kube-system", new JsonObject
-        {
-            ["metadata"] = new JsonObject { ["name"] = Security.LegacyTokenCleaner.TrackingConfigMap },
-            ["data"] = new JsonObject { ["since"] = today.AddDays(-730).ToString("yyyy-MM-dd") },
-        });
+        if (b.Release.Minor >= 28) // kube-apiserver writes the tracking ConfigMap from 1.28 (LegacyServiceAccountTokenTracking GA)
+            b.Create("configmaps", "kube-system", new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = Security.LegacyTokenCleaner.TrackingConfigMap },
+                ["data"] = new JsonObject { ["since"] = today.AddDays(-730).ToString("yyyy-MM-dd") },
+            });
         b.LegacyTokenSecret("legacy-apps", "default-token-manual", "default",
             new JsonObject { ["kubernetes.io/legacy-token-last-used"] = today.AddDays(-1).ToString("yyyy-MM-dd") });
         b.Pod("legacy-apps", "monolith", null);

@@ -12,6 +12,9 @@ public sealed class ScenarioBuilder(InMemoryObjectStore store, ServiceAccountAdm
 {
     public InMemoryObjectStore Store => store;
 
+    /// <summary>The release the sandbox answers as, for scenario objects that only some releases have.</summary>
+    public KubernetesRelease Release { get; set; } = KubernetesRelease.Parse(KubernetesRelease.Default);
+
     /// <summary>When set (by <see cref="ClusterNodes"/>), every pod the scenario creates afterwards is given a node
     /// and the status of a running pod, as the scheduler and kubelet would; pods created through the API stay
     /// Pending.</summary>

@@ -9,6 +9,7 @@ public static class ScenarioCatalog
     {
         var release = KubernetesRelease.Parse(options.KubernetesVersion);
         var policyRelease = options.PolicyRelease ?? release.Version;
+        b.Release = release;
         switch (options.Scenario.ToLowerInvariant())
         {
             case "empty":
