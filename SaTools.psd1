@@ -21,6 +21,9 @@
         'Disable-K8sLegacyToken'
         'Remove-K8sLegacyToken'
         'Get-K8sServiceAccountUsage'
+        'Disable-K8sWorkloadAutomount'
+        'Set-K8sWorkloadAutomount'
+        'New-K8sKubeconfig'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -88,19 +88,3 @@ public static class Api
     public static IEnumerable<string> Names(this ApiResult list) =>
         ((JsonArray)list.Object["items"]!).Select(i => i!["metadata"]!["name"]!.GetValue<string>());
 }
-
-/// <summary>Where the repository and ../shared are (walking up to SaTools.sln).</summary>
-public static class RepoPaths
-{
-    public static string Root
-    {
-        get
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "SaTools.sln"))) return d.FullName;
-            throw new DirectoryNotFoundException("SaTools.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
-
-    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-}

@@ -92,6 +92,7 @@ public sealed class ReadmeExamplesRunTests : IAsyncLifetime
             using var session = new ModuleSession();
             session.Run("""
                 function Export-Csv { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [string] $Path, [switch] $NoTypeInformation) process { } }
+                function Import-Csv { param([Parameter(Position = 0)] [string] $Path) }
                 function Format-Table { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property) process { $InputObject } }
                 function Format-List { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property) process { $InputObject } }
                 function Select-Object { param([Parameter(ValueFromPipeline)] $InputObject, [Parameter(Position = 0)] [object[]] $Property, [int] $First) process { $InputObject } }

@@ -1,13 +1,13 @@
 using k8s.Models;
+using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Automount;
 
 /// <summary>
 /// Which pods lose their ServiceAccount token at their next restart when a ServiceAccount's
-/// <c>automountServiceAccountToken</c> becomes false. The token volume is added by the ServiceAccount admission
-/// plugin when a pod is created (plugin/pkg/admission/serviceaccount/admission.go): the pod's own field wins
-/// over the ServiceAccount's, so only pods that leave the field unset follow the ServiceAccount. Pods that already
-/// hold their token keep it until they are replaced; their replacements will not get one.
+/// <c>automountServiceAccountToken</c> becomes false: those that follow the ServiceAccount's field
+/// (<see cref="TokenMountRule.FollowsServiceAccount"/>, where the rule is). Pods that already hold their token keep
+/// it until they are replaced; their replacements will not get one.
 /// </summary>
 internal static class AutomountImpact
 {
@@ -17,7 +17,7 @@ internal static class AutomountImpact
         podsInNamespace
             .Where(IsLive)
             .Where(p => PodServiceAccount.NameOf(p) == serviceAccount)
-            .Where(p => p.Spec?.AutomountServiceAccountToken is null)
+            .Where(p => TokenMountRule.FollowsServiceAccount(p.Spec))
             .Select(p => p.Metadata?.Name ?? string.Empty)
             .Where(n => n.Length > 0)
             .OrderBy(n => n, StringComparer.Ordinal)

@@ -2,6 +2,7 @@ using k8s;
 using k8s.Models;
 using SaTools.Engine.Api;
 using SaTools.Engine.Names;
+using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Automount;
 
@@ -12,14 +13,6 @@ namespace SaTools.Engine.Automount;
 /// </summary>
 public sealed class AutomountService
 {
-    /// <summary>A 409 on a merge patch without a resourceVersion means the server kept losing a race; a few tries,
-    /// then the namespace is reported Failed.</summary>
-    private const int MaxConflictAttempts = 3;
-
-    /// <summary>Writes sent for one ServiceAccount when each ends without a clear answer (a 5xx, a dropped
-    /// connection) and the read-back shows the change is not there; then it is reported Failed.</summary>
-    private const int MaxAmbiguousAttempts = 5;
-
     private readonly KubeApi _api;
 
     public AutomountService(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
@@ -72,60 +65,37 @@ public sealed class AutomountService
             c => new AutomountOutcome { Candidate = c, Action = AutomountAction.Skipped, Current = c.Previous },
             stop);
 
+    /// <summary>One merge patch of the field, through the engine's one write policy (<see cref="WriteWithReadBack"/>):
+    /// after an open outcome the ServiceAccount is read back, and the patch is sent again only if the value is not
+    /// there. A 409 (rare: the patch carries no resourceVersion) sends the same patch again.</summary>
     private async Task<AutomountOutcome> PatchAsync(AutomountCandidate c, bool? desired, CancellationToken cancellationToken)
     {
         var body = AutomountPatch.Body(desired);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var sa = await _api.PatchServiceAccountAsync(c.Namespace, c.ServiceAccount, body, dryRun: false, cancellationToken).ConfigureAwait(false);
-                return new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = sa.AutomountServiceAccountToken };
-            }
-            catch (KubeApiException e) when (e.Kind == KubeErrorKind.Conflict && attempt < MaxConflictAttempts)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException e) when (e.Kind is KubeErrorKind.Unavailable or KubeErrorKind.Unreachable)
-            {
-                // The write may have landed before the failure reached us (a 5xx after the store, or a reset that
-                // ended the stream after the server answered): the API layer does not send a write again, so read
-                // back, and write again only if the change is not there, so each change is written once.
-                var (known, current) = await ReadBackAsync(c, cancellationToken).ConfigureAwait(false);
-                if (known && current == desired)
-                {
-                    return new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = desired };
-                }
-                if (attempt >= MaxAmbiguousAttempts)
-                {
-                    return Failed(c, e);
-                }
-                await Task.Delay(AmbiguousRetryDelay(attempt), cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException e)
-            {
-                return Failed(c, e);
-            }
-        }
-    }
-
-    /// <summary>The ServiceAccount's field as the server holds it now; (false, null) when that cannot be read.</summary>
-    private async Task<(bool Known, bool? Current)> ReadBackAsync(AutomountCandidate c, CancellationToken cancellationToken)
-    {
         try
         {
-            var now = await _api.GetServiceAccountAsync(c.Namespace, c.ServiceAccount, cancellationToken).ConfigureAwait(false);
-            return (true, now.AutomountServiceAccountToken);
+            return await WriteWithReadBack.RunAsync(new WriteSteps<AutomountOutcome>
+            {
+                Send = async ct =>
+                {
+                    var sa = await _api.PatchServiceAccountAsync(c.Namespace, c.ServiceAccount, body, dryRun: false, ct).ConfigureAwait(false);
+                    return new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = sa.AutomountServiceAccountToken };
+                },
+                ReadBack = async ct =>
+                {
+                    var now = await _api.GetServiceAccountAsync(c.Namespace, c.ServiceAccount, ct).ConfigureAwait(false);
+                    return (now.AutomountServiceAccountToken == desired,
+                        new AutomountOutcome { Candidate = c, Action = AutomountAction.Patched, Current = desired });
+                },
+                // The patch names only the field and no resourceVersion: after a 409 there is nothing to decide
+                // again, the same patch is sent.
+                Redecide = _ => Task.FromResult((false, default(AutomountOutcome)!)),
+            }, cancellationToken).ConfigureAwait(false);
         }
-        catch (KubeApiException)
+        catch (KubeApiException e)
         {
-            return (false, null);
+            return Failed(c, e);
         }
     }
-
-    /// <summary>200 ms, 400 ms, 800 ms... up to 2 s, as the API layer backs off.</summary>
-    private static TimeSpan AmbiguousRetryDelay(int attempt) =>
-        TimeSpan.FromMilliseconds(Math.Min(2000, 200 * (1 << Math.Min(attempt - 1, 4))));
 
     private static AutomountOutcome Failed(AutomountCandidate c, KubeApiException e) =>
         new() { Candidate = c, Action = AutomountAction.Failed, Current = c.Previous, Error = e };

@@ -21,6 +21,10 @@ public sealed class KubeConnection : IDisposable
         Namespace = string.IsNullOrWhiteSpace(resolved.Configuration.Namespace) ? "default" : resolved.Configuration.Namespace;
         Source = resolved.Source;
         SkipTlsVerification = skipTls;
+        CertificateAuthorityPem = resolved.Configuration.SslCaCerts is { Count: > 0 } cas
+            ? string.Concat(cas.Select(c => c.ExportCertificatePem() + "\n"))
+            : null;
+        TlsServerName = resolved.Configuration.TlsServerName;
         Api = new KubeApi(client, Server);
     }
 
@@ -44,6 +48,13 @@ public sealed class KubeConnection : IDisposable
 
     /// <summary>True when the server's certificate is not verified.</summary>
     public bool SkipTlsVerification { get; }
+
+    /// <summary>The certificate authority the server's certificate is checked against (PEM, public data), or null
+    /// when the system's trust store is used.</summary>
+    public string? CertificateAuthorityPem { get; }
+
+    /// <summary>The name the server's certificate is checked for, when it differs from the URL's host.</summary>
+    public string? TlsServerName { get; }
 
     /// <summary>The way to the API server.</summary>
     public KubeApi Api { get; }

@@ -86,51 +86,53 @@ public sealed class LegacyTokenService
         return LegacyTokenClassifier.Classify(secret, sas, pods, _utcNow());
     }
 
-    /// <summary>Adds the invalid-since label (merge patch of that label only). After a reply that leaves the outcome
-    /// open (a 5xx, a dropped connection: the API layer does not send a write twice), the Secret is read back: the
+    /// <summary>Adds the invalid-since label (merge patch of that label only), through the engine's one write policy
+    /// (<see cref="WriteWithReadBack"/>): after a reply that leaves the outcome open, the Secret is read back, and the
     /// label there means the write landed.</summary>
-    public async Task InvalidateAsync(LegacyTokenInfo token, CancellationToken cancellationToken)
-    {
-        try
+    public Task InvalidateAsync(LegacyTokenInfo token, CancellationToken cancellationToken) =>
+        WriteWithReadBack.RunAsync(new WriteSteps<bool>
         {
-            await _api.CallAsync((c, ct) => c.CoreV1.PatchNamespacedSecretAsync(
-                new V1Patch(LegacyTokenRetirement.InvalidatePatch(_utcNow()), V1Patch.PatchType.MergePatch),
-                KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace), cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubeApiException e) when (IsOutcomeUnknown(e))
-        {
-            var now = await _api.GetSecretAsync(token.Namespace, token.Name, cancellationToken).ConfigureAwait(false);
-            if (now.Metadata?.Labels?.ContainsKey(LegacyTokenLabels.InvalidSinceLabel) != true) throw;
-        }
-    }
+            Send = async ct =>
+            {
+                await _api.CallAsync((c, t) => c.CoreV1.PatchNamespacedSecretAsync(
+                    new V1Patch(LegacyTokenRetirement.InvalidatePatch(_utcNow()), V1Patch.PatchType.MergePatch),
+                    KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace), cancellationToken: t), ct).ConfigureAwait(false);
+                return true;
+            },
+            ReadBack = async ct =>
+            {
+                var now = await _api.GetSecretAsync(token.Namespace, token.Name, ct).ConfigureAwait(false);
+                return (now.Metadata?.Labels?.ContainsKey(LegacyTokenLabels.InvalidSinceLabel) == true, true);
+            },
+        }, cancellationToken);
 
     /// <summary>Deletes the Secret, on condition that it is still the object inspected (uid precondition), so a
-    /// Secret recreated under the same name in between is not deleted unseen. After a reply that leaves the
-    /// outcome open, the Secret is read back: gone (or another object under the name) means the delete landed.</summary>
-    public async Task RemoveAsync(LegacyTokenInfo token, CancellationToken cancellationToken)
-    {
-        try
+    /// Secret recreated under the same name in between is not deleted unseen (that is a 409, and the error). After
+    /// a reply that leaves the outcome open, the Secret is read back: gone (or another object under the name)
+    /// means the delete landed.</summary>
+    public Task RemoveAsync(LegacyTokenInfo token, CancellationToken cancellationToken) =>
+        WriteWithReadBack.RunAsync(new WriteSteps<bool>
         {
-            await _api.CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace),
-                new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
-                cancellationToken: ct), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KubeApiException e) when (IsOutcomeUnknown(e))
-        {
-            V1Secret now;
-            try
+            Send = async ct =>
             {
-                now = await _api.GetSecretAsync(token.Namespace, token.Name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException gone) when (gone.Kind == KubeErrorKind.NotFound)
+                await _api.CallAsync((c, t) => c.CoreV1.DeleteNamespacedSecretAsync(KubeApi.PathSegment(NameKind.Secret, token.Name), KubeApi.Ns(token.Namespace),
+                    new V1DeleteOptions { Preconditions = string.IsNullOrEmpty(token.Uid) ? null : new V1Preconditions { Uid = token.Uid } },
+                    cancellationToken: t), ct).ConfigureAwait(false);
+                return true;
+            },
+            ReadBack = async ct =>
             {
-                return;
-            }
-            if (string.IsNullOrEmpty(token.Uid) || now.Metadata?.Uid == token.Uid) throw;
-        }
-    }
-
-    private static bool IsOutcomeUnknown(KubeApiException e) => e.Kind is KubeErrorKind.Unavailable or KubeErrorKind.Unreachable;
+                try
+                {
+                    var now = await _api.GetSecretAsync(token.Namespace, token.Name, ct).ConfigureAwait(false);
+                    return (!string.IsNullOrEmpty(token.Uid) && now.Metadata?.Uid != token.Uid, true);
+                }
+                catch (KubeApiException gone) when (gone.Kind == KubeErrorKind.NotFound)
+                {
+                    return (true, true);
+                }
+            },
+        }, cancellationToken);
 
     /// <summary>A cmdlet invocation's per-namespace lists, read once each.</summary>
     public NamespaceCache NewNamespaceCache() => new(_api);

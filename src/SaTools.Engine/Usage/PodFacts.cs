@@ -1,5 +1,5 @@
 using k8s.Models;
-using SaTools.Engine.Automount;
+using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Usage;
 

@@ -1,4 +1,4 @@
-using SaTools.Engine.Automount;
+using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Usage;
 

@@ -27,10 +27,9 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     private IReadOnlyList<ServiceAccountRef>? _serviceAccounts;
     private Dictionary<string, List<ServiceAccountRef>>? _byNamespace;
     private PermissionFilter? _filter;
-    private AccessReviewer? _reviewer;
+    private GrantVerifier? _verifier;
     private string? _context;
     private int _evaluated;
-    private bool _agreed;
 
     /// <summary>Namespaces of the ServiceAccounts (wildcards allowed). Default: the connection's namespace
     /// (every namespace of the dump with -InputFile).</summary>
@@ -145,9 +144,9 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     protected override void EndProcessing()
     {
         WriteProgress(new ProgressRecord(2, EvaluateActivity, "Done") { RecordType = ProgressRecordType.Completed });
-        if (_reviewer is not null)
+        if (_verifier is not null)
         {
-            WriteVerbose($"Sent {_reviewer.ReviewsSent} SubjectAccessReview(s).");
+            WriteVerbose($"Sent {_verifier.ReviewsSent} SubjectAccessReview(s).");
         }
     }
 
@@ -189,7 +188,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             _context = ContextName;
             if (Verify.IsPresent)
             {
-                _reviewer = new AccessReviewer(KubeConnection.Api);
+                _verifier = new GrantVerifier(new AccessReviewer(KubeConnection.Api));
             }
         }
 
@@ -272,11 +271,12 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         var grants = _evaluator!.GetGrants(serviceAccount, _filter!.IsEmpty ? null : _filter).ToList();
         WarnMissingRoles(grants);
 
-        var verdicts = _reviewer is null ? null : VerifyGrants(serviceAccount, grants, out _agreed);
+        var verification = VerifyGrants(serviceAccount, grants);
+        var verdicts = verification?.Verdicts;
 
         if (Summary.IsPresent)
         {
-            bool? verified = verdicts is null ? null : _agreed && verdicts.All(v => v.Verified != false);
+            bool? verified = verification?.AllVerified;
             WriteObject(new EffectivePermissionSummary(_context!, ServiceAccountPermissionSummary.Of(serviceAccount, grants), verified));
             return;
         }
@@ -300,115 +300,31 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         }
     }
 
-    private readonly record struct Verdict(bool? Verified, string? Detail);
-
-    /// <summary>
-    /// One SubjectAccessReview per distinct request: the one the filter asks about (also when RBAC grants nothing,
-    /// to catch other authorizers that allow it), else the request each grant claims.
-    /// </summary>
-    private List<Verdict>? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants, out bool agreed)
+    /// <summary>The API server's verdicts on the grants (<see cref="GrantVerifier"/> decides what to ask), with a
+    /// warning for each disagreement; null without -Verify, or once a review has failed.</summary>
+    private GrantVerification? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants)
     {
-        agreed = true;
-        var verdicts = new List<Verdict>(grants.Count);
-        var asked = _filter!.ToRequest();
-        if (asked is not null)
-        {
-            // Without -Scope the grants come from every scope: each is checked where it applies (its RoleBinding's
-            // namespace, or cluster-wide for a ClusterRoleBinding), as a request there is what it allows. With no
-            // grant at all, the filter's own request is asked, to catch another authorizer that allows it.
-            var anyScope = _filter.Scope is null;
-            RbacRequest RequestFor(EffectiveGrant grant) =>
-                anyScope ? asked.InNamespace(grant.IsClusterScope ? null : grant.Scope) : asked;
-
-            var granting = grants.Where(g => !g.IsMissingRole).ToList();
-            var answers = new Dictionary<string, AccessReviewResult>(StringComparer.Ordinal);
-            foreach (var request in granting.Count == 0 ? new[] { asked } : granting.Select(RequestFor))
-            {
-                var key = request.ToString();
-                if (answers.ContainsKey(key))
-                {
-                    continue;
-                }
-
-                var review = Review(serviceAccount, request);
-                if (review is null)
-                {
-                    return null;
-                }
-
-                answers[key] = review;
-                var rbacSays = granting.Count > 0;
-                if (review.Allowed != rbacSays)
-                {
-                    agreed = false;
-                    WriteWarning(rbacSays
-                        ? $"{serviceAccount}: RBAC allows '{request}' but the API server's SubjectAccessReview denies it ({Reason(review)})."
-                        : $"{serviceAccount}: RBAC grants nothing for '{request}' but the API server's SubjectAccessReview allows it ({Reason(review)}): another authorizer (webhook, Node, ABAC) decides.");
-                }
-            }
-
-            foreach (var grant in grants)
-            {
-                if (grant.IsMissingRole)
-                {
-                    verdicts.Add(new Verdict(null, null));
-                    continue;
-                }
-
-                var request = RequestFor(grant);
-                var review = answers[request.ToString()];
-                verdicts.Add(new Verdict(review.Allowed, $"{request}: {Reason(review)}"));
-            }
-
-            return verdicts;
-        }
-
-        foreach (var grant in grants)
-        {
-            var request = grant.SampleRequest();
-            if (request is null)
-            {
-                verdicts.Add(new Verdict(null, null));
-                continue;
-            }
-
-            var review = Review(serviceAccount, request);
-            if (review is null)
-            {
-                return null;
-            }
-
-            if (!review.Allowed)
-            {
-                WriteWarning($"{serviceAccount}: RBAC grants '{request}' through {grant.BindingKind} '{grant.BindingName}' but the API server's SubjectAccessReview denies it ({Reason(review)}).");
-            }
-
-            verdicts.Add(new Verdict(review.Allowed, $"{request}: {Reason(review)}"));
-        }
-
-        return verdicts;
-    }
-
-    private AccessReviewResult? Review(ServiceAccountRef serviceAccount, RbacRequest request)
-    {
-        if (_reviewer is null)
+        if (_verifier is null)
         {
             return null;
         }
 
-        var reviewer = _reviewer;
-        var result = TryAwait(ct => reviewer.ReviewAsync(serviceAccount, request, ct), serviceAccount.ToString(), out var succeeded, "VerifyFailed");
-        if (!succeeded)
+        var verifier = _verifier;
+        var filter = _filter!;
+        var result = TryAwait(ct => verifier.VerifyAsync(serviceAccount, grants, filter, ct), serviceAccount.ToString(), out var succeeded, "VerifyFailed");
+        if (!succeeded || result is null)
         {
             // Usually 403: the caller may not create subjectaccessreviews.authorization.k8s.io. One error is enough.
             WriteWarning("-Verify is switched off for the rest of this run: the SubjectAccessReview failed (see the error). It needs 'create' on subjectaccessreviews.authorization.k8s.io.");
-            _reviewer = null;
+            _verifier = null;
             return null;
+        }
+
+        foreach (var disagreement in result.Disagreements)
+        {
+            WriteWarning(disagreement);
         }
 
         return result;
     }
-
-    private static string Reason(AccessReviewResult review) =>
-        string.IsNullOrEmpty(review.Reason) ? (review.Allowed ? "allowed" : "no reason given") : review.Reason;
 }

@@ -40,24 +40,12 @@ public sealed class SetK8sServiceAccountAutomountCommand : AutomountCmdletBase
     {
         // A row of an edited CSV is checked like a parameter: a name that is not a Kubernetes name goes nowhere.
         if (!CheckName(NameKind.Namespace, Namespace) | !CheckName(NameKind.ServiceAccount, Name)) return;
-        var raw = Value is PSObject pso ? pso.BaseObject : Value;
-        bool? desired;
-        switch (raw)
+        if (!AutomountValueArgument.TryRead(Value, emptyIsNotSet: false, out var desired))
         {
-            case null:
-                desired = null;
-                break;
-            case bool b:
-                desired = b;
-                break;
-            case string s when AutomountValue.TryParse(s, out var parsed):
-                desired = parsed;
-                break;
-            default:
-                WriteError(new ErrorRecord(
-                    new ArgumentException($"-Value '{raw}' is not True, False or not set ($null). A result whose Previous is '{AutomountValue.Unknown}' was never read and cannot be replayed."),
-                    CommandId + "InvalidValue", ErrorCategory.InvalidArgument, $"{Namespace}/{Name}"));
-                return;
+            WriteError(new ErrorRecord(
+                new ArgumentException($"-Value '{Value}' is not True, False or not set ($null). A result whose Previous is '{AutomountValue.Unknown}' was never read and cannot be replayed."),
+                CommandId + "InvalidValue", ErrorCategory.InvalidArgument, $"{Namespace}/{Name}"));
+            return;
         }
         var existing = _targets.FindIndex(t => t.Namespace == Namespace && t.Name == Name);
         if (existing >= 0)

@@ -19,6 +19,7 @@ namespace KubeSandbox.Scenarios;
 /// <item>ci: a binding to the group system:serviceaccounts:ci (every SA of the namespace) and a deployer SA that
 /// can create tokens.</item>
 /// <item>monitoring: an aggregated ClusterRole (monitoring-reader) built from two labelled member roles.</item>
+/// <item>Pod templates of every kind for the workload automount fix (see WorkloadAutomountFixtures).</item>
 /// </list>
 /// </summary>
 public static class DemoScenario
@@ -141,6 +142,40 @@ public static class DemoScenario
         Owned(b, exporter, "node-exporter-x7k2p");
         Owned(b, exporter, "node-exporter-m4q9z");
         Deployment(b, "monitoring", "prometheus", "prometheus", "5f7b9c8d6d", 1);
+
+        WorkloadAutomountFixtures(b);
+    }
+
+    /// <summary>
+    /// Templates for the workload automount fix (Disable-K8sWorkloadAutomount): one of each kind whose
+    /// ServiceAccount has no permissions beyond the baseline (shop/default, data/default, data/ml-trainer), one
+    /// declaring its own projected token volume, one already opted out, an ownerless ReplicaSet and an ownerless
+    /// Job. No pods and no new ServiceAccounts: only templates, so object counts elsewhere stay as they were.
+    /// </summary>
+    private static void WorkloadAutomountFixtures(ScenarioBuilder b)
+    {
+        static JsonObject App(string name) => new() { ["app"] = name };
+        b.Workload("deployments", "shop", "storefront-static", "default", App("storefront-static"), new JsonObject { ["replicas"] = 1 });
+        b.Workload("deployments", "shop", "quiet-worker", "default", App("quiet-worker"), new JsonObject { ["replicas"] = 1 }, automount: false);
+        b.Workload("deployments", "shop", "token-client", "default", App("token-client"), new JsonObject { ["replicas"] = 1 });
+        b.Store.Mutate("deployments", "shop", "token-client", d => d["spec"]!["template"]!["spec"]!["volumes"] = new JsonArray(new JsonObject
+        {
+            ["name"] = "vault-token",
+            ["projected"] = new JsonObject
+            {
+                ["sources"] = new JsonArray(new JsonObject
+                {
+                    ["serviceAccountToken"] = new JsonObject { ["audience"] = "vault", ["expirationSeconds"] = 3600, ["path"] = "token" },
+                }),
+            },
+        }));
+        b.Workload("replicasets", "shop", "legacy-rs", "default", App("legacy-rs"), new JsonObject { ["replicas"] = 1 });
+        b.Workload("statefulsets", "data", "feature-cache", "ml-trainer", App("feature-cache"), new JsonObject
+        {
+            ["replicas"] = 1, ["serviceName"] = "feature-cache", ["updateStrategy"] = new JsonObject { ["type"] = "OnDelete" },
+        });
+        b.Workload("cronjobs", "data", "cleanup", "default", App("cleanup"), new JsonObject { ["schedule"] = "30 4 * * *" });
+        b.Workload("jobs", "data", "backfill-once", "default", App("backfill-once"));
     }
 
     /// <summary>A Deployment, its ReplicaSet (named and labelled as the deployment controller names them:

@@ -1,4 +1,5 @@
 using SaTools.Engine.Automount;
+using SaTools.Engine.Pods;
 using static SaTools.Engine.Tests.PodFactory;
 
 namespace SaTools.Engine.Tests.Automount;

@@ -1,5 +1,5 @@
 using k8s.Models;
-using SaTools.Engine.Usage;
+using SaTools.Engine.Pods;
 using static SaTools.Engine.Tests.PodFactory;
 
 namespace SaTools.Engine.Tests.Usage;

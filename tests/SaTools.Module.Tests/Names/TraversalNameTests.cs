@@ -43,6 +43,12 @@ public sealed class TraversalNameTests(TraversalSandboxFixture fixture) : IClass
         { "Get-K8sServiceAccountUsage -Namespace '../..'", "GetK8sServiceAccountUsageInvalidNamespaceName", "../.." },
         { "Disable-K8sDefaultAutomount -Namespace '..' -Confirm:$false", "DisableK8sDefaultAutomountInvalidNamespaceName", ".." },
         { "Disable-K8sDefaultAutomount -Namespace 'shop/serviceaccounts/frontend?' -Confirm:$false", "DisableK8sDefaultAutomountInvalidNamespaceName", "shop/serviceaccounts/frontend?" },
+        // The workload automount fix and the kubeconfig writer (issue 16).
+        { "Set-K8sWorkloadAutomount -Namespace shop -Kind Deployment -Name '../../data/cronjobs/cleanup' -Value $false -Confirm:$false", "SetK8sWorkloadAutomountInvalidWorkloadName", "../../data/cronjobs/cleanup" },
+        { "Set-K8sWorkloadAutomount -Namespace '../shop' -Kind Deployment -Name frontend -Value $false -Confirm:$false", "SetK8sWorkloadAutomountInvalidNamespaceName", "../shop" },
+        { "Disable-K8sWorkloadAutomount -Namespace '..' -Confirm:$false", "DisableK8sWorkloadAutomountInvalidNamespaceName", ".." },
+        { "Disable-K8sWorkloadAutomount -Namespace shop -Kind Pod -Name '../x' -Confirm:$false", "DisableK8sWorkloadAutomountInvalidPodName", "../x" },
+        { "New-K8sKubeconfig -Namespace ci -ServiceAccount '../../shop/serviceaccounts/frontend' -Duration 1h -Path never.kubeconfig -Confirm:$false", "NewK8sKubeconfigInvalidServiceAccountName", "../../shop/serviceaccounts/frontend" },
     };
 
     [Theory]

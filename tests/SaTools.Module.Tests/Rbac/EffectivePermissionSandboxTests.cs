@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -322,18 +321,7 @@ public sealed partial class EffectivePermissionSandboxTests
             text.Trim('[', ']').Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
-    private static string RunKubectl(string kubeconfig, params string[] args)
-    {
-        var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("--kubeconfig=" + kubeconfig);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(60_000), "kubectl timed out");
-        Assert.True(process.ExitCode == 0, $"kubectl {string.Join(" ", args)} failed: {stderr.Result}");
-        return stdout.Result;
-    }
+    private static string RunKubectl(string kubeconfig, params string[] args) => Kubectl.Succeed(kubeconfig, args);
 
     [Fact]
     public async Task BootstrapGrantsEveryServiceAccountTheAuthenticatedDefaults()

@@ -12,7 +12,7 @@ namespace SaTools.Module.Tests.Tokens;
 /// </summary>
 public sealed class BoundTokenLoopbackTests : IDisposable
 {
-    private readonly ModuleTestSigner signer = new();
+    private readonly TestSigner signer = TestSigner.Rsa();
     private readonly LoopbackApiServer server = new();
     private readonly ModuleSession session = new();
     private readonly SecureString admin = TestTokens.Secure("loopback-admin-token");
@@ -52,23 +52,23 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         }
         if (path == "/.well-known/openid-configuration")
         {
-            return (200, $$"""{"issuer":"{{ModuleTestSigner.Issuer}}","jwks_uri":"https://10.0.0.1:6443/openid/v1/jwks","response_types_supported":["id_token"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}""");
+            return (200, $$"""{"issuer":"{{TestSigner.Issuer}}","jwks_uri":"https://10.0.0.1:6443/openid/v1/jwks","response_types_supported":["id_token"],"subject_types_supported":["public"],"id_token_signing_alg_values_supported":["RS256"]}""");
         }
         // An OIDC issuer of its own at /issuer (as -Issuer fetches it), and one whose document names another issuer.
         if (path is "/issuer/.well-known/openid-configuration" or "/impostor/.well-known/openid-configuration")
         {
-            var named = path.StartsWith("/issuer/", StringComparison.Ordinal) ? server.Url + "/issuer" : ModuleTestSigner.Issuer;
+            var named = path.StartsWith("/issuer/", StringComparison.Ordinal) ? server.Url + "/issuer" : TestSigner.Issuer;
             return (200, $$"""{"issuer":"{{named}}","jwks_uri":"{{server.Url}}/issuer/keys"}""");
         }
         if (path == "/issuer/keys")
         {
-            return (200, signer.Jwks());
+            return (200, TestSigner.Jwks(signer));
         }
         if (path == "/openid/v1/jwks")
         {
             return jwksForbidden
                 ? (403, Status(403, "Forbidden", "forbidden: User \"system:anonymous\" cannot get path \"/openid/v1/jwks\""))
-                : (200, signer.Jwks());
+                : (200, TestSigner.Jwks(signer));
         }
         if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith("/token", StringComparison.Ordinal))
         {
@@ -90,14 +90,14 @@ public sealed class BoundTokenLoopbackTests : IDisposable
     private string Issue(string name)
     {
         var now = DateTimeOffset.UtcNow;
-        var token = signer.Sign(ModuleTestSigner.Claims(name: name, iat: now, lifetime: granted));
+        var token = signer.Sign(TestClaims.Live(name: name, iat: now, lifetime: granted));
         lastToken = token;
         return new JsonObject
         {
             ["kind"] = "TokenRequest",
             ["apiVersion"] = "authentication.k8s.io/v1",
             ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "alpha", ["creationTimestamp"] = now.ToString("yyyy-MM-ddTHH:mm:ssZ") },
-            ["spec"] = new JsonObject { ["audiences"] = new JsonArray(ModuleTestSigner.Issuer), ["expirationSeconds"] = (long)granted.TotalSeconds },
+            ["spec"] = new JsonObject { ["audiences"] = new JsonArray(TestSigner.Issuer), ["expirationSeconds"] = (long)granted.TotalSeconds },
             ["status"] = new JsonObject { ["token"] = token, ["expirationTimestamp"] = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()).Add(granted).ToString("yyyy-MM-ddTHH:mm:ssZ") },
         }.ToJsonString();
     }
@@ -121,7 +121,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.IsType<SecureString>(Get<object>(token, "Token"));
         Assert.Equal("alpha", Get<string>(token, "Namespace"));
         Assert.Equal("runner", Get<string>(token, "ServiceAccount"));
-        Assert.Equal(ModuleTestSigner.Issuer, Get<string>(token, "Issuer"));
+        Assert.Equal(TestSigner.Issuer, Get<string>(token, "Issuer"));
         Assert.Contains("\"sub\":\"system:serviceaccount:alpha:runner\"", Get<string>(token, "Claims"));
 
         var notCapped = Assert.Single(Run("New-K8sBoundToken -Server $args[0] -Token $args[1] -Namespace alpha -ServiceAccount runner -Duration 1h").Output);
@@ -243,11 +243,11 @@ public sealed class BoundTokenLoopbackTests : IDisposable
     [Fact]
     public void OfflineFetchesTheKeysFromTheApiServerItself()
     {
-        using var other = new ModuleTestSigner();
+        using var other = TestSigner.Rsa();
         var result = Run("""
             $c = Connect-K8sCluster -Server $args[0] -Token $args[1]
             [pscustomobject]@{ Token = $args[2] }, [pscustomobject]@{ Token = $args[3] } | Test-K8sTokenReview -Offline -Connection $c -Verbose
-            """, signer.Sign(ModuleTestSigner.Claims()), other.Sign(ModuleTestSigner.Claims()));
+            """, signer.Sign(TestClaims.Live()), other.Sign(TestClaims.Live()));
 
         Assert.Empty(result.AllErrors);
         Assert.Equal(2, result.Output.Count);
@@ -256,7 +256,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         Assert.False(Get<bool>(result.Output[1], "Authenticated"));
         // The JWKS is read from the API server, not from the discovery document's (unreachable) jwks_uri.
         Assert.Contains(server.Requests, r => r.Path == "/openid/v1/jwks" && r.Authorization is not null);
-        Assert.Contains(result.Verbose, v => v.Contains("issuer " + ModuleTestSigner.Issuer, StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.Contains("issuer " + TestSigner.Issuer, StringComparison.Ordinal));
         // Once per invocation, however many tokens come down the pipeline.
         Assert.Equal(1, server.Requests.Count(r => r.Path == "/openid/v1/jwks"));
     }
@@ -265,9 +265,9 @@ public sealed class BoundTokenLoopbackTests : IDisposable
     public void IssuerFetchesThatIssuersDiscoveryAndKeysAndNoCluster()
     {
         var issuer = server.Url + "/issuer";
-        var claims = ModuleTestSigner.Claims(aud: new[] { "my-service" });
+        var claims = TestClaims.Live(aud: new[] { "my-service" });
         claims["iss"] = issuer;
-        var foreign = ModuleTestSigner.Claims(aud: new[] { "my-service" }); // the API server's issuer, same key
+        var foreign = TestClaims.Live(aud: new[] { "my-service" }); // the API server's issuer, same key
 
         var result = session.RunCapturing(
             "$args[1], $args[2] | ForEach-Object { [pscustomobject]@{ Token = $_ } } | Test-K8sTokenReview -Issuer $args[0] -Audience my-service",
@@ -288,7 +288,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
     public void AnIssuerWhoseDiscoveryNamesAnotherIssuerIsRefused()
     {
         var result = session.RunCapturing("Test-K8sTokenReview -Issuer $args[0] -Token $args[1]",
-            server.Url + "/impostor", signer.Sign(ModuleTestSigner.Claims()));
+            server.Url + "/impostor", signer.Sign(TestClaims.Live()));
 
         var error = Assert.Single(result.AllErrors);
         Assert.Equal("TestK8sTokenReviewKeysUnavailable,SaTools.Commands.TestK8sTokenReviewCommand", error.FullyQualifiedErrorId);
@@ -305,7 +305,7 @@ public sealed class BoundTokenLoopbackTests : IDisposable
         var result = Run("""
             $c = Connect-K8sCluster -Server $args[0] -Token $args[1]
             Test-K8sTokenReview -Offline -Connection $c -Token $args[2]
-            """, signer.Sign(ModuleTestSigner.Claims()));
+            """, signer.Sign(TestClaims.Live()));
 
         var error = Assert.Single(result.AllErrors);
         Assert.Equal("TestK8sTokenReviewKeysUnavailable,SaTools.Commands.TestK8sTokenReviewCommand", error.FullyQualifiedErrorId);

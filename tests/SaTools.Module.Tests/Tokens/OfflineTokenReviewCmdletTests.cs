@@ -6,12 +6,12 @@ namespace SaTools.Module.Tests.Tokens;
 /// <summary>Test-K8sTokenReview -Offline -JwksPath: no cluster at all (the air-gapped case).</summary>
 public sealed class OfflineTokenReviewCmdletTests : IDisposable
 {
-    private readonly ModuleTestSigner cluster = new();
-    private readonly ModuleTestSigner attacker = new();
+    private readonly TestSigner cluster = TestSigner.Rsa();
+    private readonly TestSigner attacker = TestSigner.Rsa();
     private readonly string jwksPath = Path.Combine(Path.GetTempPath(), $"satools-jwks-{Guid.NewGuid():N}.json");
     private readonly ModuleSession session = new();
 
-    public OfflineTokenReviewCmdletTests() => File.WriteAllText(jwksPath, cluster.Jwks());
+    public OfflineTokenReviewCmdletTests() => File.WriteAllText(jwksPath, TestSigner.Jwks(cluster));
 
     public void Dispose()
     {
@@ -25,7 +25,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     {
         var result = session.RunCapturing(
             "Test-K8sTokenReview -Token $args[0] -JwksPath $args[1] -Issuer $args[2] -Audience $args[3]",
-            token, jwksPath, ModuleTestSigner.Issuer, audience.Length > 0 ? audience : null);
+            token, jwksPath, TestSigner.Issuer, audience.Length > 0 ? audience : null);
         Assert.Empty(result.AllErrors);
         return Assert.Single(result.Output);
     }
@@ -35,7 +35,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     [Fact]
     public void AValidTokenAuthenticatesOfflineAndSaysWhatItCannotKnow()
     {
-        var token = cluster.Sign(ModuleTestSigner.Claims(pod: new JsonObject { ["name"] = "runner-pod", ["uid"] = "p-1" }));
+        var token = cluster.Sign(TestClaims.Live(pod: new JsonObject { ["name"] = "runner-pod", ["uid"] = "p-1" }));
 
         var r = Review(token);
 
@@ -44,7 +44,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
         Assert.True(Get<bool>(r, "Authenticated"));
         Assert.Equal("system:serviceaccount:alpha:runner", Get<string>(r, "UserName"));
         Assert.Equal(new[] { "system:serviceaccounts", "system:serviceaccounts:alpha", "system:authenticated" }, Get<IEnumerable<string>>(r, "Groups"));
-        Assert.Equal(new[] { ModuleTestSigner.Issuer }, Get<IEnumerable<string>>(r, "Audiences"));
+        Assert.Equal(new[] { TestSigner.Issuer }, Get<IEnumerable<string>>(r, "Audiences"));
         Assert.Equal("Pod/runner-pod", Get<string>(r, "BoundObject"));
         Assert.Equal("runner-pod", Get<string>(r, "PodName"));
         Assert.Contains("authentication.kubernetes.io/pod-uid=p-1", Get<IEnumerable<string>>(r, "Extra"));
@@ -70,12 +70,12 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     {
         var token = kind switch
         {
-            "expired" => cluster.Sign(ModuleTestSigner.Claims(iat: DateTimeOffset.UtcNow.AddHours(-2), lifetime: TimeSpan.FromMinutes(10))),
-            "wrong-audience" => cluster.Sign(ModuleTestSigner.Claims(aud: new[] { "vault" })),
-            "forged" => attacker.Sign(ModuleTestSigner.Claims()),
-            "tampered" => ModuleTestSigner.Tamper(cluster.Sign(ModuleTestSigner.Claims()), ModuleTestSigner.Claims(name: "admin")),
-            "alg-none" => ModuleTestSigner.Unsigned(ModuleTestSigner.Claims()),
-            "wrong-issuer" => cluster.Sign(ReIssued(ModuleTestSigner.Claims(), "https://other.example")),
+            "expired" => cluster.Sign(TestClaims.Live(iat: DateTimeOffset.UtcNow.AddHours(-2), lifetime: TimeSpan.FromMinutes(10))),
+            "wrong-audience" => cluster.Sign(TestClaims.Live(aud: new[] { "vault" })),
+            "forged" => attacker.Sign(TestClaims.Live()),
+            "tampered" => TestSigner.WithPayload(cluster.Sign(TestClaims.Live()), TestClaims.Live(name: "admin")),
+            "alg-none" => TestSigner.Unsigned(TestClaims.Live()),
+            "wrong-issuer" => cluster.Sign(ReIssued(TestClaims.Live(), "https://other.example")),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
@@ -95,7 +95,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     [Fact]
     public void TheRequestedAudienceDecides()
     {
-        var token = cluster.Sign(ModuleTestSigner.Claims(aud: new[] { "vault", "ci" }));
+        var token = cluster.Sign(TestClaims.Live(aud: new[] { "vault", "ci" }));
 
         var r = Review(token, "other", "vault");
 
@@ -106,7 +106,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     [Fact]
     public void ALegacyTokenIsValidOfflineButTheInvalidationLabelCannotBeSeen()
     {
-        var r = Review(cluster.Sign(ModuleTestSigner.LegacyClaims()));
+        var r = Review(cluster.Sign(TestClaims.Legacy()));
 
         Assert.True(Get<bool>(r, "Authenticated"));
         Assert.True(Get<bool>(r, "IsLegacy"));
@@ -120,11 +120,11 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     [InlineData("eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.sig", "does not decode to JSON")]
     public void AMalformedTokenIsAClearErrorAndTheNextTokenStillRuns(string malformed, string expected)
     {
-        var good = cluster.Sign(ModuleTestSigner.Claims());
+        var good = cluster.Sign(TestClaims.Live());
 
         var result = session.RunCapturing(
             "$args[0], $args[1] | ForEach-Object { [pscustomobject]@{ Token = $_ } } | Test-K8sTokenReview -JwksPath $args[2] -Issuer $args[3]",
-            malformed, good, jwksPath, ModuleTestSigner.Issuer);
+            malformed, good, jwksPath, TestSigner.Issuer);
 
         var error = Assert.Single(result.Errors);
         Assert.Null(result.Terminating);
@@ -139,10 +139,10 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     public void ATokenFileIsRead()
     {
         var file = Path.Combine(Path.GetTempPath(), $"satools-token-{Guid.NewGuid():N}");
-        File.WriteAllText(file, cluster.Sign(ModuleTestSigner.Claims()) + "\n");
+        File.WriteAllText(file, cluster.Sign(TestClaims.Live()) + "\n");
         try
         {
-            var result = session.RunCapturing("Test-K8sTokenReview -Path $args[0], $args[2] -JwksPath $args[1] -Issuer $args[3]", file, jwksPath, "/no/such/token", ModuleTestSigner.Issuer);
+            var result = session.RunCapturing("Test-K8sTokenReview -Path $args[0], $args[2] -JwksPath $args[1] -Issuer $args[3]", file, jwksPath, "/no/such/token", TestSigner.Issuer);
 
             var error = Assert.Single(result.Errors);
             Assert.Equal("TestK8sTokenReviewTokenFileNotFound,SaTools.Commands.TestK8sTokenReviewCommand", error.FullyQualifiedErrorId);
@@ -161,11 +161,11 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
     public void TokenFilesBindFromGetChildItem()
     {
         var dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"satools-tokens-{Guid.NewGuid():N}"));
-        File.WriteAllText(Path.Combine(dir.FullName, "a.token"), cluster.Sign(ModuleTestSigner.Claims(name: "a")));
-        File.WriteAllText(Path.Combine(dir.FullName, "b.token"), attacker.Sign(ModuleTestSigner.Claims(name: "b")));
+        File.WriteAllText(Path.Combine(dir.FullName, "a.token"), cluster.Sign(TestClaims.Live(name: "a")));
+        File.WriteAllText(Path.Combine(dir.FullName, "b.token"), attacker.Sign(TestClaims.Live(name: "b")));
         try
         {
-            var result = session.RunCapturing("[System.IO.FileInfo]::new(($args[0] + '/a.token')), [System.IO.FileInfo]::new(($args[0] + '/b.token')) | Test-K8sTokenReview -JwksPath $args[1] -Issuer $args[2]", dir.FullName, jwksPath, ModuleTestSigner.Issuer);
+            var result = session.RunCapturing("[System.IO.FileInfo]::new(($args[0] + '/a.token')), [System.IO.FileInfo]::new(($args[0] + '/b.token')) | Test-K8sTokenReview -JwksPath $args[1] -Issuer $args[2]", dir.FullName, jwksPath, TestSigner.Issuer);
 
             Assert.Empty(result.AllErrors);
             Assert.Equal(2, result.Output.Count);
@@ -186,7 +186,7 @@ public sealed class OfflineTokenReviewCmdletTests : IDisposable
         File.WriteAllText(bad, "{\"keys\":[{\"kty\":\"oct\",\"k\":\"c2VjcmV0\"}]}");
         try
         {
-            var result = session.RunCapturing("Test-K8sTokenReview -Token $args[0] -JwksPath $args[1]", cluster.Sign(ModuleTestSigner.Claims()), bad);
+            var result = session.RunCapturing("Test-K8sTokenReview -Token $args[0] -JwksPath $args[1]", cluster.Sign(TestClaims.Live()), bad);
 
             // Terminating for the cmdlet (statement-terminating inside the script): nothing can be validated.
             var error = Assert.Single(result.AllErrors);

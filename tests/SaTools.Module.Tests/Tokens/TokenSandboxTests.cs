@@ -250,12 +250,12 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         var elevated = claims.DeepClone().AsObject();
         elevated["kubernetes.io"]!["serviceaccount"]!["name"] = "other";
         elevated["sub"] = $"system:serviceaccount:{ns}:other";
-        var tampered = ModuleTestSigner.Tamper(genuine, elevated);
+        var tampered = TestSigner.WithPayload(genuine, elevated);
 
         using var rsa = RSA.Create(2048);
         var forgedInput = B64(header.ToJsonString()) + "." + B64(claims.ToJsonString());
-        var forged = forgedInput + "." + ModuleTestSigner.B64(rsa.SignData(Encoding.ASCII.GetBytes(forgedInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        var unsigned = ModuleTestSigner.Unsigned(claims);
+        var forged = forgedInput + "." + TestSigner.B64(rsa.SignData(Encoding.ASCII.GetBytes(forgedInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var unsigned = TestSigner.Unsigned(claims);
 
         foreach (var bad in new[] { tampered, forged, unsigned })
         {
@@ -480,5 +480,5 @@ public sealed class TokenSandboxTests : IClassFixture<TokenSandbox>, IDisposable
         return Convert.FromBase64String(s + new string('=', (4 - s.Length % 4) % 4));
     }
 
-    private static string B64(string json) => ModuleTestSigner.B64(Encoding.UTF8.GetBytes(json));
+    private static string B64(string json) => TestSigner.B64(Encoding.UTF8.GetBytes(json));
 }

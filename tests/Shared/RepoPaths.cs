@@ -1,6 +1,7 @@
-namespace SaTools.Module.Tests;
+namespace SaTools.TestSupport;
 
-/// <summary>Where the repository and the built module are: walk up from the test binaries to SaTools.sln.</summary>
+/// <summary>Where the repository, ../shared beside it and the built module are: walk up from the test binaries to
+/// SaTools.sln. One file, linked into each test project that needs it (see its .csproj).</summary>
 public static class RepoPaths
 {
     private static readonly Lazy<string> LazyRoot = new(() =>
@@ -9,10 +10,13 @@ public static class RepoPaths
         {
             if (File.Exists(Path.Combine(dir.FullName, "SaTools.sln"))) return dir.FullName;
         }
-        throw new InvalidOperationException("SaTools.sln not found above " + AppContext.BaseDirectory);
+        throw new DirectoryNotFoundException("SaTools.sln not found above " + AppContext.BaseDirectory);
     });
 
     public static string Root => LazyRoot.Value;
+
+    /// <summary>../shared beside the clone (reference data, never copied into the repo).</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(Root, "..", "shared"));
 
     public static string ModuleDirectory => Path.Combine(Root, "out", "SaTools");
 

@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace SaTools.Engine.Automount;
+namespace SaTools.Engine.Pods;
 
 /// <summary>The ServiceAccount a pod runs as.</summary>
 internal static class PodServiceAccount
@@ -10,9 +10,11 @@ internal static class PodServiceAccount
     /// ServiceAccount admission plugin fills in <c>default</c> when neither is set
     /// (plugin/pkg/admission/serviceaccount/admission.go, DefaultServiceAccountName).
     /// </summary>
-    public static string NameOf(V1Pod pod)
+    public static string NameOf(V1Pod pod) => NameOf(pod.Spec);
+
+    /// <summary>The same for a pod spec (a workload's pod template).</summary>
+    public static string NameOf(V1PodSpec? spec)
     {
-        var spec = pod.Spec;
         if (!string.IsNullOrEmpty(spec?.ServiceAccountName))
         {
             return spec.ServiceAccountName;

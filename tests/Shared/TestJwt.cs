@@ -3,10 +3,11 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace SaTools.Engine.Tests.Tokens;
+namespace SaTools.TestSupport;
 
 /// <summary>Signs test tokens by hand, so that tests can also build the broken ones (alg none, HS256 with the
-/// public key as secret, tampered payloads) no library would produce.</summary>
+/// public key as secret, tampered payloads) no library would produce. One file, linked into the engine and the
+/// module test projects.</summary>
 internal sealed class TestSigner : IDisposable
 {
     public const string Issuer = "https://kubernetes.default.svc.cluster.local";
@@ -132,6 +133,12 @@ internal static class TestClaims
         if (jti is not null) claims["jti"] = jti;
         return claims;
     }
+
+    /// <summary>Claims issued now by the wall clock (not <see cref="Now"/>), for tests of the built module, which
+    /// checks expiry against the real clock.</summary>
+    public static JsonObject Live(string ns = "alpha", string name = "runner", string[]? aud = null, DateTimeOffset? iat = null,
+        TimeSpan? lifetime = null, JsonObject? pod = null) =>
+        ServiceAccount(ns, name, aud, iat ?? DateTimeOffset.UtcNow, lifetime, pod: pod);
 
     /// <summary>A legacy Secret-based token's claims (pkg/serviceaccount/legacy.go).</summary>
     public static JsonObject Legacy(string ns = "alpha", string name = "runner", string secret = "runner-legacy") => new()
