@@ -9,6 +9,7 @@
     Description          = 'Audit and harden Kubernetes ServiceAccounts: inventory, effective RBAC permissions, bound tokens, token review and automount hardening.'
     PowerShellVersion    = '7.4'
     FormatsToProcess     = @('SaTools.Format.ps1xml')
+    TypesToProcess       = @('SaTools.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-K8sCluster'
         'Get-K8sServiceAccount'
@@ -24,6 +25,8 @@
         'Disable-K8sWorkloadAutomount'
         'Set-K8sWorkloadAutomount'
         'New-K8sKubeconfig'
+        'Invoke-K8sServiceAccountAudit'
+        'Export-K8sAuditReport'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

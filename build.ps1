@@ -68,7 +68,10 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
-function New-WorkDirectory([string] $Name) {
+function New-WorkDirectory {
+    [Diagnostics.CodeAnalysis.SuppressMessageAttribute('PSUseShouldProcessForStateChangingFunctions', '',
+        Justification = 'Makes an empty folder of its own under the temp path, removed by the caller')]
+    param([string] $Name)
     $path = Join-Path ([IO.Path]::GetTempPath()) "satools-$Name-$([guid]::NewGuid().ToString('N'))"
     New-Item -ItemType Directory -Path $path | Out-Null
     $path
@@ -225,7 +228,8 @@ function Invoke-Test {
         if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 } # a build error or a crashed test host
         $suites.Add([pscustomobject]@{ Suite = 'xunit'; Passed = $passed; Failed = $failed })
 
-        # 2. Pester and 3. PSScriptAnalyzer, each in the pinned pwsh.
+        # 2. Pester and 3. PSScriptAnalyzer, each in the pinned pwsh. dotnet test built the sandbox (Release).
+        if ($Configuration -eq 'Release') { $env:SATOOLS_SANDBOX_BUILT = '1' }
         foreach ($name in 'Pester', 'Analyze') {
             $r = Invoke-ChildTask $name $work
             $suites.Add([pscustomobject]@{ Suite = $name; Passed = [int]$r.Passed; Failed = [int]$r.Failed })
@@ -259,7 +263,8 @@ function Invoke-PesterSuite {
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
     $result = Pester\Invoke-Pester -Configuration $config
-    Write-Result -Passed $result.PassedCount -Failed ($result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount)
+    # A failed BeforeAll fails the tests of its block (FailedCount), a file that cannot run is a failed container.
+    Write-Result -Passed $result.PassedCount -Failed ($result.FailedCount + $result.FailedContainersCount)
     if ($result.Result -ne 'Passed') { throw "Pester: $($result.FailedCount) test(s) failed" }
 }
 
@@ -300,17 +305,13 @@ function Invoke-Package {
 
 function Invoke-Demo {
     Invoke-Build
+    . (Join-Path $root 'tests/pester/TestEnvironment.ps1')
     . (Join-Path $root 'tests/pester/TestSandbox.ps1')
     $sandbox = Start-TestSandbox -Root $root -Scenario demo -Name demo
     try {
         $env:KUBECONFIG = $sandbox.Kubeconfig
         Import-Module $manifest -Force
-        $readme = Get-Content -Raw (Join-Path $root 'README.md')
-        $blocks = [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value }
-        # The runbook needs Azure; lines that need a file only a real cluster or pod has (an export for -InputFile,
-        # a mounted token) are left out of the run.
-        $runnable = $blocks | Where-Object { $_ -notmatch 'Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1' } |
-            ForEach-Object { (($_ -split '\r?\n') | Where-Object { $_ -notmatch '-InputFile|/var/run/secrets' }) -join "`n" }
+        $runnable = @(Get-ReadmeExample)
         $failed = 0
         Push-Location $sandbox.Work
         try {

@@ -34,6 +34,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             new PermissionSummary(), new WhoCanReadSecrets(), new KubectlCanIList(options.PeerSample),
             new BoundTokenRoundTrip(options.TokenServiceAccounts),
             new ServiceAccountUsageSummary(),
+            new ServiceAccountAudit(), new KubectlJqChecklist(),
             new KubectlPatchLoop(options.PeerSample),
             .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
             new DisableDefaultAutomountUnderFaults(),

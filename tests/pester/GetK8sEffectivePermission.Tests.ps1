@@ -8,7 +8,8 @@ BeforeAll {
     Import-Module (Join-Path $root 'out/SaTools/SaTools.psd1') -Force
     $script:work = Join-Path ([IO.Path]::GetTempPath()) "satools-perm-pester-$([guid]::NewGuid())"
     New-Item -ItemType Directory -Path $script:work | Out-Null
-    $bootstrap = Get-ChildItem (Join-Path (Split-Path $root) 'shared/k8s/bootstrap-policy') -Filter *.yaml | ForEach-Object FullName
+    # A new cluster's default RBAC policy, as the sandbox carries it (tests/KubeSandbox/Scenarios/BootstrapPolicy).
+    $bootstrap = Get-ChildItem (Join-Path $root 'tests/KubeSandbox/Scenarios/BootstrapPolicy') -Filter *.yaml | ForEach-Object FullName
     $estate = Join-Path $script:work 'estate.yaml'
     @'
 apiVersion: v1

@@ -59,7 +59,7 @@ Describe 'Set-K8sServiceAccountAutomount' {
     }
 }
 
-Describe 'Legacy tokens' {
+Describe 'Get-K8sLegacyToken' {
     It 'lists each status' {
         $tokens = Get-K8sLegacyToken -AllNamespaces
         ($tokens | Where-Object Name -eq 'ledger-token').Status | Should -Be 'InUse'
@@ -68,7 +68,9 @@ Describe 'Legacy tokens' {
         $tokens | Export-Csv -Path (Join-Path $script:work 'tokens.csv') -NoTypeInformation
         Get-Content (Join-Path $script:work 'tokens.csv') -Raw | Should -Not -Match 'System\.'
     }
+}
 
+Describe 'Disable-K8sLegacyToken' {
     It 'refuses to retire a mounted token without -Force' {
         { Disable-K8sLegacyToken -Namespace legacy-apps -Name reporter-token -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'DisableK8sLegacyTokenSecretMounted,SaTools.Commands.DisableK8sLegacyTokenCommand'
@@ -83,6 +85,28 @@ Describe 'Legacy tokens' {
         $retired.InvalidatedBy | Should -Be 'Manual'
         $retired.InvalidationEvidenceList | Should -Match 'not auto-generated'
         ($retired | Format-Table | Out-String -Width 200) | Should -Match 'InvalidatedBy\s*\r?\n[- ]+\r?\n.*Manual'
+    }
+}
+
+Describe 'Remove-K8sLegacyToken' {
+    It 'refuses to delete a mounted token without -Force' {
+        { Remove-K8sLegacyToken -Namespace legacy-apps -Name reporter-token -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'RemoveK8sLegacyTokenSecretMounted,SaTools.Commands.RemoveK8sLegacyTokenCommand'
+        (Get-K8sLegacyToken -Namespace legacy-apps).Name | Should -Contain 'reporter-token'
+    }
+
+    It 'deletes the invalidated tokens from an Import-Csv of the list, and only those' {
+        $csv = Join-Path $script:work 'invalidated.csv'
+        Get-K8sLegacyToken -AllNamespaces | Where-Object Status -eq Invalidated | Export-Csv -Path $csv
+        $rows = @(Import-Csv -Path $csv)
+        $rows.Name | Should -Contain 'old-deployer-token'
+        $before = @(Get-K8sLegacyToken -AllNamespaces).Count
+        $result = $rows | Remove-K8sLegacyToken -Confirm:$false
+        $result.Action | Sort-Object -Unique | Should -Be 'Removed'
+        $left = Get-K8sLegacyToken -AllNamespaces
+        $left.Name | Should -Not -Contain 'old-deployer-token'
+        @($left).Count | Should -Be ($before - $rows.Count)
+        ($left | Where-Object Name -eq 'ledger-token').Status | Should -Be 'InUse'
     }
 }
 

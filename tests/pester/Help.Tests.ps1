@@ -25,34 +25,30 @@ BeforeAll {
 }
 
 Describe 'The Markdown help of <Name>' -ForEach $cmdlets {
-    BeforeAll {
-        $page = $pages[$Name]
-    }
-
     It 'has a page in docs/' {
-        $page | Should -Not -BeNullOrEmpty -Because "docs/SaTools/$Name.md is its help (build.ps1 -Task Docs makes the skeleton)"
+        $pages[$Name] | Should -Not -BeNullOrEmpty -Because "docs/SaTools/$Name.md is its help (build.ps1 -Task Docs makes the skeleton)"
     }
 
     It 'has no PlatyPS placeholder left' {
-        $page.Text | Should -Not -Match '\{\{.*\}\}'
+        $pages[$Name].Text | Should -Not -Match '\{\{.*\}\}'
     }
 
     It 'has a synopsis and a description' {
-        $page.Help.Synopsis | Should -Not -BeNullOrEmpty
-        $page.Help.Description | Should -Not -BeNullOrEmpty
+        $pages[$Name].Help.Synopsis | Should -Not -BeNullOrEmpty
+        $pages[$Name].Help.Description | Should -Not -BeNullOrEmpty
     }
 
     It 'describes every parameter' {
         $described = @{}
-        foreach ($p in $page.Help.Parameters) { $described[$p.Name] = "$($p.Description)".Trim() }
+        foreach ($p in $pages[$Name].Help.Parameters) { $described[$p.Name] = "$($p.Description)".Trim() }
         foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
             $described[$parameter] | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name needs a description"
         }
     }
 
     It 'has at least two examples, each with a PowerShell code block and an explanation' {
-        $page.Help.Examples.Count | Should -BeGreaterOrEqual 2
-        foreach ($example in $page.Help.Examples) {
+        $pages[$Name].Help.Examples.Count | Should -BeGreaterOrEqual 2
+        foreach ($example in $pages[$Name].Help.Examples) {
             $example.Remarks | Should -Match '(?s)^\s*```powershell\r?\n.+?\r?\n```\s*\S' -Because "example '$($example.Title)' needs code and text"
         }
     }

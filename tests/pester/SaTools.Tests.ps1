@@ -50,7 +50,7 @@ Describe 'Connect-K8sCluster' {
     }
 
     It 'reports an unreachable server' {
-        $token = ConvertTo-SecureString 'not-a-real-token' -AsPlainText -Force
+        $token = [System.Net.NetworkCredential]::new('', 'not-a-real-token').SecurePassword
         { Connect-K8sCluster -Server 'https://127.0.0.1:1' -Token $token -SkipTlsVerification -ErrorAction Stop -WarningAction SilentlyContinue } |
             Should -Throw -ErrorId 'ConnectK8sClusterServerUnreachable,SaTools.Commands.ConnectK8sClusterCommand'
     }
@@ -81,5 +81,23 @@ Describe 'Get-K8sServiceAccount' {
     It 'reports a missing ServiceAccount as ObjectNotFound' {
         { Get-K8sServiceAccount -Namespace default -Name does-not-exist -ErrorAction Stop } |
             Should -Throw -ErrorId 'GetK8sServiceAccountNotFound,SaTools.Commands.GetK8sServiceAccountCommand'
+    }
+}
+
+Describe 'Get-K8sEffectivePermission' {
+    BeforeAll { Connect-K8sCluster -Kubeconfig $script:kubeconfig | Out-Null }
+
+    It 'rates every ServiceAccount of the cluster' {
+        $summary = Get-K8sEffectivePermission -AllNamespaces -Summary
+        $accounts = Get-K8sServiceAccount -AllNamespaces
+        @($summary).Count | Should -Be @($accounts).Count
+        $summary.RiskLevel | Sort-Object -Unique | Should -Not -BeNullOrEmpty
+        $summary | ForEach-Object { $_.Context | Should -Not -BeNullOrEmpty }
+    }
+
+    It 'answers who can read secrets, confirmed by SubjectAccessReview' {
+        $rows = Get-K8sServiceAccount -Namespace payments -Name ledger | Get-K8sEffectivePermission -Verb get -Resource secrets -Verify
+        $rows | Should -Not -BeNullOrEmpty
+        $rows | ForEach-Object { $_.Verified | Should -BeTrue }
     }
 }

@@ -17,3 +17,13 @@ function Add-SharedModulePath {
         $env:PSModulePath = $shared + [IO.Path]::PathSeparator + $env:PSModulePath
     }
 }
+
+# README's PowerShell examples as they can run against the demo sandbox (Readme.Tests.ps1 and build.ps1 -Task Demo):
+# the runbook block needs Azure, and lines that need a file only a real cluster or pod has (an export for
+# -InputFile, a mounted token) are left out.
+function Get-ReadmeExample {
+    $readme = Get-Content -Raw (Join-Path $script:RepoRoot 'README.md')
+    [regex]::Matches($readme, '(?ms)^```powershell\r?\n(.*?)^```') | ForEach-Object { $_.Groups[1].Value } |
+        Where-Object { $_ -notmatch 'Install-Module|Get-AzKeyVaultSecret|Get-AutomationVariable|build\.ps1' } |
+        ForEach-Object { (($_ -split '\r?\n') | Where-Object { $_ -notmatch '-InputFile|/var/run/secrets' }) -join "`n" }
+}

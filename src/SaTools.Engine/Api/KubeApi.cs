@@ -174,12 +174,6 @@ public sealed class KubeApi
         CallAsync((c, ct) => c.CoreV1.PatchNamespacedServiceAccountAsync(
             new V1Patch(mergePatch, V1Patch.PatchType.MergePatch), PathSegment(NameKind.ServiceAccount, name), Ns(ns), dryRun: dryRun ? "All" : null, cancellationToken: ct), cancellationToken);
 
-    internal Task<V1Secret> CreateSecretAsync(string ns, V1Secret secret, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.CreateNamespacedSecretAsync(secret, Ns(ns), cancellationToken: ct), cancellationToken);
-
-    internal Task DeleteSecretAsync(string ns, string name, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.CoreV1.DeleteNamespacedSecretAsync(PathSegment(NameKind.Secret, name), Ns(ns), cancellationToken: ct), cancellationToken);
-
     /// <summary>TokenRequest: <c>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c>.</summary>
     internal Task<Authenticationv1TokenRequest> CreateTokenAsync(string ns, string name, Authenticationv1TokenRequest request, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.CoreV1.CreateNamespacedServiceAccountTokenAsync(request, PathSegment(NameKind.ServiceAccount, name), Ns(ns), cancellationToken: ct), cancellationToken);
@@ -189,9 +183,6 @@ public sealed class KubeApi
 
     internal Task<V1SubjectAccessReview> CreateSubjectAccessReviewAsync(V1SubjectAccessReview review, CancellationToken cancellationToken) =>
         CallAsync((c, ct) => c.AuthorizationV1.CreateSubjectAccessReviewAsync(review, cancellationToken: ct), cancellationToken);
-
-    internal Task<V1SelfSubjectRulesReview> CreateSelfSubjectRulesReviewAsync(V1SelfSubjectRulesReview review, CancellationToken cancellationToken) =>
-        CallAsync((c, ct) => c.AuthorizationV1.CreateSelfSubjectRulesReviewAsync(review, cancellationToken: ct), cancellationToken);
 
     /// <summary>The OIDC discovery document (<c>/.well-known/openid-configuration</c>) of the ServiceAccount issuer.</summary>
     internal Task<string> GetOpenIdConfigurationAsync(CancellationToken cancellationToken) =>

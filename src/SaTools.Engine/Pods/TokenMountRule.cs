@@ -42,4 +42,29 @@ public static class TokenMountRule
         spec?.Volumes?.Any(v => ProjectsToken(v) && v.Name?.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal) != true) == true;
 
     private static bool ProjectsToken(V1Volume v) => v.Projected?.Sources?.Any(s => s.ServiceAccountToken is not null) == true;
+
+    /// <summary>The most <c>expirationSeconds</c> a declared token should ask for (checklist: "projected tokens with
+    /// explicit expiration"; docs: tasks/configure-pod-container/configure-service-account, "ServiceAccount token
+    /// volume projection", where the kubelet rotates the token at 80% of it).</summary>
+    public const long MaxExpirationSeconds = 3600;
+
+    /// <summary>
+    /// True when a projected serviceAccountToken source has no audience: the token's audience is then the API
+    /// server's own (core/v1 ServiceAccountTokenProjection.audience: "Defaults to the identifier of the apiserver"),
+    /// so the API server accepts it. The admission plugin's own volume counts too (it is the automounted token).
+    /// </summary>
+    internal static bool DeclaresApiServerTokenVolume(V1Pod pod) =>
+        TokenProjections(pod).Any(p => string.IsNullOrEmpty(p.Projection.Audience));
+
+    /// <summary>Every projected serviceAccountToken source of the pod, with its volume's name.</summary>
+    internal static IEnumerable<(string Volume, V1ServiceAccountTokenProjection Projection)> TokenProjections(V1Pod pod) =>
+        (pod.Spec?.Volumes ?? Array.Empty<V1Volume>())
+            .SelectMany(v => (v.Projected?.Sources ?? Array.Empty<V1VolumeProjection>())
+                .Where(s => s.ServiceAccountToken is not null)
+                .Select(s => (v.Name ?? string.Empty, s.ServiceAccountToken)));
+
+    /// <summary>The token projections the pod's author declared (not the admission plugin's
+    /// <see cref="AdmissionVolumePrefix"/> volume, whose 3607 seconds and missing audience are the control plane's).</summary>
+    internal static IEnumerable<(string Volume, V1ServiceAccountTokenProjection Projection)> DeclaredTokenProjections(V1Pod pod) =>
+        TokenProjections(pod).Where(p => !p.Volume.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal));
 }

@@ -27,16 +27,31 @@ public static class BootstrapPolicy
     /// <summary>The namespace the controllers' ServiceAccounts live in.</summary>
     public const string ControllerNamespace = "kube-system";
 
-    /// <summary>The ClusterRoles policy.go binds to groups every ServiceAccount is in, with those groups
-    /// (ClusterRoleBindings system:basic-user, system:discovery, system:public-info-viewer,
-    /// system:service-account-issuer-discovery).</summary>
-    public static readonly IReadOnlyDictionary<string, string> EveryServiceAccount = new Dictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>The group system:unauthenticated (anonymous requests).</summary>
+    public const string UnauthenticatedGroup = "system:unauthenticated";
+
+    /// <summary>The ClusterRoleBindings policy.go makes to broad groups, each named as its ClusterRole, with their
+    /// groups (system:public-info-viewer is bound to system:unauthenticated as well). Nothing else of a new cluster
+    /// binds a role to system:authenticated, system:unauthenticated or system:serviceaccounts[:ns].</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> DefaultGroupBindings = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
-        ["system:basic-user"] = ServiceAccountRef.AuthenticatedGroup,
-        ["system:discovery"] = ServiceAccountRef.AuthenticatedGroup,
-        ["system:public-info-viewer"] = ServiceAccountRef.AuthenticatedGroup,
-        ["system:service-account-issuer-discovery"] = ServiceAccountRef.AllServiceAccountsGroup,
+        ["system:basic-user"] = new[] { ServiceAccountRef.AuthenticatedGroup },
+        ["system:discovery"] = new[] { ServiceAccountRef.AuthenticatedGroup },
+        ["system:public-info-viewer"] = new[] { ServiceAccountRef.AuthenticatedGroup, UnauthenticatedGroup },
+        ["system:service-account-issuer-discovery"] = new[] { ServiceAccountRef.AllServiceAccountsGroup },
     };
+
+    /// <summary>The ClusterRoles policy.go binds to groups every ServiceAccount is in, with those groups (from
+    /// <see cref="DefaultGroupBindings"/>).</summary>
+    public static readonly IReadOnlyDictionary<string, string> EveryServiceAccount = DefaultGroupBindings.ToDictionary(
+        kv => kv.Key,
+        kv => kv.Value.First(g => g is ServiceAccountRef.AuthenticatedGroup or ServiceAccountRef.AllServiceAccountsGroup),
+        StringComparer.Ordinal);
+
+    /// <summary>True when binding ClusterRole <paramref name="roleName"/> to <paramref name="group"/> is one of a new
+    /// cluster's <see cref="DefaultGroupBindings"/> (whatever the binding's own name: a copy grants nothing more).</summary>
+    public static bool IsDefaultGroupBinding(string roleKind, string roleName, string group) =>
+        roleKind == "ClusterRole" && DefaultGroupBindings.TryGetValue(roleName, out var groups) && groups.Contains(group, StringComparer.Ordinal);
 
     /// <summary>A grant every ServiceAccount gets: one of <see cref="EveryServiceAccount"/>'s ClusterRoles, reaching
     /// the ServiceAccount through a group every ServiceAccount is in.</summary>

@@ -9,8 +9,9 @@ namespace SaTools.Engine.Rbac;
 /// Reads exported cluster state for offline analysis: the output of <c>kubectl get ... -o json</c> or
 /// <c>-o yaml</c> (a <c>List</c>, a single object, several JSON values one after another, or several YAML
 /// documents), from one or several files.
-/// Roles, ClusterRoles, RoleBindings, ClusterRoleBindings and ServiceAccounts are kept; every other kind is
-/// skipped, so a full <c>kubectl get all,... -o yaml</c> dump works. Objects are parsed by KubernetesClient's
+/// Roles, ClusterRoles, RoleBindings, ClusterRoleBindings and ServiceAccounts are kept (and, for the audit,
+/// Namespaces, Pods, Secrets, ReplicaSets and Jobs: <see cref="LoadObjects"/>); every other kind is skipped, so a
+/// full <c>kubectl get all,... -o yaml</c> dump works. Objects are parsed by KubernetesClient's
 /// <see cref="KubernetesJson"/> and <see cref="KubernetesYaml"/> into its models.
 /// </summary>
 public static class RbacManifestLoader
@@ -26,6 +27,32 @@ public static class RbacManifestLoader
 
     public static RbacSnapshot LoadFile(string path)
     {
+        var snapshot = LoadObjectsFromFile(path).ToSnapshot();
+
+        // A file of other objects (or of nothing) would quietly answer "no grants" for everyone.
+        if (snapshot.RoleCount + snapshot.ClusterRoleCount + snapshot.RoleBindingCount + snapshot.ClusterRoleBindingCount + snapshot.ServiceAccountCount == 0)
+        {
+            throw new RbacManifestException($"'{path}' holds no Role, ClusterRole, RoleBinding, ClusterRoleBinding or ServiceAccount: it is not an export of RBAC objects.");
+        }
+
+        return snapshot;
+    }
+
+    /// <summary>Every kind the engine reads, from the given files (the audit's -InputFile).</summary>
+    internal static ManifestObjects LoadObjects(IEnumerable<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var all = new ManifestObjects();
+        foreach (var path in paths)
+        {
+            all.AddRange(LoadObjectsFromFile(path));
+        }
+
+        return all;
+    }
+
+    private static ManifestObjects LoadObjectsFromFile(string path)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string text;
         try
@@ -37,9 +64,14 @@ public static class RbacManifestLoader
             throw new RbacManifestException($"Cannot read '{path}': {e.Message}", e);
         }
 
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new RbacManifestException($"'{path}' is empty: export the objects with kubectl get ... -o yaml (or -o json) into it.");
+        }
+
         try
         {
-            return LoadText(text);
+            return LoadObjectsFromText(text);
         }
         catch (RbacManifestException e)
         {
@@ -48,10 +80,12 @@ public static class RbacManifestLoader
     }
 
     /// <summary>Parses JSON (starts with <c>{</c> or <c>[</c>) or YAML text.</summary>
-    public static RbacSnapshot LoadText(string text)
+    public static RbacSnapshot LoadText(string text) => LoadObjectsFromText(text).ToSnapshot();
+
+    internal static ManifestObjects LoadObjectsFromText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var collector = new Collector();
+        var collector = new ManifestObjects();
         var trimmed = text.AsSpan().TrimStart();
         if (trimmed.Length > 0 && (trimmed[0] == '{' || trimmed[0] == '['))
         {
@@ -62,14 +96,14 @@ public static class RbacManifestLoader
             LoadYaml(text, collector);
         }
 
-        return collector.ToSnapshot();
+        return collector;
     }
 
     /// <summary>
     /// One JSON value, or several one after another (what <c>kubectl get roles -o json; kubectl get rolebindings
     /// -o json</c> appends to one file): each value is parsed in turn from where the previous one ended.
     /// </summary>
-    private static void LoadJson(string text, Collector collector)
+    private static void LoadJson(string text, ManifestObjects collector)
     {
         var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         var offset = 0;
@@ -107,7 +141,7 @@ public static class RbacManifestLoader
         }
     }
 
-    private static void AddJsonElement(JsonElement element, Collector collector)
+    private static void AddJsonElement(JsonElement element, ManifestObjects collector)
     {
         if (element.ValueKind == JsonValueKind.Array)
         {
@@ -150,6 +184,11 @@ public static class RbacManifestLoader
                 case "RoleBinding": collector.RoleBindings.Add(KubernetesJson.Deserialize<V1RoleBinding>(raw)); break;
                 case "ClusterRoleBinding": collector.ClusterRoleBindings.Add(KubernetesJson.Deserialize<V1ClusterRoleBinding>(raw)); break;
                 case "ServiceAccount": collector.ServiceAccounts.Add(KubernetesJson.Deserialize<V1ServiceAccount>(raw)); break;
+                case "Namespace": collector.Namespaces.Add(KubernetesJson.Deserialize<V1Namespace>(raw)); break;
+                case "Pod": collector.Pods.Add(KubernetesJson.Deserialize<V1Pod>(raw)); break;
+                case "Secret": collector.Secrets.Add(KubernetesJson.Deserialize<V1Secret>(raw)); break;
+                case "ReplicaSet": collector.ReplicaSets.Add(KubernetesJson.Deserialize<V1ReplicaSet>(raw)); break;
+                case "Job": collector.Jobs.Add(KubernetesJson.Deserialize<V1Job>(raw)); break;
             }
         }
         catch (JsonException e)
@@ -158,7 +197,7 @@ public static class RbacManifestLoader
         }
     }
 
-    private static void LoadYaml(string text, Collector collector)
+    private static void LoadYaml(string text, ManifestObjects collector)
     {
         foreach (var document in DocumentSeparator.Split(text))
         {
@@ -171,7 +210,7 @@ public static class RbacManifestLoader
         }
     }
 
-    private static void AddYamlDocument(string document, Collector collector)
+    private static void AddYamlDocument(string document, ManifestObjects collector)
     {
         try
         {
@@ -203,6 +242,11 @@ public static class RbacManifestLoader
                 case "RoleBinding": collector.RoleBindings.Add(KubernetesYaml.Deserialize<V1RoleBinding>(document)); break;
                 case "ClusterRoleBinding": collector.ClusterRoleBindings.Add(KubernetesYaml.Deserialize<V1ClusterRoleBinding>(document)); break;
                 case "ServiceAccount": collector.ServiceAccounts.Add(KubernetesYaml.Deserialize<V1ServiceAccount>(document)); break;
+                case "Namespace": collector.Namespaces.Add(KubernetesYaml.Deserialize<V1Namespace>(document)); break;
+                case "Pod": collector.Pods.Add(KubernetesYaml.Deserialize<V1Pod>(document)); break;
+                case "Secret": collector.Secrets.Add(KubernetesYaml.Deserialize<V1Secret>(document)); break;
+                case "ReplicaSet": collector.ReplicaSets.Add(KubernetesYaml.Deserialize<V1ReplicaSet>(document)); break;
+                case "Job": collector.Jobs.Add(KubernetesYaml.Deserialize<V1Job>(document)); break;
             }
         }
         catch (YamlDotNet.Core.YamlException e)
@@ -214,13 +258,33 @@ public static class RbacManifestLoader
     // kubectl writes "List"; API list responses use "<Kind>List" (RoleList, ServiceAccountList...).
     private static bool IsListKind(string kind) => kind.EndsWith("List", StringComparison.Ordinal);
 
-    private sealed class Collector
+    /// <summary>The objects of one or more dump files, by kind.</summary>
+    internal sealed class ManifestObjects
     {
         public List<V1Role> Roles { get; } = new();
         public List<V1ClusterRole> ClusterRoles { get; } = new();
         public List<V1RoleBinding> RoleBindings { get; } = new();
         public List<V1ClusterRoleBinding> ClusterRoleBindings { get; } = new();
         public List<V1ServiceAccount> ServiceAccounts { get; } = new();
+        public List<V1Namespace> Namespaces { get; } = new();
+        public List<V1Pod> Pods { get; } = new();
+        public List<V1Secret> Secrets { get; } = new();
+        public List<V1ReplicaSet> ReplicaSets { get; } = new();
+        public List<V1Job> Jobs { get; } = new();
+
+        public void AddRange(ManifestObjects other)
+        {
+            Roles.AddRange(other.Roles);
+            ClusterRoles.AddRange(other.ClusterRoles);
+            RoleBindings.AddRange(other.RoleBindings);
+            ClusterRoleBindings.AddRange(other.ClusterRoleBindings);
+            ServiceAccounts.AddRange(other.ServiceAccounts);
+            Namespaces.AddRange(other.Namespaces);
+            Pods.AddRange(other.Pods);
+            Secrets.AddRange(other.Secrets);
+            ReplicaSets.AddRange(other.ReplicaSets);
+            Jobs.AddRange(other.Jobs);
+        }
 
         public RbacSnapshot ToSnapshot() => new(Roles, ClusterRoles, RoleBindings, ClusterRoleBindings, ServiceAccounts);
     }

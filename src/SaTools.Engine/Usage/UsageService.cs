@@ -102,7 +102,7 @@ public sealed class UsageService
 
     /// <returns>Each object's controller, or null when the list was refused (404: not served, then NotServed
     /// is true; 403: not allowed).</returns>
-    private static async Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
+    internal static async Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
         IAsyncEnumerable<T> objects)
         where T : IMetadata<V1ObjectMeta>
     {
@@ -121,4 +121,10 @@ public sealed class UsageService
         }
         return (owners, false);
     }
+
+    internal static IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
+        api.ListReplicaSetsAsync(ns, null, cancellationToken);
+
+    internal static IAsyncEnumerable<V1Job> ListJobsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
+        api.ListJobsAsync(ns, null, cancellationToken);
 }

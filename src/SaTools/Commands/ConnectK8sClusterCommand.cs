@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using SaTools.Engine.Names;
 using SaTools.Output;
 
 namespace SaTools.Commands;
@@ -22,6 +23,15 @@ public sealed class ConnectK8sClusterCommand : K8sCmdletBase
     protected override bool UseSessionConnection => false;
 
     protected override string? ConnectionNamespace => Namespace;
+
+    protected override void BeginProcessing()
+    {
+        // The namespace every later cmdlet defaults to: refused here, before connecting, rather than at each use.
+        if (Namespace is not null && KubeNames.Problem(NameKind.Namespace, Namespace) is { } problem)
+        {
+            ThrowTerminatingError(InvalidNameRecord(new InvalidName(NameKind.Namespace, Namespace, problem)));
+        }
+    }
 
     protected override void EndProcessing()
     {

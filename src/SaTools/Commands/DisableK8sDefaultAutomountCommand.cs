@@ -15,8 +15,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(AutomountResult))]
 public sealed class DisableK8sDefaultAutomountCommand : AutomountCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
 
     private readonly List<string> _namespaces = new();
 

@@ -16,8 +16,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(EffectivePermission), typeof(EffectivePermissionSummary))]
 public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ReadActivity = "Reading RBAC objects";
     private const string EvaluateActivity = "Evaluating effective permissions";
 
@@ -63,12 +61,14 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     /// <summary>Keep only grants that allow this verb (get, list, create...).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(VerbCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Verb { get; set; }
 
     /// <summary>Keep only grants that allow this resource: <c>pods</c>, <c>pods/exec</c>, or kubectl's
     /// <c>deployments.apps</c> spelling.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(ResourceCompleter))]
     [ValidateNotNullOrEmpty]
     public string? Resource { get; set; }
 
@@ -100,6 +100,13 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     protected override void BeginProcessing()
     {
+        // -Scope is 'Cluster' or a namespace: anything else could only ever match nothing (or, for ClusterRoleBindings, everything).
+        if (Scope is not null && Scope != EffectiveGrant.ClusterScope && KubeNames.Problem(NameKind.Namespace, Scope) is { } scopeProblem)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Scope '{Scope}' is neither 'Cluster' nor a namespace name: {scopeProblem}."),
+                CommandId + "InvalidScope", ErrorCategory.InvalidArgument, Scope));
+        }
         _filter = new PermissionFilter
         {
             Verb = Verb,
@@ -196,6 +203,12 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
                      $"{snapshot.RoleCount} Roles, {snapshot.RoleBindingCount} RoleBindings, {snapshot.ServiceAccountCount} ServiceAccounts.");
         _evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot));
         _serviceAccounts = snapshot.ServiceAccounts;
+        // A -Scope namespace that does not exist would still collect every ClusterRoleBinding's grants.
+        if (Scope is not null && Scope != EffectiveGrant.ClusterScope && !_serviceAccounts.Any(sa => sa.Namespace == Scope))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException($"-Scope: the namespace '{Scope}' does not exist{(InputFile is null ? "" : " in the input files")}."),
+                CommandId + NamespaceNotFoundProblem, ErrorCategory.ObjectNotFound, Scope));
+        }
         // Piped ServiceAccounts are looked up, not searched for: 20,000 records piped in stay linear.
         _byNamespace = _serviceAccounts
             .GroupBy(sa => sa.Namespace, StringComparer.OrdinalIgnoreCase)

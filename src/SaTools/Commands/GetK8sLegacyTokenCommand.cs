@@ -15,15 +15,13 @@ namespace SaTools.Commands;
 [OutputType(typeof(LegacyToken))]
 public sealed class GetK8sLegacyTokenCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ProgressActivity = "Reading legacy tokens";
 
     // One read per namespace per invocation, however many ServiceAccounts arrive through the pipeline.
     private readonly Dictionary<string, IReadOnlyList<LegacyTokenInfo>?> _byNamespace = new(StringComparer.Ordinal);
 
     /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
-    [Parameter(ParameterSetName = ParameterSetInNamespaces, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ParameterSetInNamespaces, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]

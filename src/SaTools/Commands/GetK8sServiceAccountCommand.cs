@@ -15,8 +15,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(ServiceAccountInfo))]
 public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ProgressActivity = "Listing ServiceAccounts";
 
     /// <summary>Namespaces to look in (wildcards allowed). Default: the connection's namespace.</summary>
@@ -42,6 +40,16 @@ public sealed class GetK8sServiceAccountCommand : K8sCmdletBase
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? LabelSelector { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // A selector the API server would refuse is refused here, before any request.
+        if (LabelSelectorSyntax.Problem(LabelSelector) is { } problem)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-LabelSelector '{LabelSelector}' is not a label selector: {problem}."),
+                CommandId + "InvalidLabelSelector", ErrorCategory.InvalidArgument, LabelSelector));
+        }
+    }
 
     protected override void ProcessRecord()
     {

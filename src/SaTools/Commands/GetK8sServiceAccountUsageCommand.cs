@@ -16,8 +16,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(ServiceAccountPodUsage), typeof(ServiceAccountUsageSummary))]
 public sealed class GetK8sServiceAccountUsageCommand : K8sCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ProgressActivity = "Reading pods and ServiceAccounts";
 
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);

@@ -9,9 +9,34 @@ namespace SaTools.Commands;
 /// by Kubernetes' rule for its kind before any request (<see cref="CheckName"/>), -Namespace is resolved by
 /// <see cref="NamespaceResolver"/> (<see cref="SelectNamespaces"/>), and a namespace that does not exist is
 /// reported once, with the one id <c>&lt;VerbNoun&gt;NamespaceNotFound</c>, whichever way it was found out.
+/// <para>
+/// The -Namespace/-AllNamespaces/-Name convention every cmdlet follows:
+/// <list type="bullet">
+/// <item>-Namespace always binds ValueFromPipelineByPropertyName, completes namespaces and refuses null or empty.
+/// Cmdlets that list (Get-*, Disable-K8sDefaultAutomount) take several, wildcards allowed, in parameter set
+/// <see cref="ParameterSetInNamespaces"/>, defaulting to the connection's namespace; cmdlets that address one
+/// object (Set-K8sServiceAccountAutomount, Disable/Remove-K8sLegacyToken) take one literal name, Mandatory (a write
+/// names what it writes), and New-K8sBoundToken one, defaulting to the connection's namespace.</item>
+/// <item>-AllNamespaces (alias A) is a Mandatory switch of parameter set <see cref="ParameterSetAllNamespaces"/>.</item>
+/// <item>Position 0 is what the cmdlet is about: the ServiceAccount -Name for cmdlets that answer per ServiceAccount
+/// (Get-K8sServiceAccount, Get-K8sEffectivePermission, New-K8sBoundToken), the -Namespace for cmdlets that work per
+/// namespace (Get-K8sLegacyToken, Get-K8sServiceAccountUsage, Disable-K8sDefaultAutomount), and Namespace then Name
+/// (0, 1) for cmdlets that address one object.</item>
+/// <item>The per-namespace cmdlets also take -Namespace ValueFromPipeline, so namespace names pipe in as strings;
+/// the others do not, as a plain string piped to them would be ambiguous (a namespace or a ServiceAccount?).</item>
+/// <item>-Name binds ValueFromPipelineByPropertyName; where it names a ServiceAccount it also answers to
+/// ServiceAccount and ServiceAccountName, so any SaTools object (and a CSV row of one) pipes in.</item>
+/// </list>
+/// </para>
 /// </summary>
 public abstract partial class K8sCmdletBase
 {
+    /// <summary>The parameter set of -Namespace (the default in every cmdlet that has -AllNamespaces).</summary>
+    public const string ParameterSetInNamespaces = "InNamespaces";
+
+    /// <summary>The parameter set of -AllNamespaces.</summary>
+    public const string ParameterSetAllNamespaces = "AllNamespaces";
+
     private NamespaceResolver? _namespaceResolver;
     private KubeApi? _namespaceResolverApi;
     private bool _namespaceListForbiddenReported;

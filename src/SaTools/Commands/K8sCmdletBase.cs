@@ -13,8 +13,8 @@ namespace SaTools.Commands;
 /// What every SaTools cmdlet shares (PSKubectl src/KubeApiCmdlet.cs, SecretManagement SecretCmdlet): the
 /// connection parameters and the connection's lifetime, a CancellationTokenSource cancelled by Ctrl+C
 /// (StopProcessing), the bridge from the async engine to the pipeline thread, the request log routed to
-/// -Verbose, and progress. ErrorRecords built from engine failures live in K8sCmdletBase.Errors.cs, -Namespace
-/// resolution and name checks in K8sCmdletBase.Names.cs.
+/// -Verbose. Progress lives in K8sCmdletBase.Progress.cs, ErrorRecords built from engine failures in
+/// K8sCmdletBase.Errors.cs, -Namespace resolution and name checks in K8sCmdletBase.Names.cs.
 /// <para>
 /// Derived cmdlets: use <see cref="Connection"/> (opened on first use), call the engine through
 /// <see cref="Await{T}"/> or <see cref="Stream{T}"/>, report per-item failures with <see cref="WriteKubeError"/>
@@ -272,24 +272,6 @@ public abstract partial class K8sCmdletBase : PSCmdlet, IDisposable
             RunPipelineThreadWork();
         }
     }
-
-    /// <summary>A page callback for the engine's lists that shows Write-Progress (activity id 1) from the pipeline thread.</summary>
-    protected Action<ListProgress> ListProgressReporter(string activity) => progress => _pipelineThreadWork.Enqueue(() =>
-    {
-        var status = progress.RemainingItemCount is { } remaining
-            ? $"{progress.ItemsSoFar} of about {progress.ItemsSoFar + remaining} {progress.Resource} (page {progress.Page})"
-            : $"{progress.ItemsSoFar} {progress.Resource} (page {progress.Page})";
-        var record = new ProgressRecord(1, activity, status);
-        if (progress.RemainingItemCount is { } left && progress.ItemsSoFar + left > 0)
-        {
-            record.PercentComplete = (int)Math.Min(100, progress.ItemsSoFar * 100 / (progress.ItemsSoFar + left));
-        }
-        WriteProgress(record);
-    });
-
-    /// <summary>Closes the progress bar opened by <see cref="ListProgressReporter"/>.</summary>
-    protected void CompleteProgress(string activity) =>
-        WriteProgress(new ProgressRecord(1, activity, "Done") { RecordType = ProgressRecordType.Completed });
 
     private void QueueRequestLog(RequestLogEntry entry) => _pipelineThreadWork.Enqueue(() =>
     {

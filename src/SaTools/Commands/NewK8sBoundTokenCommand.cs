@@ -30,6 +30,7 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
 
     /// <summary>The lifetime asked for (10m minimum); the server's default (1h) when not given.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(DurationCompleter))]
     [TokenDurationTransformation]
     [ValidateTokenDuration]
     public TimeSpan Duration { get; set; }

@@ -6,7 +6,10 @@ namespace SaTools.Output;
 /// <summary>
 /// What New-K8sBoundToken returns: the token's metadata, and the token itself only in <see cref="Token"/> as a
 /// <see cref="SecureString"/> (a string only with -AsPlainText). The token is never in the default view,
-/// <see cref="ToString"/> or any other property, so <c>Export-Csv</c> and logs never see it.
+/// <see cref="ToString"/> or any other property, so <c>Export-Csv</c> and logs never see it. <see cref="Token"/> is
+/// hidden (Export-Csv, Format-List * and ConvertTo-Json skip it; <c>$t.Token</c> and binding by property name still
+/// work), and SaTools.Types.ps1xml leaves it out of Export-Clixml, which on Linux and macOS writes a SecureString as
+/// its UTF-16 text in hex (there is no DPAPI to encrypt it).
 /// </summary>
 public sealed class K8sBoundToken
 {
@@ -63,6 +66,7 @@ public sealed class K8sBoundToken
     /// <summary>The decoded claims as JSON (claims are not secret; the signature is not included).</summary>
     public string Claims { get; }
     /// <summary>A <see cref="System.Security.SecureString"/>, or a string with -AsPlainText.</summary>
+    [System.Management.Automation.Hidden]
     public object Token { get; }
 
     public override string ToString() => $"{Namespace}/{ServiceAccount} token, expires {ExpiresAt:u}";

@@ -1,6 +1,6 @@
 namespace KubeSandbox.Scenarios;
 
-/// <summary>The seed scenarios by name: empty, bootstrap, demo, scale. Demo and scale run on nodes
+/// <summary>The seed scenarios by name: empty, bootstrap, demo, audit, scale. Demo and scale run on nodes
 /// (<see cref="ClusterNodes"/>) with the control plane's kube-system ServiceAccounts
 /// (<see cref="ControlPlaneServiceAccounts"/>); bootstrap is the recorded API-server-only cluster.</summary>
 public static class ScenarioCatalog
@@ -24,6 +24,12 @@ public static class ScenarioCatalog
                 ClusterNodes.Load(b, release, workers: 2);
                 DemoScenario.Load(b);
                 break;
+            case "audit":
+                // The held-out estate of the audit on a fresh API-server-only cluster: its expected findings
+                // (AuditScenario.Expected) concern the audit-* namespaces and cluster-scoped audit-* bindings only.
+                BootstrapScenario.Load(b, policyRelease);
+                AuditScenario.Load(b);
+                break;
             case "scale":
                 BootstrapScenario.Load(b, policyRelease);
                 ControlPlaneServiceAccounts.Load(b);
@@ -32,7 +38,7 @@ public static class ScenarioCatalog
                 ScaleScenario.Load(b, options.Scale, options.Seed);
                 break;
             default:
-                throw new ArgumentException($"unknown scenario '{options.Scenario}': use empty, bootstrap, demo or scale", nameof(options));
+                throw new ArgumentException($"unknown scenario '{options.Scenario}': use empty, bootstrap, demo, audit or scale", nameof(options));
         }
     }
 }

@@ -42,6 +42,13 @@ public sealed class Kubectl : IDisposable
         }
     }
 
+    /// <summary>The kubectl executable.</summary>
+    public string Executable => _path;
+
+    /// <summary>The arguments every call starts with (the cluster's kubeconfig and the warm discovery cache), for a
+    /// peer that runs kubectl inside a shell pipeline.</summary>
+    public IReadOnlyList<string> CommonArguments => ["--kubeconfig", _cluster.KubeconfigPath, "--cache-dir", _cacheDirectory];
+
     public Task<ChildProcessResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken = default) =>
         ChildProcessRun.RunAsync(_path, ["--kubeconfig", _cluster.KubeconfigPath, "--cache-dir", _cacheDirectory, .. arguments], cancellationToken);
 

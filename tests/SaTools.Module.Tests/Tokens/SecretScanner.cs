@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Reflection;
 using System.Security;
 
 namespace SaTools.Module.Tests.Tokens;
@@ -150,23 +151,42 @@ public static class SecretScanner
         {
             return;
         }
-        foreach (var property in obj.Properties)
+        foreach (var (name, read) in Members(obj))
         {
             object? value;
             try
             {
-                value = property.Value;
+                value = read();
             }
-            catch (GetValueException)
+            catch (Exception) // a getter that throws (GetValueException, TargetInvocationException...) shows nothing
             {
                 continue;
             }
-            var where = path + "." + property.Name;
-            if (depth == 0 && property.Name == "Token" && plainAllowed && value is string)
+            var where = path + "." + name;
+            if (depth == 0 && name == "Token" && plainAllowed && value is string)
             {
                 continue;
             }
             AddValue(value, where, places, seen, depth, plainAllowed);
+        }
+    }
+
+    /// <summary>The object's PowerShell properties, and the public .NET properties PowerShell hides ([Hidden], as
+    /// K8sBoundToken.Token): hidden from views and Export-Csv, they are still one <c>$x.Name</c> away.</summary>
+    private static IEnumerable<(string Name, Func<object?> Read)> Members(PSObject obj)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var property in obj.Properties)
+        {
+            names.Add(property.Name);
+            yield return (property.Name, () => property.Value);
+        }
+        foreach (var property in obj.BaseObject.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetIndexParameters().Length == 0 && !names.Contains(property.Name))
+            {
+                yield return (property.Name, () => property.GetValue(obj.BaseObject));
+            }
         }
     }
 

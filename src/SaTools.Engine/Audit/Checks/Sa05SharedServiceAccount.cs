@@ -1,0 +1,34 @@
+namespace SaTools.Engine.Audit.Checks;
+
+/// <summary>SA05: a non-default ServiceAccount runs pods of more than one workload (distinct top-level owners,
+/// resolved as Get-K8sServiceAccountUsage resolves them; a pod without a controller is a workload of its own).</summary>
+internal sealed class Sa05SharedServiceAccount : IAuditCheck
+{
+    public AuditCheckDefinition Definition { get; } = new(
+        "SA05", "ServiceAccount shared by several workloads", AuditSeverity.Low, "Low",
+        "Checklist: \"Create dedicated service accounts per workload role\" (\"one service account per workload role\"); " +
+        "kubernetes.io/docs/concepts/security/rbac-good-practices (Least privilege)",
+        "non-default ServiceAccounts used by pods");
+
+    public CheckOutcome Evaluate(AuditContext context)
+    {
+        var used = context.Usage.Where(u => !u.UsesDefault).GroupBy(u => (u.Namespace, u.ServiceAccount)).ToList();
+        var findings = new List<AuditFinding>();
+        foreach (var group in used.OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.ServiceAccount, StringComparer.Ordinal))
+        {
+            var workloads = group
+                .Select(u => u.OwnerKind is null ? $"Pod/{u.Pod}" : $"{u.OwnerKind}/{u.OwnerName}")
+                .Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal).ToList();
+            if (workloads.Count < 2) continue;
+            var (ns, sa) = group.Key;
+            findings.Add(Definition.Finding("ServiceAccount", ns, sa, sa,
+                $"ServiceAccount {ns}/{sa} runs {workloads.Count} workloads: {string.Join(", ", workloads)}.",
+                string.Join("; ", workloads.Skip(1).Select(w =>
+                {
+                    var name = w[(w.IndexOf('/') + 1)..];
+                    return $"kubectl create serviceaccount {name} -n {ns}; kubectl set serviceaccount {w.ToLowerInvariant()} {name} -n {ns}";
+                }))));
+        }
+        return new CheckOutcome(Definition, used.Count, findings);
+    }
+}
