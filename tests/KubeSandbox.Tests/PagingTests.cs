@@ -98,6 +98,43 @@ public sealed class PagingTests : IClassFixture<BootstrapSandbox>
         Assert.All(r.Object["items"]!.AsArray(), i => Assert.Null(i!["kind"])); // list items carry no kind
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_selector_list_pages_with_continue_tokens_and_never_a_remaining_count(bool byLabel)
+    {
+        // k8s.io/apiserver pkg/storage/etcd3/store.go GetList: "Only set remainingItemCount if the predicate is
+        // empty"; the continue token alone says there is more.
+        var ns = byLabel ? "paging-sel-label" : "paging-sel-field";
+        await _fx.Client.CreateNamespaceAsync(ns);
+        for (var i = 0; i < 7; i++)
+        {
+            var labels = i == 5 ? "{}" : "{\"paging/picked\":\"yes\"}";
+            var r = await _fx.Client.PostAsync2($"/api/v1/namespaces/{ns}/serviceaccounts",
+                Api.Obj("{\"apiVersion\":\"v1\",\"kind\":\"ServiceAccount\",\"metadata\":{\"name\":\"sa-" + i.ToString("D2") + "\",\"labels\":" + labels + "}}"));
+            Assert.Equal(HttpStatusCode.Created, r.Status);
+        }
+        // Both leave out sa-05 and the namespace's default ServiceAccount.
+        var selector = byLabel
+            ? "labelSelector=" + Uri.EscapeDataString("paging/picked=yes")
+            : "fieldSelector=" + Uri.EscapeDataString($"metadata.namespace={ns},metadata.name!=default,metadata.name!=sa-05");
+        var seen = new List<string>();
+        var continues = new List<bool>();
+        string? cont = null;
+        do
+        {
+            var r = await _fx.Client.GetAsync2($"/api/v1/serviceaccounts?limit=2&{selector}" + (cont is null ? "" : "&continue=" + Uri.EscapeDataString(cont)));
+            Assert.Equal(HttpStatusCode.OK, r.Status);
+            seen.AddRange(r.Names());
+            var meta = r.Object["metadata"]!;
+            Assert.Null(meta["remainingItemCount"]);
+            cont = meta["continue"]?.GetValue<string>();
+            continues.Add(cont is not null);
+        } while (cont is not null);
+        Assert.Equal(new[] { "sa-00", "sa-01", "sa-02", "sa-03", "sa-04", "sa-06" }, seen);
+        Assert.Equal(new[] { true, true, false }, continues);
+    }
+
     [Fact]
     public async Task A_list_with_a_selector_has_no_remaining_count()
     {

@@ -39,6 +39,12 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             .. DisableDefaultAutomount.Variants(options.LatencyMs, options.SlowLatencyMs),
             new DisableDefaultAutomountUnderFaults(),
         ];
+        plan = plan.Where(item => options.Includes(item switch
+        {
+            ModuleWorkload w => w.Key,
+            KubectlPeer p => p.Key,
+            _ => "",
+        })).ToArray();
 
         var workDirectory = Directory.CreateTempSubdirectory("satools-bench-").FullName;
         try
@@ -46,6 +52,11 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
             using var runspace = new ModuleRunspace(RepoPaths.ManifestPath);
             Log($"module imported from {RepoPaths.ManifestPath}: {string.Join(", ", runspace.ExportedCmdlets.Order())}");
             var runner = new ModuleWorkloadRunner(runspace);
+            if (options.IsScalingRun)
+            {
+                await RunScalingAsync(report, ListWorkloads(plan), runner, runspace, workDirectory, cancellationToken).ConfigureAwait(false);
+                return report;
+            }
 
             var started = _clock.Elapsed;
             var cluster = await SandboxCluster.StartAsync(options.Scale, options.LatencyMs, workDirectory).ConfigureAwait(false);
@@ -80,8 +91,53 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         }
     }
 
+    /// <summary>The workloads with a list target that only read: those the floor and the scaling run are about.</summary>
+    private static IReadOnlyList<ModuleWorkload> ListWorkloads(IEnumerable<object> plan) =>
+        plan.OfType<ModuleWorkload>()
+            .Where(w => w.MinimumLists.Count > 0 && w.LatencyMs is null && w.Faults.Count == 0 && !w.ChangesDefaultServiceAccounts)
+            .ToList();
+
+    /// <summary>
+    /// Issue 18's scaling run: the list workloads at each scale (half, full, double by default), each scale against
+    /// its own sandbox, started after the previous one is gone. The report's ordinary results are those of the full
+    /// scale (else the largest), so the targets and bench-results.json read as after an ordinary run.
+    /// </summary>
+    private async Task RunScalingAsync(BenchmarkReport report, IReadOnlyList<ModuleWorkload> workloads, ModuleWorkloadRunner runner,
+        ModuleRunspace runspace, string workDirectory, CancellationToken cancellationToken)
+    {
+        Log($"scaling run: {string.Join(", ", options.ScalingFractions.Select(f => f.ToString(CultureInfo.InvariantCulture) + "x"))} of the full scale; " +
+            string.Join(", ", workloads.Select(w => w.Title)));
+        foreach (var fraction in options.ScalingFractions)
+        {
+            var scale = ScaleSpec.Full.Scaled(fraction);
+            var started = _clock.Elapsed;
+            var cluster = await SandboxCluster.StartAsync(scale, options.LatencyMs, workDirectory).ConfigureAwait(false);
+            Log($"scale {fraction.ToString(CultureInfo.InvariantCulture)}x: {scale}; sandbox started at {cluster.Url} in {(_clock.Elapsed - started).TotalSeconds:0.0} s");
+            var results = new List<WorkloadResult>();
+            await using (cluster.ConfigureAwait(false))
+            {
+                var census = await ClusterCensus.TakeAsync(cluster, cancellationToken).ConfigureAwait(false);
+                Log("served: " + string.Join(", ", census.Counts.Select(kv => $"{kv.Value:N0} {kv.Key}")));
+                WarmUp(runspace, cluster);
+                foreach (var workload in workloads)
+                {
+                    results.Add(await RunWorkloadAsync(runner, workload, cluster, census, cancellationToken, floorRuns: false).ConfigureAwait(false));
+                }
+                report.Scaling.Add(new ScalingPoint(fraction, scale, census, results));
+            }
+            // The sandbox of this scale is gone: let the next one start from a collected heap.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+        var main = report.Scaling.FirstOrDefault(p => p.Fraction == 1) ?? report.Scaling[^1];
+        report.Fraction = main.Fraction;
+        report.Census = main.Census;
+        report.Results.AddRange(main.Results);
+    }
+
     /// <param name="census">The census taken when the scenario was fresh.</param>
-    private async Task<WorkloadResult> RunWorkloadAsync(ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken)
+    /// <param name="floorRuns">Run a list workload once more at the slow latency for its floor ratio when the
+    /// benchmark runs at another latency (the scaling run does not).</param>
+    private async Task<WorkloadResult> RunWorkloadAsync(ModuleWorkloadRunner runner, ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census, CancellationToken cancellationToken, bool floorRuns = true)
     {
         var result = new WorkloadResult(workload.Key, workload.Title)
         {
@@ -99,11 +155,35 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         cluster.SetLatency(workload.LatencyMs ?? options.LatencyMs);
         try
         {
+            if (runner.WarmUp(workload, cluster) is { } warmUpError) Log($"{workload.Title}: warm-up call failed: {warmUpError}");
             for (var rep = 0; rep < options.Repetitions; rep++)
             {
                 var run = await RunRepetitionAsync(runner, workload, cluster, census, cancellationToken).ConfigureAwait(false);
                 result.Runs.Add(run);
                 LogRun(workload.Title, rep, run);
+            }
+            if (ListWorkloads([workload]).Count > 0)
+            {
+                // Issue 18: the list workloads against their network floor at the slow latency.
+                result.Floor = NetworkFloor.For(census, workload.MinimumLists, options.SlowLatencyMs);
+                if (options.LatencyMs == options.SlowLatencyMs)
+                {
+                    result.FloorRuns = result.Runs;
+                }
+                else if (floorRuns)
+                {
+                    var title = $"{workload.Title} at {options.SlowLatencyMs} ms";
+                    for (var rep = 0; rep < options.Repetitions; rep++)
+                    {
+                        // Each repetition puts the benchmark's latency back when it ends.
+                        cluster.SetLatency(options.SlowLatencyMs);
+                        var run = await RunRepetitionAsync(runner, workload, cluster, census, cancellationToken).ConfigureAwait(false);
+                        result.FloorRuns.Add(run);
+                        LogRun(title, rep, run);
+                    }
+                }
+                if (result.FloorRatio is { } ratio)
+                    Log($"{workload.Title}: {result.FloorMedianMs:N0} ms at {options.SlowLatencyMs} ms, floor {result.Floor!.Milliseconds:N0} ms ({result.Floor}): {ratio:0.00}x");
             }
         }
         finally
@@ -211,7 +291,7 @@ public sealed class BenchmarkRunner(BenchmarkOptions options, TextWriter log)
         var safety = run.Safety is { } s
             ? $", {s.FaultedRequests} faulted requests, {s.AppliedWrites} writes persisted for {s.WritesNeeded} needed ({s.ResentPatches} resent PATCHes changed nothing), safety {(s.Holds ? "holds" : "BROKEN: " + s.FirstProblem)}"
             : "";
-        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
+        Log($"{title} [{rep + 1}/{options.Repetitions}]: {run.Milliseconds:N0} ms{(run.CpuMs is { } cpuMs ? $" ({cpuMs:N0} ms process CPU)" : "")}, {run.Requests:N0} requests, {run.Objects:N0} objects, peak {run.PeakMb:N0} MB{errors}{safety}");
     }
 
     private void Log(string line) => log.WriteLine($"[{_clock.Elapsed:mm\\:ss}] {line}");

@@ -13,10 +13,11 @@ public sealed record ScaleSpec(
 {
     public static readonly ScaleSpec Full = new(2000, 20000, 40000, 8000, 12000, 400, 600, 3000);
 
-    /// <summary>Every size times <paramref name="fraction"/>, at least one of each.</summary>
+    /// <summary>Every size times <paramref name="fraction"/> (above 1 too: the scaling run's double scale), at
+    /// least one of each.</summary>
     public ScaleSpec Scaled(double fraction)
     {
-        if (fraction >= 1) return this;
+        if (fraction == 1) return this;
         int S(int n) => Math.Max(1, (int)Math.Round(n * fraction));
         return new(S(Namespaces), S(ServiceAccounts), S(Pods), S(Roles), S(RoleBindings), S(ClusterRoles), S(ClusterRoleBindings), S(LegacySecrets));
     }

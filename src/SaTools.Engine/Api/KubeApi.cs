@@ -29,6 +29,34 @@ public sealed class KubeApi
     /// <summary>Items asked for per page (<c>limit</c>).</summary>
     public int PageSize { get; set; } = Pager.DefaultPageSize;
 
+    /// <summary>
+    /// How many lists of this connection may be on the wire at once (<see cref="StartLists"/>): enough for every
+    /// kind a workload reads together (the RBAC snapshot's five, the audit's namespaces, ServiceAccounts, pods,
+    /// owners, Secrets and RBAC), few enough not to flood the API server's priority and fairness queues.
+    /// </summary>
+    public int ListConcurrency
+    {
+        get => _listConcurrency;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            _listConcurrency = value;
+            _listSlots = new SemaphoreSlim(value, value);
+        }
+    }
+
+    public const int DefaultListConcurrency = 6;
+
+    private int _listConcurrency = DefaultListConcurrency;
+    private SemaphoreSlim _listSlots = new(DefaultListConcurrency, DefaultListConcurrency);
+
+    /// <summary>
+    /// Starts a set of lists read at the same time through this pipeline (bounded by <see cref="ListConcurrency"/>,
+    /// cancelled with <paramref name="cancellationToken"/> or the first failure); see <see cref="ConcurrentLists"/>.
+    /// Every workload that reads several kinds reads them through this.
+    /// </summary>
+    internal ConcurrentLists StartLists(CancellationToken cancellationToken) => new(_listSlots, cancellationToken);
+
     /// <summary>The typed client. Call it through <see cref="CallAsync{T}"/> so failures are translated.</summary>
     internal IKubernetes Client { get; }
 
@@ -91,42 +119,44 @@ public sealed class KubeApi
 
     // ---- Paged, streamed lists. A null namespace means all namespaces. ----
 
-    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedServiceAccountAsync(Ns(ns), continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+    private const string Core = "/api/v1";
+    private const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
 
-    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1PodList, V1Pod>("pods", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedPodAsync(Ns(ns), continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, null, onPage, cancellationToken);
+
+    /// <param name="fields">Only these fields of each pod are read (null: all of them).</param>
+    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken, fields);
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1SecretList, V1Secret>("secrets", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.CoreV1.ListSecretForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct)
-            : c.CoreV1.ListNamespacedSecretAsync(Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1NamespaceList, V1Namespace>("namespaces", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.CoreV1.ListNamespaceAsync(continueParameter: cont, labelSelector: labelSelector, limit: limit, cancellationToken: ct));
+        ListByPath<V1NamespaceList, V1Namespace>("namespaces", () => Core + "/namespaces", labelSelector, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1RoleList, V1Role>("roles", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.RbacAuthorizationV1.ListRoleForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleAsync(Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1RoleList, V1Role>("roles", CollectionPath(Rbac, "roles", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1RoleBindingList, V1RoleBinding>("rolebindings", onPage, cancellationToken, (c, cont, limit, ct) => ns is null
-            ? c.RbacAuthorizationV1.ListRoleBindingForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-            : c.RbacAuthorizationV1.ListNamespacedRoleBindingAsync(Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1RoleBindingList, V1RoleBinding>("rolebindings", CollectionPath(Rbac, "rolebindings", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ClusterRoleList, V1ClusterRole>("clusterroles", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.RbacAuthorizationV1.ListClusterRoleAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", () => Rbac + "/clusterroles", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        List<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", onPage, cancellationToken, (c, cont, limit, ct) =>
-            c.RbacAuthorizationV1.ListClusterRoleBindingAsync(continueParameter: cont, limit: limit, cancellationToken: ct));
+        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath("/apis/apps/v1", "replicasets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1JobList, V1Job>("jobs", CollectionPath("/apis/batch/v1", "jobs", ns), null, null, onPage, cancellationToken);
+
+    /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one (the
+    /// namespace checked and escaped by <see cref="Ns"/> when the first page is asked for).</summary>
+    private static Func<string> CollectionPath(string groupVersion, string resource, string? ns) =>
+        () => ns is null ? $"{groupVersion}/{resource}" : $"{groupVersion}/namespaces/{Ns(ns)}/{resource}";
 
     // ---- Single objects. ----
 
@@ -168,7 +198,14 @@ public sealed class KubeApi
     /// handlers) and credentials. The generated WellKnown/Openid operations cannot serve here: they read these JSON
     /// objects as a JSON string and throw.
     /// </summary>
-    internal async Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken)
+    internal Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
+        SendGetAsync(path, accept, (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
+
+    /// <summary>A GET of a list page, its body read into a pooled buffer (<see cref="ListBody"/>).</summary>
+    private Task<ListBody> GetListBodyAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadAsync, cancellationToken);
+
+    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpContent, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
     {
         if (Client is not Kubernetes client)
         {
@@ -182,14 +219,15 @@ public sealed class KubeApi
             {
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            using var response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            // The body is read here, not buffered by HttpClient first, so a list page goes straight to its pooled buffer.
+            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var (message, reason) = ErrorTranslator.ReadStatus(body);
-                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + path, null);
+                var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                var pathOnly = path.Split('?', 2)[0];
+                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
             }
-            return body;
+            return await read(response.Content, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not KubeApiException)
         {
@@ -197,6 +235,63 @@ public sealed class KubeApi
             if (ReferenceEquals(translated, e)) throw;
             throw translated;
         }
+    }
+
+    /// <summary>
+    /// Pages a list by its path through <see cref="Pager"/>, with the pipelining the pager is built for: each page's
+    /// body is read as bytes through the client's own HttpClient (so the same retry and logging handlers) and
+    /// credentials, its continue token taken from the start of it (<see cref="ListMetaReader"/>), and its items
+    /// parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller reads) only when
+    /// the pager asks, after the next page is on the wire.
+    /// </summary>
+    internal IAsyncEnumerable<T> ListByPath<TList, T>(
+        string resource,
+        Func<string> path,
+        string? labelSelector,
+        string? fieldSelector,
+        Action<ListProgress>? onPage,
+        CancellationToken cancellationToken,
+        ListFields? fields = null)
+        where TList : IItems<T>, IMetadata<V1ListMeta>
+        where T : IMetadata<V1ObjectMeta>
+    {
+        return Pager.ListAsync<T>(
+            resource,
+            async (cont, limit, ct) =>
+            {
+                var query = new List<string> { "limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+                if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
+                if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
+                if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
+                var body = await GetListBodyAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                TList Parse()
+                {
+                    try
+                    {
+                        if (fields is not null)
+                        {
+                            return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
+                                ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                        }
+                        using var stream = body.AsStream();
+                        return KubernetesJson.Deserialize<TList>(stream);
+                    }
+                    finally
+                    {
+                        body.Release();
+                    }
+                }
+                if (ListMetaReader.TryRead(body.Span, out var next, out var remaining))
+                {
+                    return new Pager.Page<T>(() => Parse().Items, next, remaining);
+                }
+                var list = Parse();
+                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+            },
+            item => item.Metadata?.Uid,
+            PageSize,
+            onPage,
+            cancellationToken);
     }
 
     /// <summary>

@@ -3,11 +3,23 @@ using System.Runtime.CompilerServices;
 namespace SaTools.Engine.Api;
 
 /// <summary>
-/// Pages a list with <c>limit</c>/<c>continue</c> and yields items as each page arrives, so the first item is with
-/// the caller before the next page is asked for. When the continue token has expired (410 Expired: the server
-/// compacted the resource version the token pins, see "Retrieving large results sets in chunks" in the API
-/// concepts doc) the list is started again from the beginning and items already yielded are skipped by UID, so
-/// the caller sees each object once.
+/// Pages a list with <c>limit</c>/<c>continue</c> and yields items as each page arrives. The pager is pipelined:
+/// as soon as a page's continue token is known (<see cref="KubeApi"/> reads it from the start of the body, see
+/// <see cref="ListMetaReader"/>), the next page is asked for, so it is on the wire while this page's items are
+/// parsed and the caller works through them; at most one page is read ahead, and only a page the server said
+/// exists (a continue token), so a list read to its end sends exactly its pages.
+/// <para>
+/// The end of a list is the absence of a continue token, never <c>remainingItemCount</c>: the API server leaves
+/// that count out of every list with a label or field selector, since it cannot tell how many of the objects left
+/// match (k8s.io/apiserver pkg/storage/etcd3/store.go, GetList: "Only set remainingItemCount if the predicate is
+/// empty"; ListMeta in the OpenAPI: "If the list request contained label or field selectors, then the number of
+/// remaining items is unknown and the field will be left unset").
+/// </para>
+/// <para>
+/// When the continue token has expired (410 Expired: the server compacted the resource version the token pins,
+/// see "Retrieving large results sets in chunks" in the API concepts doc) the list is started again from the
+/// beginning and items already yielded are skipped by UID, so the caller sees each object once.
+/// </para>
 /// </summary>
 internal static class Pager
 {
@@ -16,7 +28,30 @@ internal static class Pager
 
     public delegate Task<Page<T>> FetchPage<T>(string? continueToken, int limit, CancellationToken cancellationToken);
 
-    public readonly record struct Page<T>(IList<T>? Items, string? Continue, long? RemainingItemCount);
+    /// <summary>One page: its continue token and count, and its items, parsed when <see cref="ParseItems"/> is
+    /// called (after the next page has been asked for) or already parsed.</summary>
+    public readonly struct Page<T>
+    {
+        private readonly Func<IList<T>?> _parse;
+
+        public Page(IList<T>? items, string? @continue, long? remainingItemCount)
+            : this(() => items, @continue, remainingItemCount)
+        {
+        }
+
+        public Page(Func<IList<T>?> parseItems, string? @continue, long? remainingItemCount)
+        {
+            _parse = parseItems;
+            Continue = @continue;
+            RemainingItemCount = remainingItemCount;
+        }
+
+        public string? Continue { get; }
+
+        public long? RemainingItemCount { get; }
+
+        public IList<T>? ParseItems() => _parse?.Invoke();
+    }
 
     public static async IAsyncEnumerable<T> ListAsync<T>(
         string resource,
@@ -27,39 +62,80 @@ internal static class Pager
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var yielded = new HashSet<string>(StringComparer.Ordinal);
-        string? continueToken = null;
         var restarts = 0;
         var pages = 0;
         long items = 0;
-        while (true)
+        // Cancels the page read ahead when the caller stops early (break, an exception, Ctrl+C).
+        using var readAhead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        string? requested = null;
+        Task<Page<T>>? next = Start(fetch, null, pageSize, readAhead.Token);
+        try
+        {
+            while (next is not null)
+            {
+                Page<T> page;
+                try
+                {
+                    page = await next.ConfigureAwait(false);
+                }
+                catch (KubeApiException e) when (e.Kind == KubeErrorKind.Expired && requested is not null && restarts < MaxRestarts)
+                {
+                    restarts++;
+                    requested = null;
+                    next = Start(fetch, null, pageSize, readAhead.Token);
+                    continue;
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // The next page goes on the wire before this one is handed out.
+                requested = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
+                next = requested is null ? null : Start(fetch, requested, pageSize, readAhead.Token);
+
+                pages++;
+                // Parsed here, while the next page is on the wire.
+                var list = page.ParseItems() ?? Array.Empty<T>();
+                // After a restart the first pages repeat items already yielded: they are not counted again.
+                items += list.Count(item => uidOf(item) is not { } uid || !yielded.Contains(uid));
+                onPage?.Invoke(new ListProgress(resource, pages, items, page.RemainingItemCount));
+                foreach (var item in list)
+                {
+                    var uid = uidOf(item);
+                    if (uid is not null && !yielded.Add(uid)) continue;
+                    yield return item;
+                }
+            }
+        }
+        finally
+        {
+            if (next is not null)
+            {
+                // The caller stopped before the page read ahead was used: cancel it and observe its end, so no
+                // request outlives the enumeration and no failure goes unobserved.
+                readAhead.Cancel();
+                try
+                {
+                    await next.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Cancelled or failed: either way nobody wants that page any more.
+                }
+            }
+        }
+    }
+
+    /// <summary>Asks for a page; a fetch that throws before its first await comes back as a failed task, so it
+    /// is handled where the page is awaited, like any other failure (410 included).</summary>
+    private static Task<Page<T>> Start<T>(FetchPage<T> fetch, string? continueToken, int pageSize, CancellationToken cancellationToken)
+    {
+        try
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Page<T> page;
-            try
-            {
-                page = await fetch(continueToken, pageSize, cancellationToken).ConfigureAwait(false);
-            }
-            catch (KubeApiException e) when (e.Kind == KubeErrorKind.Expired && continueToken is not null && restarts < MaxRestarts)
-            {
-                restarts++;
-                continueToken = null;
-                continue;
-            }
-
-            pages++;
-            var list = page.Items ?? Array.Empty<T>();
-            // After a restart the first pages repeat items already yielded: they are not counted again.
-            items += list.Count(item => uidOf(item) is not { } uid || !yielded.Contains(uid));
-            onPage?.Invoke(new ListProgress(resource, pages, items, page.RemainingItemCount));
-            foreach (var item in list)
-            {
-                var uid = uidOf(item);
-                if (uid is not null && !yielded.Add(uid)) continue;
-                yield return item;
-            }
-
-            if (string.IsNullOrEmpty(page.Continue)) yield break;
-            continueToken = page.Continue;
+            return fetch(continueToken, pageSize, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<Page<T>>(e);
         }
     }
 

@@ -21,8 +21,9 @@ internal sealed class AuditContext
         UtcNow = utcNow;
         Evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot.Rbac));
         Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
-        Usage = UsageJoiner.Join(snapshot.Pods, snapshot.ServiceAccounts, Owners);
-        UsageTotals = UsageJoiner.Summarize(Usage, snapshot.ServiceAccounts);
+        var accounts = snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
+        Usage = UsageJoiner.Join(snapshot.Pods.Select(PodFacts.From), accounts, Owners);
+        UsageTotals = UsageJoiner.Summarize(Usage, accounts);
         ServiceAccounts = snapshot.ServiceAccounts
             .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
             .OrderBy(sa => sa.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(sa => sa.Metadata.Name, StringComparer.Ordinal)

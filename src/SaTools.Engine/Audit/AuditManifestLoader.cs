@@ -33,13 +33,13 @@ public static class AuditManifestLoader
             objects.ToSnapshot());
     }
 
-    private static IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?> Owners<T>(IEnumerable<T> items)
+    private static IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?> Owners<T>(IEnumerable<T> items)
         where T : IMetadata<V1ObjectMeta>
     {
-        var owners = new Dictionary<(string, string), V1OwnerReference?>();
+        var owners = new Dictionary<(string, string), WorkloadOwner?>();
         foreach (var item in items)
         {
-            owners[(item.Metadata?.NamespaceProperty ?? string.Empty, item.Metadata?.Name ?? string.Empty)] = OwnerResolver.ControllerOf(item.Metadata);
+            owners[(item.Metadata?.NamespaceProperty ?? string.Empty, item.Metadata?.Name ?? string.Empty)] = OwnerResolver.ControllerOwnerOf(item.Metadata);
         }
         return owners;
     }

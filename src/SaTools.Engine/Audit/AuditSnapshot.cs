@@ -1,3 +1,4 @@
+using SaTools.Engine.Usage;
 using k8s.Models;
 using SaTools.Engine.Rbac;
 
@@ -15,8 +16,8 @@ public sealed class AuditSnapshot
         IReadOnlyList<V1Pod> pods,
         IReadOnlyList<V1Secret>? secrets,
         IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<CloudCredentialDetector.Match>> cloudCredentials,
-        IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? replicaSetOwners,
-        IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? jobOwners,
+        IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? replicaSetOwners,
+        IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? jobOwners,
         RbacSnapshot rbac)
     {
         Namespaces = namespaces;
@@ -39,8 +40,8 @@ public sealed class AuditSnapshot
     /// <summary>SA09's verdict per Secret, made while the data was in hand: key names and kinds of credential only.</summary>
     internal IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<CloudCredentialDetector.Match>> CloudCredentials { get; }
 
-    internal IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? ReplicaSetOwners { get; }
-    internal IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? JobOwners { get; }
+    internal IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? ReplicaSetOwners { get; }
+    internal IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? JobOwners { get; }
 
     public RbacSnapshot Rbac { get; }
 

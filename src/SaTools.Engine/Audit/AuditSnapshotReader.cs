@@ -25,45 +25,46 @@ public sealed class AuditSnapshotReader
     public async Task<AuditSnapshot> ReadAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
         var verdicts = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), IReadOnlyList<CloudCredentialDetector.Match>>();
-        var rbac = new RbacSnapshotReader(_api).ReadAsync(includeServiceAccounts: true, onPage, cancellationToken);
-        var namespaces = Collect(_api.ListNamespacesAsync(null, onPage, cancellationToken), ns => ns.Metadata?.Name ?? string.Empty);
-        var pods = Collect(_api.ListPodsAsync(null, null, onPage, cancellationToken), p => p);
-        var secrets = Optional(Collect(_api.ListSecretsAsync(null, null, onPage, cancellationToken), s => AuditSnapshot.Strip(s, verdicts)));
-        var replicaSets = UsageService.TryReadOwnersAsync(UsageService.ListReplicaSetsAsync(_api, null, cancellationToken));
-        var jobs = UsageService.TryReadOwnersAsync(UsageService.ListJobsAsync(_api, null, cancellationToken));
 
-        var all = new Task[] { rbac, namespaces, pods, secrets, replicaSets, jobs };
+        // The audit's own lists share the connection's list slots with the RBAC reader's (KubeApi.StartLists), so
+        // however many kinds are read, no more than KubeApi.ListConcurrency lists are on the wire at once. The RBAC
+        // reader opens its own set on the same slots; it runs beside this set, not inside one of its slots.
+        await using var lists = _api.StartLists(cancellationToken);
+        var rbac = new RbacSnapshotReader(_api).ReadAsync(includeServiceAccounts: true, onPage, lists.Token);
+        var namespaces = lists.Read(t => _api.ListNamespacesAsync(null, onPage, t), ns => ns.Metadata?.Name ?? string.Empty);
+        var pods = lists.Read(t => _api.ListPodsAsync(null, null, onPage, t), p => p);
+        var secrets = lists.Start(t => ReadSecretsUnlessForbiddenAsync(onPage, verdicts, t));
+        var replicaSets = lists.Start(t => UsageService.TryReadOwnersAsync(UsageService.ListReplicaSetsAsync(_api, null, t)));
+        var jobs = lists.Start(t => UsageService.TryReadOwnersAsync(UsageService.ListJobsAsync(_api, null, t)));
+
         try
         {
-            await Task.WhenAll(all).ConfigureAwait(false);
+            await Task.WhenAll(rbac, lists.WhenAllAsync()).ConfigureAwait(false);
         }
-        catch
+        catch when (rbac.IsFaulted)
         {
-            // The first failure in a stable order (the RBAC reader's message names the missing permission).
-            foreach (var task in all)
-            {
-                if (task.IsFaulted) throw task.Exception!.InnerExceptions[0];
-            }
-            throw;
+            // The RBAC reader's failure first: its message names the missing permission.
+            throw rbac.Exception!.InnerExceptions[0];
         }
 
         return new AuditSnapshot(namespaces.Result, pods.Result, secrets.Result, verdicts.ToDictionary(kv => kv.Key, kv => kv.Value),
             replicaSets.Result.Owners, jobs.Result.Owners, rbac.Result);
     }
 
-    private static async Task<List<TOut>> Collect<TIn, TOut>(IAsyncEnumerable<TIn> source, Func<TIn, TOut> map)
-    {
-        await Task.Yield();
-        var list = new List<TOut>();
-        await foreach (var item in source.ConfigureAwait(false)) list.Add(map(item));
-        return list;
-    }
-
-    private static async Task<List<V1Secret>?> Optional(Task<List<V1Secret>> read)
+    /// <summary>The Secrets, each stripped of its data as it arrives (SA09's verdicts kept instead); null on a 403,
+    /// so SA07 and SA09 are skipped rather than the whole audit failing.</summary>
+    private async Task<List<V1Secret>?> ReadSecretsUnlessForbiddenAsync(Action<ListProgress>? onPage,
+        System.Collections.Concurrent.ConcurrentDictionary<(string, string), IReadOnlyList<CloudCredentialDetector.Match>> verdicts,
+        CancellationToken cancellationToken)
     {
         try
         {
-            return await read.ConfigureAwait(false);
+            var kept = new List<V1Secret>();
+            await foreach (var secret in _api.ListSecretsAsync(null, null, onPage, cancellationToken).ConfigureAwait(false))
+            {
+                kept.Add(AuditSnapshot.Strip(secret, verdicts));
+            }
+            return kept;
         }
         catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
         {

@@ -30,23 +30,34 @@ public sealed class LegacyTokenService
     public async Task<IReadOnlyList<LegacyTokenInfo>> ListAsync(string? @namespace, string? serviceAccount, CancellationToken cancellationToken,
         Action<ListProgress>? onPage = null)
     {
-        var secrets = new List<V1Secret>();
-        await foreach (var s in _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", onPage, cancellationToken).ConfigureAwait(false))
+        // The ServiceAccounts and pods are read only once a matching legacy token shows up (none: no more
+        // requests), and then beside the rest of the Secrets.
+        await using var lists = _api.StartLists(cancellationToken);
+        Task<List<V1ServiceAccount>>? sasRead = null;
+        Task<List<V1Pod>>? podsRead = null;
+        var matchingRead = lists.Read(t => _api.ListSecretsAsync(@namespace, $"type={LegacyTokenLabels.SecretType}", onPage, t), s =>
         {
             s.Data = null; // the token: never kept
             s.StringData = null;
-            if (LegacyTokenClassifier.IsLegacyToken(s))
+            if (!LegacyTokenClassifier.IsLegacyToken(s) || (serviceAccount is not null && ServiceAccountOf(s) != serviceAccount))
             {
-                secrets.Add(s);
+                return null;
             }
-        }
-        var matching = secrets.Where(s => serviceAccount is null || ServiceAccountOf(s) == serviceAccount).ToList();
-        if (matching.Count == 0)
+            if (sasRead is null)
+            {
+                sasRead = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, onPage, t), sa => sa);
+                podsRead = lists.Read(t => _api.ListPodsAsync(@namespace, null, onPage, t), p => p);
+            }
+            return s;
+        });
+        await lists.WhenAllAsync().ConfigureAwait(false);
+        var matching = matchingRead.Result;
+        if (matching.Count == 0 || sasRead is null || podsRead is null)
         {
             return Array.Empty<LegacyTokenInfo>();
         }
-        var sas = await Pager.ReadAllAsync(_api.ListServiceAccountsAsync(@namespace, null, onPage, cancellationToken)).ConfigureAwait(false);
-        var pods = await Pager.ReadAllAsync(_api.ListPodsAsync(@namespace, null, onPage, cancellationToken)).ConfigureAwait(false);
+        var sas = sasRead.Result;
+        var pods = podsRead.Result;
         var sasByNs = sas.ToLookup(sa => sa.Metadata?.NamespaceProperty ?? string.Empty);
         var podsByNs = pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
         var now = _utcNow();
@@ -151,9 +162,10 @@ public sealed class LegacyTokenService
             {
                 return lists;
             }
-            var sas = Pager.ReadAllAsync(_api.ListServiceAccountsAsync(ns, null, null, cancellationToken));
-            var pods = Pager.ReadAllAsync(_api.ListPodsAsync(ns, null, null, cancellationToken));
-            await Task.WhenAll(sas, pods).ConfigureAwait(false);
+            await using var read = _api.StartLists(cancellationToken);
+            var sas = read.Read(t => _api.ListServiceAccountsAsync(ns, null, null, t), sa => sa);
+            var pods = read.Read(t => _api.ListPodsAsync(ns, null, null, t), p => p);
+            await read.WhenAllAsync().ConfigureAwait(false);
             lists = (sas.Result, pods.Result);
             _byNamespace[ns] = lists;
             return lists;

@@ -13,6 +13,8 @@ namespace SaTools.Engine.Rbac;
 /// Namespaces, Pods, Secrets, ReplicaSets and Jobs: <see cref="LoadObjects"/>); every other kind is skipped, so a
 /// full <c>kubectl get all,... -o yaml</c> dump works. Objects are parsed by KubernetesClient's
 /// <see cref="KubernetesJson"/> and <see cref="KubernetesYaml"/> into its models.
+/// Just over 300 lines: the JSON and the YAML paths (several documents or values per file, typed lists) are one
+/// concern, what an export file holds.
 /// </summary>
 public static class RbacManifestLoader
 {

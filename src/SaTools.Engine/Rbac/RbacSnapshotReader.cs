@@ -6,7 +6,7 @@ namespace SaTools.Engine.Rbac;
 /// <summary>
 /// Reads the RBAC state of a cluster with the fewest requests: one paged list across all namespaces for each of
 /// ClusterRoles, ClusterRoleBindings, Roles, RoleBindings and ServiceAccounts, never one request per
-/// ServiceAccount or per namespace. The five lists run concurrently.
+/// ServiceAccount or per namespace. The five lists are read at the same time (<see cref="ConcurrentLists"/>).
 /// </summary>
 public sealed class RbacSnapshotReader
 {
@@ -20,61 +20,43 @@ public sealed class RbacSnapshotReader
     /// </summary>
     public async Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
-        var clusterRoles = Collect("clusterroles", "rbac.authorization.k8s.io", _api.ListClusterRolesAsync(onPage, cancellationToken), cancellationToken);
-        var clusterRoleBindings = Collect("clusterrolebindings", "rbac.authorization.k8s.io", _api.ListClusterRoleBindingsAsync(onPage, cancellationToken), cancellationToken);
-        var roles = Collect("roles", "rbac.authorization.k8s.io", _api.ListRolesAsync(null, onPage, cancellationToken), cancellationToken);
-        var roleBindings = Collect("rolebindings", "rbac.authorization.k8s.io", _api.ListRoleBindingsAsync(null, onPage, cancellationToken), cancellationToken);
+        await using var lists = _api.StartLists(cancellationToken);
+        var clusterRoles = Collect(lists, "clusterroles", "rbac.authorization.k8s.io", t => _api.ListClusterRolesAsync(onPage, t));
+        var clusterRoleBindings = Collect(lists, "clusterrolebindings", "rbac.authorization.k8s.io", t => _api.ListClusterRoleBindingsAsync(onPage, t));
+        var roles = Collect(lists, "roles", "rbac.authorization.k8s.io", t => _api.ListRolesAsync(null, onPage, t));
+        var roleBindings = Collect(lists, "rolebindings", "rbac.authorization.k8s.io", t => _api.ListRoleBindingsAsync(null, onPage, t));
         var serviceAccounts = includeServiceAccounts
-            ? Collect("serviceaccounts", "", _api.ListServiceAccountsAsync(null, null, onPage, cancellationToken), cancellationToken)
+            ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t))
             : Task.FromResult(new List<V1ServiceAccount>());
-
-        try
-        {
-            await Task.WhenAll(clusterRoles, clusterRoleBindings, roles, roleBindings, serviceAccounts).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Report the first failure in a stable order (a 403 naming a permission before the others).
-            foreach (var task in new Task[] { clusterRoles, clusterRoleBindings, roles, roleBindings, serviceAccounts })
-            {
-                if (task.IsFaulted)
-                {
-                    throw task.Exception!.InnerExceptions[0];
-                }
-            }
-
-            throw;
-        }
-
+        await lists.WhenAllAsync().ConfigureAwait(false);
         return new RbacSnapshot(roles.Result, clusterRoles.Result, roleBindings.Result, clusterRoleBindings.Result, serviceAccounts.Result);
     }
 
-    private static async Task<List<T>> Collect<T>(string resource, string group, IAsyncEnumerable<T> source, CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        var result = new List<T>();
-        try
+    private static Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list) =>
+        lists.Start(async token =>
         {
-            await foreach (var item in source.WithCancellation(cancellationToken).ConfigureAwait(false))
+            var result = new List<T>();
+            try
             {
-                result.Add(item);
+                await foreach (var item in list(token).WithCancellation(token).ConfigureAwait(false))
+                {
+                    result.Add(item);
+                }
             }
-        }
-        catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
-        {
-            var qualified = group.Length == 0 ? resource : resource + "." + group;
-            throw new KubeApiException(
-                KubeErrorKind.Forbidden,
-                $"Reading effective permissions needs 'list' on {qualified} in all namespaces (cluster-wide, through a ClusterRoleBinding), " +
-                $"which the caller does not have. The server said: {e.Message}",
-                e)
+            catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
             {
-                StatusCode = e.StatusCode,
-                Reason = e.Reason,
-                Request = e.Request,
-            };
-        }
-
-        return result;
-    }
+                var qualified = group.Length == 0 ? resource : resource + "." + group;
+                throw new KubeApiException(
+                    KubeErrorKind.Forbidden,
+                    $"Reading effective permissions needs 'list' on {qualified} in all namespaces (cluster-wide, through a ClusterRoleBinding), " +
+                    $"which the caller does not have. The server said: {e.Message}",
+                    e)
+                {
+                    StatusCode = e.StatusCode,
+                    Reason = e.Reason,
+                    Request = e.Request,
+                };
+            }
+            return result;
+        });
 }

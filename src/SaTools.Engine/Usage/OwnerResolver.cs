@@ -9,16 +9,16 @@ namespace SaTools.Engine.Usage;
 /// </summary>
 internal sealed class OwnerResolver
 {
-    private readonly IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? _replicaSetOwners;
-    private readonly IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? _jobOwners;
+    private readonly IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? _replicaSetOwners;
+    private readonly IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? _jobOwners;
 
     /// <param name="replicaSetOwners">The controller of each ReplicaSet (null value: none), or null when
     /// ReplicaSets could not be read; then a Deployment is inferred from the naming convention.</param>
     /// <param name="jobOwners">The controller of each Job, or null when Jobs could not be read; then a Job is
     /// reported as itself.</param>
     public OwnerResolver(
-        IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? replicaSetOwners,
-        IReadOnlyDictionary<(string Namespace, string Name), V1OwnerReference?>? jobOwners)
+        IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? replicaSetOwners,
+        IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? jobOwners)
     {
         _replicaSetOwners = replicaSetOwners;
         _jobOwners = jobOwners;
@@ -30,33 +30,35 @@ internal sealed class OwnerResolver
     public static V1OwnerReference? ControllerOf(V1ObjectMeta? meta) =>
         meta?.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
 
-    public WorkloadOwner? Resolve(V1Pod pod)
+    /// <summary>An object's controller as a <see cref="WorkloadOwner"/> (what the owner maps keep of a ReplicaSet or Job).</summary>
+    public static WorkloadOwner? ControllerOwnerOf(V1ObjectMeta? meta) =>
+        ControllerOf(meta) is { } c ? new WorkloadOwner(c.Kind, c.Name) : null;
+
+    public WorkloadOwner? Resolve(PodFacts pod)
     {
-        var ns = pod.Metadata?.NamespaceProperty ?? string.Empty;
-        var controller = ControllerOf(pod.Metadata);
-        if (controller is null)
+        if (pod.ControllerKind is not { } kind || pod.ControllerName is not { } name)
         {
             return null;
         }
-        switch (controller.Kind)
+        switch (kind)
         {
             case "ReplicaSet":
                 if (_replicaSetOwners is not null)
                 {
-                    return _replicaSetOwners.TryGetValue((ns, controller.Name), out var rsOwner) && rsOwner is not null
-                        ? new WorkloadOwner(rsOwner.Kind, rsOwner.Name)
-                        : new WorkloadOwner("ReplicaSet", controller.Name);
+                    return _replicaSetOwners.TryGetValue((pod.Namespace, name), out var rsOwner) && rsOwner is not null
+                        ? rsOwner
+                        : new WorkloadOwner("ReplicaSet", name);
                 }
-                return InferDeployment(pod, controller.Name);
+                return InferDeployment(pod.PodTemplateHash, name);
             case "Job":
                 if (_jobOwners is not null
-                    && _jobOwners.TryGetValue((ns, controller.Name), out var jobOwner) && jobOwner is not null)
+                    && _jobOwners.TryGetValue((pod.Namespace, name), out var jobOwner) && jobOwner is not null)
                 {
-                    return new WorkloadOwner(jobOwner.Kind, jobOwner.Name);
+                    return jobOwner;
                 }
-                return new WorkloadOwner("Job", controller.Name);
+                return new WorkloadOwner("Job", name);
             default:
-                return new WorkloadOwner(controller.Kind, controller.Name);
+                return new WorkloadOwner(kind, name);
         }
     }
 
@@ -66,12 +68,10 @@ internal sealed class OwnerResolver
     /// <c>pod-template-hash</c> label (pkg/controller/deployment/sync.go, getNewReplicaSet). Without that label the
     /// ReplicaSet is reported as it is.
     /// </summary>
-    internal static WorkloadOwner InferDeployment(V1Pod pod, string replicaSetName)
+    internal static WorkloadOwner InferDeployment(string? podTemplateHash, string replicaSetName)
     {
-        string? hash = null;
-        pod.Metadata?.Labels?.TryGetValue("pod-template-hash", out hash);
-        var suffix = "-" + hash;
-        if (!string.IsNullOrEmpty(hash) && replicaSetName.EndsWith(suffix, StringComparison.Ordinal)
+        var suffix = "-" + podTemplateHash;
+        if (!string.IsNullOrEmpty(podTemplateHash) && replicaSetName.EndsWith(suffix, StringComparison.Ordinal)
             && replicaSetName.Length > suffix.Length)
         {
             return new WorkloadOwner("Deployment", replicaSetName[..^suffix.Length]);

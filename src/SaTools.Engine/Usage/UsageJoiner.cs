@@ -1,4 +1,3 @@
-using k8s.Models;
 using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Usage;
@@ -7,27 +6,29 @@ namespace SaTools.Engine.Usage;
 internal static class UsageJoiner
 {
     public static IReadOnlyList<PodUsage> Join(
-        IEnumerable<V1Pod> pods, IEnumerable<V1ServiceAccount> serviceAccounts, OwnerResolver owners)
+        IEnumerable<PodFacts> pods, IEnumerable<ServiceAccountFacts> serviceAccounts, OwnerResolver owners)
     {
-        var byKey = serviceAccounts
-            .Where(sa => sa.Metadata?.Name is not null)
-            .GroupBy(sa => (sa.Metadata.NamespaceProperty ?? string.Empty, sa.Metadata.Name))
-            .ToDictionary(g => g.Key, g => g.First());
+        var byKey = new Dictionary<(string, string), ServiceAccountFacts>();
+        foreach (var sa in serviceAccounts)
+        {
+            byKey.TryAdd((sa.Namespace, sa.Name), sa);
+        }
         var rows = new List<PodUsage>();
         foreach (var pod in pods)
         {
-            var ns = pod.Metadata?.NamespaceProperty ?? string.Empty;
-            var saName = PodServiceAccount.NameOf(pod);
-            byKey.TryGetValue((ns, saName), out var sa);
+            byKey.TryGetValue((pod.Namespace, pod.ServiceAccount), out var sa);
             var owner = owners.Resolve(pod);
-            var podField = pod.Spec?.AutomountServiceAccountToken;
-            var saField = sa?.AutomountServiceAccountToken;
-            var declares = TokenMountRule.DeclaresTokenVolume(pod);
-            rows.Add(new PodUsage(ns, pod.Metadata?.Name ?? string.Empty, owner?.Kind, owner?.Name, saName, sa is not null,
-                saName == PodServiceAccount.DefaultName, podField, saField, declares,
-                TokenMountRule.Effective(podField, saField, declares), pod.Status?.Phase));
+            var saField = sa?.Automount;
+            rows.Add(new PodUsage(pod.Namespace, pod.Name, owner?.Kind, owner?.Name, pod.ServiceAccount, sa is not null,
+                pod.ServiceAccount == PodServiceAccount.DefaultName, pod.AutomountPod, saField, pod.DeclaresTokenVolume,
+                TokenMountRule.Effective(pod.AutomountPod, saField, pod.DeclaresTokenVolume), pod.Phase));
         }
-        return rows.OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Pod, StringComparer.Ordinal).ToList();
+        rows.Sort((a, b) =>
+        {
+            var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
+            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Pod, b.Pod);
+        });
+        return rows;
     }
 
     /// <summary>
@@ -36,16 +37,12 @@ internal static class UsageJoiner
     /// in every namespace whether used or not).
     /// </summary>
     public static IReadOnlyList<ServiceAccountUsageTotals> Summarize(
-        IReadOnlyList<PodUsage> usage, IEnumerable<V1ServiceAccount> serviceAccounts)
+        IReadOnlyList<PodUsage> usage, IEnumerable<ServiceAccountFacts> serviceAccounts)
     {
         var rows = new Dictionary<(string, string), (bool Exists, bool? Field)>();
         foreach (var sa in serviceAccounts)
         {
-            if (sa.Metadata?.Name is null)
-            {
-                continue;
-            }
-            rows[(sa.Metadata.NamespaceProperty ?? string.Empty, sa.Metadata.Name)] = (true, sa.AutomountServiceAccountToken);
+            rows[(sa.Namespace, sa.Name)] = (true, sa.Automount);
         }
         foreach (var u in usage)
         {

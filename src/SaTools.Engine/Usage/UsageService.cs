@@ -51,41 +51,50 @@ public sealed class UsageService
     public async Task<ServiceAccountUsageReport> ReadAsync(string? @namespace, bool resolveOwners, CancellationToken cancellationToken,
         Action<ListProgress>? onPage = null)
     {
-        var pods = new List<V1Pod>();
-        await foreach (var p in _api.ListPodsAsync(@namespace, null, onPage, cancellationToken).ConfigureAwait(false))
+        // Pods (the longest list) and ServiceAccounts are read at the same time, each item cut down to what the
+        // join needs as its page arrives. ReplicaSets and Jobs are read only once a pod owned by one shows up, and
+        // then beside the rest of the pods: no request is spent on a kind no pod needs.
+        await using var lists = _api.StartLists(cancellationToken);
+        Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)>? replicaSetRead = null, jobRead = null;
+        bool ownedByReplicaSet = false, ownedByJob = false;
+        var pods = lists.Read(t => _api.ListPodsAsync(@namespace, null, onPage, t, UsagePodFields.Fields), pod =>
         {
-            pods.Add(p);
-        }
-        var sas = new List<V1ServiceAccount>();
-        await foreach (var sa in _api.ListServiceAccountsAsync(@namespace, null, onPage, cancellationToken).ConfigureAwait(false))
+            var facts = PodFacts.From(pod);
+            if (resolveOwners && facts.ControllerKind == "ReplicaSet" && !ownedByReplicaSet)
+            {
+                ownedByReplicaSet = true;
+                if (!_replicaSetsNotServed) replicaSetRead = lists.Start(t => TryReadOwnersAsync(_api.ListReplicaSetsAsync(@namespace, null, t)));
+            }
+            else if (resolveOwners && facts.ControllerKind == "Job" && !ownedByJob)
+            {
+                ownedByJob = true;
+                if (!_jobsNotServed) jobRead = lists.Start(t => TryReadOwnersAsync(_api.ListJobsAsync(@namespace, null, t)));
+            }
+            return facts;
+        });
+        var sas = lists.Read(t => _api.ListServiceAccountsAsync(@namespace, null, onPage, t), ServiceAccountFacts.From);
+        await lists.WhenAllAsync().ConfigureAwait(false);
+
+        IReadOnlyDictionary<(string, string), WorkloadOwner?>? replicaSets = null, jobs = null;
+        if (replicaSetRead is not null)
         {
-            sas.Add(sa);
-        }
-        var controllers = resolveOwners
-            ? pods.Select(p => OwnerResolver.ControllerOf(p.Metadata)?.Kind).ToHashSet()
-            : new HashSet<string?>();
-        IReadOnlyDictionary<(string, string), V1OwnerReference?>? replicaSets = null, jobs = null;
-        if (controllers.Contains("ReplicaSet") && !_replicaSetsNotServed)
-        {
-            (replicaSets, var notServed) = await TryReadOwnersAsync(ListReplicaSetsAsync(_api, @namespace, cancellationToken)).ConfigureAwait(false);
+            (replicaSets, var notServed) = replicaSetRead.Result;
             _replicaSetsNotServed |= notServed;
         }
-        if (controllers.Contains("Job") && !_jobsNotServed)
+        if (jobRead is not null)
         {
-            (jobs, var notServed) = await TryReadOwnersAsync(ListJobsAsync(_api, @namespace, cancellationToken)).ConfigureAwait(false);
+            (jobs, var notServed) = jobRead.Result;
             _jobsNotServed |= notServed;
         }
-        var empty = new Dictionary<(string, string), V1OwnerReference?>();
-        var resolver = new OwnerResolver(
-            controllers.Contains("ReplicaSet") ? replicaSets : empty,
-            controllers.Contains("Job") ? jobs : empty);
-        var rows = UsageJoiner.Join(pods, sas, resolver);
+        var empty = new Dictionary<(string, string), WorkloadOwner?>();
+        var resolver = new OwnerResolver(ownedByReplicaSet ? replicaSets : empty, ownedByJob ? jobs : empty);
+        var rows = UsageJoiner.Join(pods.Result, sas.Result, resolver);
         return new ServiceAccountUsageReport
         {
             Pods = rows,
-            ServiceAccounts = UsageJoiner.Summarize(rows, sas),
+            ServiceAccounts = UsageJoiner.Summarize(rows, sas.Result),
             DeploymentsInferred = resolver.InfersDeployments,
-            JobOwnersUnknown = controllers.Contains("Job") && jobs is null,
+            JobOwnersUnknown = ownedByJob && jobs is null,
             ReplicaSetsRead = replicaSets?.Count,
             JobsRead = jobs?.Count,
         };
@@ -93,17 +102,17 @@ public sealed class UsageService
 
     /// <returns>Each object's controller, or null when the list was refused (404: not served, then NotServed
     /// is true; 403: not allowed).</returns>
-    internal static async Task<(IReadOnlyDictionary<(string, string), V1OwnerReference?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
+    internal static async Task<(IReadOnlyDictionary<(string, string), WorkloadOwner?>? Owners, bool NotServed)> TryReadOwnersAsync<T>(
         IAsyncEnumerable<T> objects)
         where T : IMetadata<V1ObjectMeta>
     {
-        var owners = new Dictionary<(string, string), V1OwnerReference?>();
+        var owners = new Dictionary<(string, string), WorkloadOwner?>();
         try
         {
             await foreach (var item in objects.ConfigureAwait(false))
             {
                 var meta = item.Metadata;
-                owners[(meta?.NamespaceProperty ?? string.Empty, meta?.Name ?? string.Empty)] = OwnerResolver.ControllerOf(meta);
+                owners[(meta?.NamespaceProperty ?? string.Empty, meta?.Name ?? string.Empty)] = OwnerResolver.ControllerOwnerOf(meta);
             }
         }
         catch (KubeApiException e) when (e.Kind is KubeErrorKind.NotFound or KubeErrorKind.Forbidden)
@@ -113,14 +122,9 @@ public sealed class UsageService
         return (owners, false);
     }
 
-    // Both lists go through KubeApi's pager, like every other list: paged, and restarted when a continue token expires (410).
     internal static IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
-        api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", null, cancellationToken, (c, cont, limit, ct) => ns is null
-                ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.AppsV1.ListNamespacedReplicaSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
+        api.ListReplicaSetsAsync(ns, null, cancellationToken);
 
     internal static IAsyncEnumerable<V1Job> ListJobsAsync(KubeApi api, string? ns, CancellationToken cancellationToken) =>
-        api.List<V1JobList, V1Job>("jobs", null, cancellationToken, (c, cont, limit, ct) => ns is null
-                ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)
-                : c.BatchV1.ListNamespacedJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: ct));
+        api.ListJobsAsync(ns, null, cancellationToken);
 }

@@ -205,6 +205,8 @@ public sealed class WorkloadAutomountService
         ResourceVersion = o.ResourceVersion,
     };
 
+    private static WorkloadOwner? ControllerOwner(WorkloadObject o) => o.Controller is { } c ? new WorkloadOwner(c.Kind, c.Name) : null;
+
     /// <summary>The workloads the piped targets name: a workload by kind and name; a pod by the controller at the
     /// top of its owner chain (<see cref="OwnerResolver"/>: a ReplicaSet's Deployment, a Job's CronJob), or itself
     /// when it has none; a ServiceAccount by every ownerless workload and bare pod running as it.</summary>
@@ -212,8 +214,8 @@ public sealed class WorkloadAutomountService
     {
         var byKey = objects.GroupBy(o => (o.Namespace, o.Kind, o.Name)).ToDictionary(g => g.Key, g => g.First());
         var owners = new OwnerResolver(
-            objects.Where(o => o.Kind == WorkloadKind.ReplicaSet).ToDictionary(o => (o.Namespace, o.Name), o => o.Controller),
-            objects.Where(o => o.Kind == WorkloadKind.Job).ToDictionary(o => (o.Namespace, o.Name), o => o.Controller));
+            objects.Where(o => o.Kind == WorkloadKind.ReplicaSet).ToDictionary(o => (o.Namespace, o.Name), o => ControllerOwner(o)),
+            objects.Where(o => o.Kind == WorkloadKind.Job).ToDictionary(o => (o.Namespace, o.Name), o => ControllerOwner(o)));
         foreach (var t in targets)
         {
             if (string.Equals(t.Kind, WorkloadTarget.ServiceAccountKind, StringComparison.OrdinalIgnoreCase))
@@ -230,7 +232,7 @@ public sealed class WorkloadAutomountService
             }
             // An owned object is changed through the controller at the top of its chain (a pod's ReplicaSet's
             // Deployment, a Job's CronJob); writing it would be undone by that controller.
-            var owner = found.Pod is { } pod ? owners.Resolve(pod)
+            var owner = found.Pod is { } pod ? owners.Resolve(PodFacts.From(pod))
                 : found.Controller is { } c ? new WorkloadOwner(c.Kind, c.Name) : null;
             if (owner is not null)
             {

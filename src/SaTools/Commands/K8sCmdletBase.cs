@@ -20,6 +20,10 @@ namespace SaTools.Commands;
 /// <see cref="Await{T}"/> or <see cref="Stream{T}"/>, report per-item failures with <see cref="WriteKubeError"/>
 /// and fatal ones with <see cref="ThrowKubeError"/>.
 /// </para>
+/// <para>
+/// Just over 300 lines: the connection parameters (each documented, as help is built from them) and the async
+/// bridge belong together, the other concerns already live in the partial files named above.
+/// </para>
 /// </summary>
 public abstract partial class K8sCmdletBase : PSCmdlet, IDisposable
 {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using SaTools.Completion;
-using SaTools.Engine.Api;
 using SaTools.Engine.Names;
 using SaTools.Engine.Tokens;
 using SaTools.Output;
@@ -101,28 +100,7 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
         }
         WriteVerbose(description);
 
-        var service = new TokenService(KubeConnection.Api);
-        KubeApiException? refused = null;
-        var token = TryAwait(async ct =>
-        {
-            try
-            {
-                return await service.RequestAsync(request, ct).ConfigureAwait(false);
-            }
-            catch (KubeApiException e) when (!IsFatal(e))
-            {
-                refused = e;
-                return null;
-            }
-        }, target, out _);
-
-        if (refused is not null)
-        {
-            // A 404 in a namespace that does not exist is about the namespace, not the ServiceAccount or bound object.
-            if (refused.Kind == KubeErrorKind.NotFound && !ConfirmNamespace(ns)) return;
-            WriteKubeError(refused, target, ProblemName(TokenRequestFailure.Classify(refused)));
-            return;
-        }
+        var token = MintBoundToken(request);
         if (token is null)
         {
             return;
@@ -139,17 +117,4 @@ public sealed class NewK8sBoundTokenCommand : K8sCmdletBase
 
     private static string CanonicalKind(string kind) =>
         BoundTokenRequest.BindableKinds.First(k => k.Equals(kind, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>The error id suffix: NewK8sBoundToken + this.</summary>
-    private static string ProblemName(TokenRequestProblem problem) => problem switch
-    {
-        TokenRequestProblem.ServiceAccountNotFound => "ServiceAccountNotFound",
-        TokenRequestProblem.BoundObjectNotFound => "BoundObjectNotFound",
-        TokenRequestProblem.PodServiceAccountMismatch => "PodServiceAccountMismatch",
-        TokenRequestProblem.BoundObjectUidMismatch => "BoundObjectUidMismatch",
-        TokenRequestProblem.Forbidden => "Forbidden",
-        TokenRequestProblem.BindingUnsupported => "BindingUnsupported",
-        TokenRequestProblem.Invalid => "Invalid",
-        _ => "Failed",
-    };
 }

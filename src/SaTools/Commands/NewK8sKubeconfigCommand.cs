@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using SaTools.Completion;
-using SaTools.Engine.Api;
 using SaTools.Engine.Connection;
 using SaTools.Engine.Names;
 using SaTools.Engine.Tokens;
@@ -99,28 +98,7 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
             return;
         }
 
-        var service = new TokenService(KubeConnection.Api);
-        KubeApiException? refused = null;
-        var token = TryAwait(async ct =>
-        {
-            try
-            {
-                return await service.RequestAsync(request, ct).ConfigureAwait(false);
-            }
-            catch (KubeApiException e) when (!IsFatal(e))
-            {
-                refused = e;
-                return null;
-            }
-        }, target, out _);
-        if (refused is not null)
-        {
-            // A 404 in a namespace that does not exist is about the namespace, not the ServiceAccount.
-            if (refused.Kind == KubeErrorKind.NotFound && !ConfirmNamespace(ns)) return;
-            var problem = TokenRequestFailure.Classify(refused) == TokenRequestProblem.ServiceAccountNotFound ? "ServiceAccountNotFound" : null;
-            WriteKubeError(refused, target, problem);
-            return;
-        }
+        var token = MintBoundToken(request);
         if (token is null)
         {
             return;
@@ -134,9 +112,9 @@ public sealed class NewK8sKubeconfigCommand : K8sCmdletBase
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The message names the path, never the content.
-            var exists2 = e is IOException && File.Exists(path) && !Force.IsPresent;
+            var appearedMeanwhile = e is IOException && File.Exists(path) && !Force.IsPresent;
             WriteError(new ErrorRecord(new IOException($"The kubeconfig '{path}' could not be written: {e.Message}"),
-                CommandId + (exists2 ? "FileExists" : "WriteFailed"), exists2 ? ErrorCategory.ResourceExists : ErrorCategory.WriteError, path));
+                CommandId + (appearedMeanwhile ? "FileExists" : "WriteFailed"), appearedMeanwhile ? ErrorCategory.ResourceExists : ErrorCategory.WriteError, path));
             return;
         }
         var (cluster, _, context) = ServiceAccountKubeconfig.NamesFor(connection.ContextName, ns, ServiceAccount);

@@ -16,6 +16,15 @@ public sealed class BenchmarkReport(BenchmarkOptions options, MachineInfo machin
 
     public List<WorkloadResult> Results { get; } = new();
 
+    /// <summary>The fraction of the full scale <see cref="Results"/> were measured at: the options' scale, or in a
+    /// scaling run the full scale (else the largest) of its points.</summary>
+    public double Fraction { get; set; } = options.ScaleFraction;
+
+    public ScaleSpec Scale => ScaleSpec.Full.Scaled(Fraction);
+
+    /// <summary>The scaling run's points, smallest first (empty for the ordinary run).</summary>
+    public List<ScalingPoint> Scaling { get; } = new();
+
     public WorkloadResult? Find(string key) => Results.FirstOrDefault(r => r.Key == key);
 
     /// <summary>How many times faster <paramref name="workload"/> is than its peer (medians); per object covered

@@ -31,6 +31,7 @@ public static class JsonReport
             },
             ["scale"] = Scale(report),
             ["workloads"] = new JsonArray(report.Results.Select(r => (JsonNode)Entry(report, r)).ToArray()),
+            ["scaling"] = report.Scaling.Count == 0 ? null : Scaling(report),
             ["targets"] = new JsonArray(targets.Select(t => (JsonNode)new JsonObject
             {
                 ["issue"] = t.Issue,
@@ -44,12 +45,44 @@ public static class JsonReport
         File.WriteAllText(path, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + Environment.NewLine);
     }
 
-    private static JsonObject Scale(BenchmarkReport report)
+    /// <summary>Issue 18's scaling run: each scale with its workloads (the same entries as <c>workloads</c>) and
+    /// each workload's growth over the previous scale.</summary>
+    private static JsonArray Scaling(BenchmarkReport report)
     {
-        var s = report.Options.Scale;
+        var points = new JsonArray();
+        ScalingPoint? previous = null;
+        foreach (var point in report.Scaling)
+        {
+            var workloads = new JsonArray();
+            foreach (var r in point.Results)
+            {
+                var e = Entry(report, r);
+                var before = previous?.Find(r.Key);
+                if (before is not null)
+                {
+                    e["time_x_previous_scale"] = ScalingGrowth.Time(before, r) is { } t ? Math.Round(t, 2) : null;
+                    e["memory_x_previous_scale"] = ScalingGrowth.Memory(before, r) is { } m ? Math.Round(m, 2) : null;
+                }
+                workloads.Add(e);
+            }
+            points.Add(new JsonObject
+            {
+                ["fraction"] = point.Fraction,
+                ["scale"] = Sizes(point.Scale, point.Fraction, point.Census),
+                ["workloads"] = workloads,
+            });
+            previous = point;
+        }
+        return points;
+    }
+
+    private static JsonObject Scale(BenchmarkReport report) => Sizes(report.Scale, report.Fraction, report.Census);
+
+    private static JsonObject Sizes(ScaleSpec s, double fraction, Measurement.ClusterCensus? census)
+    {
         var scale = new JsonObject
         {
-            ["fraction"] = report.Options.ScaleFraction,
+            ["fraction"] = fraction,
             ["namespaces"] = s.Namespaces,
             ["serviceaccounts"] = s.ServiceAccounts,
             ["pods"] = s.Pods,
@@ -59,7 +92,7 @@ public static class JsonReport
             ["clusterrolebindings"] = s.ClusterRoleBindings,
             ["legacy_token_secrets"] = s.LegacySecrets,
         };
-        if (report.Census is { } census)
+        if (census is not null)
         {
             // What the sandbox really served (the scenario adds its bootstrap objects to the sizes asked for).
             scale["served"] = new JsonObject(census.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value)));
@@ -90,7 +123,22 @@ public static class JsonReport
         if (r.Runs.Select(x => x.MinimumRequests).FirstOrDefault(m => m is not null) is { } minimum) e["min_requests"] = minimum;
         if (r.MaxGrowthMb is { } growth) e["peak_growth_mb"] = Math.Round(growth, 1);
         if (r.MedianAfterLastAnswerMs is { } eval) e["after_last_answer_ms"] = Math.Round(eval, 1);
+        if (r.Floor is { } floor)
+        {
+            // Issue 18: the workload at the slow latency against its network floor.
+            e["network_floor"] = new JsonObject
+            {
+                ["latency_ms"] = floor.LatencyMs,
+                ["slowest_list"] = floor.SlowestList,
+                ["slowest_list_pages"] = floor.Pages,
+                ["floor_ms"] = floor.Milliseconds,
+                ["median_ms"] = r.FloorMedianMs is { } slow ? Math.Round(slow, 1) : null,
+                ["ratio"] = r.FloorRatio is { } ratio ? Math.Round(ratio, 2) : null,
+                ["runs_ms"] = new JsonArray(r.FloorRuns.Select(x => (JsonNode)Math.Round(x.Milliseconds, 1)).ToArray()),
+            };
+        }
         if (r.MedianOf(x => x.CpuAfterLastAnswerMs) is { } cpu) e["after_last_answer_cpu_ms"] = Math.Round(cpu, 1);
+        if (r.MedianOf(x => x.CpuMs) is { } processCpu) e["process_cpu_ms"] = Math.Round(processCpu, 1);
         if (r.Runs.FirstOrDefault(x => x.WritesNeeded is not null) is { } w)
         {
             e["writes"] = w.Writes;

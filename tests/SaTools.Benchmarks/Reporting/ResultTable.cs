@@ -9,13 +9,13 @@ public static class ResultTable
     {
         var rows = new List<string[]>
         {
-            new[] { "workload", "median", "min", "max", "requests", "min req", "objects", "peak MB", "vs peer", "notes" },
+            new[] { "workload", "median", "min", "max", "requests", "min req", "objects", "peak MB", "vs peer", $"at {report.Options.SlowLatencyMs} ms", "floor", "x floor", "notes" },
         };
         foreach (var r in report.Results)
         {
             if (!r.HasRuns)
             {
-                rows.Add(new[] { r.Title, "", "", "", "", "", "", "", "", r.Skipped is { } why ? "skipped: " + Truncate(why, 120) : "not run" });
+                rows.Add(new[] { r.Title, "", "", "", "", "", "", "", "", "", "", "", r.Skipped is { } why ? "skipped: " + Truncate(why, 120) : "not run" });
                 continue;
             }
             var t = r.Time;
@@ -40,10 +40,18 @@ public static class ResultTable
                 N(r.MedianRequests), N(minimum), N(r.MedianObjects),
                 r.MaxPeakMb is { } p ? p.ToString("N0", CultureInfo.InvariantCulture) : "",
                 report.PeerRatio(r) is { } ratio ? ratio.ToString("0.0", CultureInfo.InvariantCulture) + "x" : "",
+                r.FloorMedianMs is { } slow ? Ms(slow) : "",
+                r.Floor is { } floor ? Ms(floor.Milliseconds) : "",
+                r.FloorRatio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "",
                 string.Join("; ", notes),
             });
         }
-        WriteAligned(rows, output, rightAligned: new[] { 1, 2, 3, 4, 5, 6, 7, 8 });
+        WriteAligned(rows, output, rightAligned: new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 });
+        if (report.Scaling.Count > 0)
+        {
+            output.WriteLine();
+            PrintScaling(report, output);
+        }
         output.WriteLine();
         foreach (var line in Legend(report)) output.WriteLine(line);
 
@@ -65,6 +73,47 @@ public static class ResultTable
         yield return "Sampled kubectl loops (a, b) run a sample per repetition and are scaled up linearly to every namespace or ServiceAccount.";
         yield return "Workload 4's fresh scenario: " + Hosting.ScenarioRestore.Method + "; a census through the API then checks the writes needed.";
         yield return "vs peer: the peer's median over the workload's (workload 2: per ServiceAccount covered).";
+        yield return $"at {report.Options.SlowLatencyMs} ms, floor, x floor (issue 18): a list workload's median at {report.Options.SlowLatencyMs} ms per request, against its network floor " +
+                     "= the slowest kind's pages x that latency (lists of different kinds read at the same time, each list's pages one after another).";
+        if (report.Scaling.Count > 0)
+            yield return "Scaling: each scale against its own sandbox; CPU after lists = process CPU from the last list answer to the end; x prev = the figure over the previous scale's (the data doubles: at most 2.3x).";
+    }
+
+    /// <summary>Issue 18's scaling run: each list workload at each scale, with the growth from the previous scale.</summary>
+    private static void PrintScaling(BenchmarkReport report, TextWriter output)
+    {
+        output.WriteLine($"Scaling run at {report.Options.LatencyMs} ms per request, {report.Options.Repetitions} repetition(s):");
+        var rows = new List<string[]>
+        {
+            new[] { "workload", "scale", "pods", "median", "requests", "floor", "x floor", "CPU after lists", "growth MB", "time x prev", "memory x prev" },
+        };
+        var keys = report.Scaling.SelectMany(p => p.Results).Select(r => (r.Key, r.Title)).Distinct().ToList();
+        foreach (var (key, title) in keys)
+        {
+            WorkloadResult? previous = null;
+            foreach (var point in report.Scaling)
+            {
+                var r = point.Find(key);
+                if (r is null) continue;
+                var first = previous is null;
+                rows.Add(new[]
+                {
+                    first ? title : "",
+                    point.Fraction.ToString("0.##", CultureInfo.InvariantCulture) + "x",
+                    N(point.Census.Count("pods")),
+                    r.HasRuns ? Ms(r.Time.Median) + (r.Errors > 0 ? $" ({r.Errors} errors)" : "") : r.Skipped ?? "not run",
+                    N(r.MedianRequests),
+                    r.Floor is { } f ? Ms(f.Milliseconds) : "",
+                    r.FloorRatio is { } x ? x.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "",
+                    r.MedianOf(m => m.CpuAfterLastAnswerMs) is { } cpu ? Ms(cpu) : "",
+                    r.MaxGrowthMb is { } g ? "+" + g.ToString("N0", CultureInfo.InvariantCulture) : "",
+                    ScalingGrowth.Time(previous, r) is { } t ? t.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "",
+                    ScalingGrowth.Memory(previous, r) is { } m ? m.ToString("0.00", CultureInfo.InvariantCulture) + "x" : "",
+                });
+                previous = r;
+            }
+        }
+        WriteAligned(rows, output, rightAligned: new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 });
     }
 
     private static void WriteAligned(List<string[]> rows, TextWriter output, int[] rightAligned)

@@ -21,6 +21,10 @@ public sealed record RunMeasurement(
     /// the lists have arrived (workload 2's evaluation time).</summary>
     public double? AfterLastAnswerMs { get; init; }
 
+    /// <summary>CPU time the whole process (client and in-process sandbox) spent over the run: next to the wall
+    /// time it says whether a run waited on the network or on the CPU (on a shared machine, on the others).</summary>
+    public double? CpuMs { get; init; }
+
     /// <summary>CPU time the process spent over the same stretch (issue 4 counts evaluation in CPU).</summary>
     public double? CpuAfterLastAnswerMs { get; init; }
 

@@ -5,7 +5,7 @@ namespace SaTools.Benchmarks.Reporting;
 
 /// <summary>
 /// The targets the figures must show (issue 7 "Targets the figures must show", issue 4 "Speed", issue 6 "Speed
-/// and safety", issue 8 "Done when"), checked against the run's medians. A target whose workload did not run is
+/// and safety", issue 8 "Done when", issue 18 "Done when"), checked against the run's medians. A target whose workload did not run is
 /// NOT MEASURED, never a PASS.
 /// </summary>
 public static class Targets
@@ -15,6 +15,8 @@ public static class Targets
     private const double ThrottleSpeedup = 5;
     private const double PatchLoopSpeedup = 20;
     private const double CanISpeedupPerServiceAccount = 50;
+    private const double FloorLimit = 1.5;
+    private const double UsageGrowthLimitMb = 100;
 
     public static IReadOnlyList<TargetCheck> Check(BenchmarkReport report)
     {
@@ -49,8 +51,57 @@ public static class Targets
         var w4 = report.Find(DisableDefaultAutomount.KeyFor(null, null));
         checks.Add(PeerSpeedup(report, "7", $"workload 4 >= {PatchLoopSpeedup}x faster than peer a (kubectl patch loop)", w4, PatchLoopSpeedup));
         checks.Add(PeerSpeedup(report, "7", $"workload 2 >= {CanISpeedupPerServiceAccount}x faster than peer b (kubectl auth can-i --list) per ServiceAccount covered", w2, CanISpeedupPerServiceAccount));
+
+        foreach (var listWorkload in report.Results.Where(r => r.Floor is not null))
+        {
+            checks.Add(NearTheFloor(report, listWorkload));
+        }
+        checks.Add(UsageMemory(report, w6));
+        if (report.Scaling.FirstOrDefault(p => p.Fraction == 0.5) is { } half && report.Scaling.FirstOrDefault(p => p.Fraction == 1) is { } full)
+        {
+            foreach (var atFull in full.Results)
+            {
+                checks.Add(ScalesProportionally(half.Find(atFull.Key), atFull));
+            }
+        }
         return checks;
     }
+
+    /// <summary>Issue 18: at 20 ms and full scale, every list workload within 1.5x of its network floor.</summary>
+    private static TargetCheck NearTheFloor(BenchmarkReport report, WorkloadResult w)
+    {
+        var target = $"{w.Title}: at {w.Floor!.LatencyMs} ms within {FloorLimit}x of its floor ({w.Floor})";
+        if (Ran(w) is null || w.FloorRuns.Count == 0 || w.FloorRuns.Any(r => r.Errors > 0)) return NotMeasured("18", target, w);
+        var measured = $"{Ms(w.FloorMedianMs!.Value)} vs {Ms(w.Floor.Milliseconds)}: {w.FloorRatio:0.00}x";
+        return AtFullScale(report, "18", target, measured, w.FloorRatio <= FloorLimit);
+    }
+
+    /// <summary>Issue 18: the usage join grows the process by at most 100 MB at full scale (40,000 pods).</summary>
+    private static TargetCheck UsageMemory(BenchmarkReport report, WorkloadResult? w6)
+    {
+        var target = $"workload 6 grows at most {UsageGrowthLimitMb} MB";
+        if (Ran(w6) is not { MaxGrowthMb: { } growth } run) return NotMeasured("18", target, w6);
+        var measured = $"+{growth:N0} MB over the {run.Runs.Min(r => r.BaselineMb ?? 0):N0} MB baseline ({report.Census?.Count("pods"):N0} pods)";
+        return AtFullScale(report, "18", target, measured, growth <= UsageGrowthLimitMb);
+    }
+
+    /// <summary>Issue 18: from half to full scale, time and memory grow at most 2.3x.</summary>
+    private static TargetCheck ScalesProportionally(WorkloadResult? half, WorkloadResult full)
+    {
+        var target = $"{full.Title}: from half to full scale time and memory grow at most {ScalingGrowth.Limit}x";
+        if (Ran(half) is null || Ran(full) is null) return NotMeasured("18", target, Ran(half) is null ? half : full);
+        var time = ScalingGrowth.Time(half, full);
+        var memory = ScalingGrowth.Memory(half, full);
+        var measured = $"time {time:0.00}x ({Ms(half!.Time.Median)} -> {Ms(full.Time.Median)}), memory " +
+                       (memory is { } m ? $"{m:0.00}x (+{half.MaxGrowthMb:N0} -> +{full.MaxGrowthMb:N0} MB)" : "not measured");
+        return new("18", target, measured, memory is null ? TargetOutcome.NotMeasured : Outcome(time <= ScalingGrowth.Limit && memory <= ScalingGrowth.Limit));
+    }
+
+    /// <summary>Issue 18's targets are for the full scale: at another the figure is shown, not judged.</summary>
+    private static TargetCheck AtFullScale(BenchmarkReport report, string issue, string target, string measured, bool passed) =>
+        report.Fraction == 1
+            ? new(issue, target, measured, Outcome(passed))
+            : new(issue, target, $"{measured} (at {report.Fraction.ToString(CultureInfo.InvariantCulture)}x scale; the target is for full scale)", TargetOutcome.NotMeasured);
 
     private static TargetCheck MinimumRequests(string issue, WorkloadResult? w)
     {

@@ -27,6 +27,18 @@ public sealed class WorkloadResult(string key, string title)
 
     public List<RunMeasurement> Runs { get; } = new();
 
+    /// <summary>For a list workload, its network floor at the slow latency (issue 18: 20 ms).</summary>
+    public NetworkFloor? Floor { get; set; }
+
+    /// <summary>The repetitions at the floor's latency: <see cref="Runs"/> themselves when the benchmark already
+    /// runs at it, else the same repetitions once more at that latency.</summary>
+    public List<RunMeasurement> FloorRuns { get; set; } = new();
+
+    public double? FloorMedianMs => FloorRuns.Count == 0 ? null : Stats.Of(FloorRuns.Select(r => r.Milliseconds).ToList()).Median;
+
+    /// <summary>How many times the floor the workload took at the floor's latency (1.0 = the network alone).</summary>
+    public double? FloorRatio => FloorMedianMs is { } ms && Floor is { Milliseconds: > 0 } f ? ms / f.Milliseconds : null;
+
     public bool HasRuns => Runs.Count > 0;
 
     public Stats Time => Stats.Of(Runs.Select(r => r.Milliseconds).ToList());

@@ -22,6 +22,11 @@ public abstract class ModuleWorkload
     /// <summary>The timed script.</summary>
     public abstract string Script { get; }
 
+    /// <summary>A small call of the same cmdlet, run once before the first repetition outside any window, so the
+    /// timed runs do not pay the cmdlet's first-use costs (JIT of its code paths and of the models it reads); null
+    /// for none. It gets the kubeconfig path in <c>$args[0]</c>.</summary>
+    public virtual string? WarmUpScript => null;
+
     /// <summary>The lists a listing or permission workload must read: its minimum is their pages, nothing per
     /// ServiceAccount or per namespace (issue 7). Empty for workloads with no such target.</summary>
     public virtual IReadOnlyList<string> MinimumLists => Array.Empty<string>();

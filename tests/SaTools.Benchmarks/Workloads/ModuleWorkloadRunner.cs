@@ -13,6 +13,14 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
     public IReadOnlyList<string> MissingCmdlets(ModuleWorkload workload) =>
         workload.Cmdlets.Where(c => !runspace.ExportedCmdlets.Contains(c)).ToList();
 
+    /// <summary>Runs the workload's warm-up call (if any), untimed; returns its first error, or null.</summary>
+    public string? WarmUp(ModuleWorkload workload, IBenchCluster cluster)
+    {
+        if (workload.WarmUpScript is not { } script) return null;
+        var warm = runspace.Count(script, cluster.KubeconfigPath);
+        return warm.ErrorCount > 0 ? warm.FirstError ?? "failed" : null;
+    }
+
     public RunMeasurement RunOnce(ModuleWorkload workload, IBenchCluster cluster, ClusterCensus census)
     {
         var input = workload.Prepare(census);
@@ -26,7 +34,9 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
         var peakBytes = memory.Stop();
         cpu.Stop();
         var tally = window.Close();
-        var lastAnswer = workload.ReportsEvaluationTime ? tally.LastAnswerAt : null;
+        // The client's own work once the lists are in: workload 2's evaluation target, and for every list
+        // workload the scaling run's "CPU after the lists" (issue 18).
+        var lastAnswer = workload.ReportsEvaluationTime || workload.MinimumLists.Count > 0 ? tally.LastAnswerAt : null;
 
         return new RunMeasurement(
             stopwatch.Elapsed.TotalMilliseconds,
@@ -37,6 +47,7 @@ public sealed class ModuleWorkloadRunner(ModuleRunspace runspace)
             invocation.FirstError)
         {
             BaselineMb = ToMb(memory.BaselineBytes),
+            CpuMs = cpu.CpuSince(DateTimeOffset.MinValue).TotalMilliseconds,
             AfterLastAnswerMs = lastAnswer is { } wallFrom ? Math.Max(0, (finishedAt - wallFrom).TotalMilliseconds) : null,
             CpuAfterLastAnswerMs = lastAnswer is { } cpuFrom ? cpu.CpuSince(cpuFrom).TotalMilliseconds : null,
             Tally = tally,

@@ -14,6 +14,9 @@ public sealed class PermissionSummary : ModuleWorkload
     public override string Script =>
         "Get-K8sEffectivePermission -AllNamespaces -Summary -Kubeconfig $args[0]";
 
+    public override string WarmUpScript =>
+        "Get-K8sEffectivePermission -Namespace kube-system -Summary -Kubeconfig $args[0]";
+
     public override IReadOnlyList<string> MinimumLists => RbacLists.All;
 
     public override string? PeerKey => Peers.KubectlCanIList.PeerKey;

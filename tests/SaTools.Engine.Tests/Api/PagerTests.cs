@@ -13,10 +13,15 @@ public sealed class PagerTests
         public int Calls { get; private set; }
         public Func<string?, bool> Expire { get; set; } = _ => false;
 
+        /// <summary>False: answer as a real API server answers a list with a label or field selector, with a
+        /// continue token but no remainingItemCount on any page (etcd3 store.go GetList sets the count only when
+        /// the predicate is empty).</summary>
+        public bool CountsRemaining { get; init; } = true;
+
         public Task<Pager.Page<Item>> Fetch(string? token, int limit, CancellationToken ct)
         {
             Calls++;
-            events.Add($"fetch {token ?? "start"}");
+            lock (events) events.Add($"fetch {token ?? "start"}");
             if (token is not null && Expire(token))
             {
                 throw new KubeApiException(KubeErrorKind.Expired, "The provided continue parameter is too old") { StatusCode = 410 };
@@ -24,7 +29,7 @@ public sealed class PagerTests
             var offset = token is null ? 0 : int.Parse(token);
             var page = items.Skip(offset).Take(limit).ToList();
             var next = offset + limit < items.Count ? (offset + limit).ToString() : null;
-            return Task.FromResult(new Pager.Page<Item>(page, next, next is null ? null : items.Count - offset - limit));
+            return Task.FromResult(new Pager.Page<Item>(page, next, next is null || !CountsRemaining ? null : items.Count - offset - limit));
         }
     }
 
@@ -43,16 +48,103 @@ public sealed class PagerTests
     }
 
     [Fact]
-    public async Task FirstItemReachesTheConsumerBeforeTheSecondPageIsRequested()
+    public async Task FirstItemReachesTheConsumerBeforeTheSecondPageArrives()
     {
         var events = new List<string>();
         var list = new FakeList(Items(25), events);
         await foreach (var item in Pager.ListAsync<Item>("things", list.Fetch, i => i.Uid, 10, null, CancellationToken.None))
-            events.Add("got " + item.Uid);
+            lock (events) events.Add("got " + item.Uid);
         Assert.Equal("fetch start", events[0]);
-        Assert.Equal("got uid-0", events[1]);
-        Assert.True(events.IndexOf("got uid-9") < events.IndexOf("fetch 10"));
-        Assert.True(events.IndexOf("fetch 10") < events.IndexOf("got uid-10"));
+        Assert.True(events.IndexOf("got uid-0") < events.IndexOf("got uid-10"));
+        Assert.Equal(3, list.Calls);
+    }
+
+    [Fact]
+    public async Task TheNextPageIsOnTheWireWhileTheConsumerWorksThroughThisOne()
+    {
+        // Page 2 is answered only once asked for; the consumer waits on page 1's first item until that request
+        // is out: a pager that asked for the next page only after the last item of this one would hang here.
+        var secondAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var calls = new List<string?>();
+        Task<Pager.Page<Item>> Fetch(string? token, int limit, CancellationToken ct)
+        {
+            lock (calls) calls.Add(token);
+            if (token is null) return Task.FromResult(new Pager.Page<Item>(Items(10), "10", null));
+            secondAsked.TrySetResult();
+            return Task.FromResult(new Pager.Page<Item>([new Item("uid-10")], null, null));
+        }
+        var seen = new List<string>();
+        await foreach (var item in Pager.ListAsync<Item>("things", Fetch, i => i.Uid, 10, null, CancellationToken.None))
+        {
+            if (item.Uid == "uid-0") await secondAsked.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            seen.Add(item.Uid);
+        }
+        Assert.Equal(11, seen.Count);
+        Assert.Equal([null, "10"], calls);
+    }
+
+    [Fact]
+    public async Task AListWithoutRemainingItemCountIsReadToItsEndOverSeveralPages()
+    {
+        // What a label or field selector list looks like from a real API server: continue tokens, no count.
+        var list = new FakeList(Items(25), new List<string>()) { CountsRemaining = false };
+        var progress = new List<ListProgress>();
+        var seen = new List<string>();
+        await foreach (var item in Pager.ListAsync<Item>("things", list.Fetch, i => i.Uid, 10, progress.Add, CancellationToken.None))
+            seen.Add(item.Uid);
+        Assert.Equal(Items(25).Select(i => i.Uid), seen);
+        Assert.Equal(3, list.Calls);
+        Assert.All(progress, p => Assert.Null(p.RemainingItemCount));
+    }
+
+    [Fact]
+    public async Task AnEmptyPageWithAContinueTokenDoesNotEndTheList()
+    {
+        // A selector can match nothing in a whole page's worth of objects; the server still says there is more.
+        var pages = new Dictionary<string, Pager.Page<Item>>
+        {
+            ["start"] = new([new Item("a")], "p2", null),
+            ["p2"] = new([], "p3", null),
+            ["p3"] = new([new Item("b")], null, null),
+        };
+        Task<Pager.Page<Item>> Fetch(string? token, int limit, CancellationToken ct) => Task.FromResult(pages[token ?? "start"]);
+        var seen = new List<string>();
+        await foreach (var item in Pager.ListAsync<Item>("things", Fetch, i => i.Uid, 10, null, CancellationToken.None))
+            seen.Add(item.Uid);
+        Assert.Equal(["a", "b"], seen);
+    }
+
+    [Fact]
+    public async Task StoppingEarlyCancelsThePageReadAheadAndAsksForNoOther()
+    {
+        var tokens = new List<CancellationToken>();
+        var calls = 0;
+        async Task<Pager.Page<Item>> Fetch(string? token, int limit, CancellationToken ct)
+        {
+            calls++;
+            if (token is null) return new Pager.Page<Item>(Items(10), "10", null);
+            tokens.Add(ct);
+            await Task.Delay(Timeout.Infinite, ct);
+            throw new InvalidOperationException("not reached");
+        }
+        await foreach (var item in Pager.ListAsync<Item>("things", Fetch, i => i.Uid, 10, null, CancellationToken.None))
+            if (item.Uid == "uid-2") break;
+        Assert.Equal(2, calls);
+        Assert.True(Assert.Single(tokens).IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task AnExpiredTokenOnThePageReadAheadRestartsTheList()
+    {
+        var events = new List<string>();
+        var list = new FakeList(Items(25), events) { CountsRemaining = false };
+        var expiredOnce = false;
+        list.Expire = token => token == "10" && !expiredOnce && (expiredOnce = true);
+        var seen = new List<string>();
+        await foreach (var item in Pager.ListAsync<Item>("things", list.Fetch, i => i.Uid, 10, null, CancellationToken.None))
+            seen.Add(item.Uid);
+        Assert.Equal(Items(25).Select(i => i.Uid), seen);
+        Assert.Equal(2, events.Count(e => e == "fetch start"));
     }
 
     [Fact]
@@ -105,16 +197,17 @@ public sealed class PagerTests
     }
 
     [Fact]
-    public async Task CancellationStopsBeforeTheNextPage()
+    public async Task CancellationStopsThePagingAtOnce()
     {
         var events = new List<string>();
-        var list = new FakeList(Items(25), events);
+        var list = new FakeList(Items(45), events);
         using var cts = new CancellationTokenSource();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
         {
             await foreach (var item in Pager.ListAsync<Item>("things", list.Fetch, i => i.Uid, 10, null, cts.Token))
                 if (item.Uid == "uid-3") cts.Cancel();
         });
-        Assert.Equal(1, list.Calls);
+        // The first page and the one read ahead while it was consumed; nothing after the cancellation.
+        Assert.Equal(2, list.Calls);
     }
 }

@@ -6,20 +6,20 @@ namespace SaTools.Engine.Tests.Usage;
 
 public class OwnerResolverTests
 {
-    private static readonly Dictionary<(string, string), V1OwnerReference?> ReplicaSets = new()
+    private static readonly Dictionary<(string, string), WorkloadOwner?> ReplicaSets = new()
     {
-        [("ns", "web-5d8f7")] = Controller("Deployment", "web"),
+        [("ns", "web-5d8f7")] = new WorkloadOwner("Deployment", "web"),
         [("ns", "bare-rs")] = null,
     };
 
-    private static readonly Dictionary<(string, string), V1OwnerReference?> Jobs = new()
+    private static readonly Dictionary<(string, string), WorkloadOwner?> Jobs = new()
     {
-        [("ns", "nightly-2893")] = Controller("CronJob", "nightly"),
+        [("ns", "nightly-2893")] = new WorkloadOwner("CronJob", "nightly"),
         [("ns", "once")] = null,
     };
 
     private static WorkloadOwner? Resolve(OwnerResolver r, string kind, string name, IDictionary<string, string>? labels = null) =>
-        r.Resolve(Pod("p", owners: [Controller(kind, name)], labels: labels));
+        r.Resolve(PodFacts.From(Pod("p", owners: [Controller(kind, name)], labels: labels)));
 
     [Fact]
     public void DeploymentThroughItsReplicaSet()
@@ -49,9 +49,9 @@ public class OwnerResolverTests
     public void NoControllerNoOwner()
     {
         var r = new OwnerResolver(ReplicaSets, Jobs);
-        Assert.Null(r.Resolve(Pod("p")));
+        Assert.Null(r.Resolve(PodFacts.From(Pod("p"))));
         var notController = new V1OwnerReference { Kind = "ReplicaSet", Name = "web-5d8f7", Controller = false };
-        Assert.Null(r.Resolve(Pod("p", owners: [notController])));
+        Assert.Null(r.Resolve(PodFacts.From(Pod("p", owners: [notController]))));
     }
 
     [Fact]

@@ -5,7 +5,10 @@ namespace SaTools.Engine.Tests.Usage;
 
 public class UsageJoinerTests
 {
-    private static readonly OwnerResolver NoOwners = new(new Dictionary<(string, string), k8s.Models.V1OwnerReference?>(), null);
+    private static readonly OwnerResolver NoOwners = new(new Dictionary<(string, string), WorkloadOwner?>(), null);
+
+    private static List<ServiceAccountFacts> Facts(IEnumerable<k8s.Models.V1ServiceAccount> sas) =>
+        sas.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
 
     [Fact]
     public void JoinsEachPodToItsServiceAccount()
@@ -19,7 +22,7 @@ public class UsageJoinerTests
             Pod("ghost", sa: "deleted-sa"),
             Pod("w2", ns: "other"),
         };
-        var rows = UsageJoiner.Join(pods, sas, NoOwners);
+        var rows = UsageJoiner.Join(pods.Select(PodFacts.From), Facts(sas), NoOwners);
         var web = rows.Single(r => r.Pod == "web");
         Assert.True(web.UsesDefault);
         Assert.True(web.TokenMounted);
@@ -34,14 +37,14 @@ public class UsageJoinerTests
         Assert.True(ghost.TokenMounted);
         Assert.False(rows.Single(r => r.Pod == "w2").TokenMounted);
 
-        var summary = UsageJoiner.Summarize(rows, sas);
+        var summary = UsageJoiner.Summarize(rows, Facts(sas));
         var builder = summary.Single(s => s.ServiceAccount == "builder");
         Assert.Equal(2, builder.Pods);
         Assert.Equal(1, builder.PodsWithToken);
         Assert.False(builder.Unused);
         Assert.True(summary.Single(s => s.ServiceAccount == "idle").Unused);
         Assert.False(summary.Single(s => s.ServiceAccount == "default" && s.Namespace == "ns").Unused);
-        var unusedDefault = UsageJoiner.Summarize([], [Sa("default", ns: "empty")]).Single();
+        var unusedDefault = UsageJoiner.Summarize([], Facts([Sa("default", ns: "empty")])).Single();
         Assert.False(unusedDefault.Unused);
         Assert.Equal(0, unusedDefault.Pods);
         var missing = summary.Single(s => s.ServiceAccount == "deleted-sa");
