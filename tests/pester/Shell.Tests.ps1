@@ -242,7 +242,9 @@ Describe '-WhatIf' {
                 if ($LASTEXITCODE -ne 0) { throw "kubectl get $resource failed" }
                 foreach ($item in ($json | Out-String | ConvertFrom-Json).items) {
                     $spec = if ($resource -eq 'cronjobs') { $item.spec.jobTemplate.spec.template.spec } else { $item.spec.template.spec }
-                    "$resource $($item.metadata.namespace)/$($item.metadata.name) rv=$($item.metadata.resourceVersion) automount=$($spec.automountServiceAccountToken)"
+                    # Read as a property that may be absent (not set), which build.ps1's strict mode does not allow as $spec.x.
+                    $automount = $spec.PSObject.Properties['automountServiceAccountToken']
+                    "$resource $($item.metadata.namespace)/$($item.metadata.name) rv=$($item.metadata.resourceVersion) automount=$(if ($automount) { $automount.Value } else { 'not set' })"
                 }
             }
         }
@@ -258,7 +260,7 @@ Describe '-WhatIf' {
         $out = @(& ([scriptblock]::Create($Command)) 6>&1)
         $out | Where-Object { $_ -is [SaTools.Output.K8sBoundToken] } | Should -BeNullOrEmpty
         Get-ClusterState | Should -BeExactly $before
-        if ($_.File) { Join-Path $work $_.File | Should -Not -Exist }
+        if ($_['File']) { Join-Path $work $_['File'] | Should -Not -Exist }
     }
 
     It 'sees the workloads it compares' {
