@@ -22,8 +22,6 @@ namespace SaTools.Commands;
 [OutputType(typeof(WorkloadAutomountResult))]
 public sealed class DisableK8sWorkloadAutomountCommand : WorkloadAutomountCmdletBase
 {
-    public const string ParameterSetInNamespaces = "InNamespaces";
-    public const string ParameterSetAllNamespaces = "AllNamespaces";
     private const string ReadActivity = "Reading workloads, ServiceAccounts and RBAC";
 
     private readonly List<string> _namespaces = new();

@@ -116,7 +116,7 @@ public sealed class ConcurrentListsTests
         var late = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var lists = new ConcurrentLists(new SemaphoreSlim(6, 6), CancellationToken.None);
         // The first read fails after the second has failed, and not because the second cancelled it.
-        lists.Start<int>(async _ => { await late.Task; throw new KubeApiException(KubeErrorKind.Forbidden, "first"); });
+        _ = lists.Start<int>(async _ => { await late.Task; throw new KubeApiException(KubeErrorKind.Forbidden, "first"); });
         var second = lists.Start<int>(async _ => { await Task.Yield(); throw new KubeApiException(KubeErrorKind.Unavailable, "second"); });
         _ = second.ContinueWith(_ => late.SetResult(), TaskScheduler.Default);
         var e = await Assert.ThrowsAsync<KubeApiException>(lists.WhenAllAsync);
@@ -150,8 +150,8 @@ public sealed class ConcurrentListsTests
         var gate = new Gate();
         using var cts = new CancellationTokenSource();
         await using var lists = new ConcurrentLists(new SemaphoreSlim(6, 6), cts.Token);
-        lists.Read(new GatedList("pods", 5, gate).List, i => i.Uid);
-        lists.Read(new GatedList("serviceaccounts", 5, gate).List, i => i.Uid);
+        _ = lists.Read(new GatedList("pods", 5, gate).List, i => i.Uid);
+        _ = lists.Read(new GatedList("serviceaccounts", 5, gate).List, i => i.Uid);
         Assert.True(await gate.Arrived.WaitAsync(Patience));
         Assert.True(await gate.Arrived.WaitAsync(Patience));
         cts.Cancel();
