@@ -6,8 +6,9 @@
 BeforeDiscovery {
     $root = Split-Path (Split-Path $PSScriptRoot)
     Import-Module (Join-Path $root 'out/SaTools/SaTools.psd1') -Force
-    # One sample pipeline per output type; none of them writes to the cluster. A new output type (a new cmdlet's)
-    # fails 'has a sample for every output type' below until it gets one here.
+    # One sample pipeline per output type; none of them writes to the cluster (New-K8sKubeconfig writes a file in the
+    # test's folder). A new output type (a new cmdlet's) fails 'has a sample for every output type' below until it
+    # gets one here.
     $script:samples = @(
         @{ Type = 'ClusterConnection'; Command = 'Connect-K8sCluster' }
         @{ Type = 'ServiceAccountInfo'; Command = 'Get-K8sServiceAccount -AllNamespaces' }
@@ -20,6 +21,9 @@ BeforeDiscovery {
         @{ Type = 'LegacyTokenResult'; Command = 'Get-K8sLegacyToken -AllNamespaces | Disable-K8sLegacyToken -Force -WhatIf' }
         @{ Type = 'ServiceAccountPodUsage'; Command = 'Get-K8sServiceAccountUsage -AllNamespaces -IncludePermission' }
         @{ Type = 'ServiceAccountUsageSummary'; Command = 'Get-K8sServiceAccountUsage -AllNamespaces -Summary' }
+        @{ Type = 'WorkloadAutomountResult'; Command = 'Disable-K8sWorkloadAutomount -AllNamespaces -PassThru -WhatIf' }
+        @{ Type = 'K8sKubeconfigInfo'; Command = 'New-K8sKubeconfig -Namespace ci -ServiceAccount deployer -Duration 1h -Path (Join-Path $work "sample.kubeconfig") -Force -Confirm:$false' }
+        @{ Type = 'K8sAuditFinding'; Command = 'Invoke-K8sServiceAccountAudit -AllNamespaces' }
     )
     $script:widths = @(80, 120)
 }
@@ -52,7 +56,11 @@ AfterAll {
 Describe 'Output types' {
     It 'has a sample for every output type of every exported cmdlet' {
         $covered = $samples.Type
-        $declared = Get-Command -Module SaTools | ForEach-Object { $_.OutputType.Name } | ForEach-Object { $_ -replace '^SaTools\.Output\.', '' } | Sort-Object -Unique
+        # Our own types (SaTools.Output.*): Export-K8sAuditReport -PassThru returns PowerShell's System.IO.FileInfo,
+        # whose view and CSV form are PowerShell's, not ours.
+        $declared = Get-Command -Module SaTools | ForEach-Object { $_.OutputType.Name } | Where-Object { $_ -like 'SaTools.Output.*' } |
+            ForEach-Object { $_ -replace '^SaTools\.Output\.', '' } | Sort-Object -Unique
+        $declared | Should -Not -BeNullOrEmpty
         $declared | Where-Object { $_ -notin $covered } | Should -BeNullOrEmpty -Because 'every output type needs a format and CSV check here'
     }
 }
@@ -118,6 +126,7 @@ Describe 'The <Type> view' -ForEach $samples {
 Describe 'Token text' {
     BeforeAll {
         $transcript = Join-Path $work 'transcript.txt'
+        $kubeconfigFile = Join-Path $work 'token-text.kubeconfig'
         Start-Transcript -Path $transcript | Out-Null
         try {
             $minted = New-K8sBoundToken -Namespace ci -ServiceAccount deployer -Audience vault -Verbose -Debug *>&1
@@ -135,6 +144,9 @@ Describe 'Token text' {
                 Get-K8sServiceAccountUsage -AllNamespaces -Verbose *>&1
                 Get-K8sEffectivePermission -Namespace ci -Verbose *>&1
                 Disable-K8sDefaultAutomount -Namespace ci -WhatIf -PassThru -Verbose *>&1
+                Disable-K8sWorkloadAutomount -AllNamespaces -WhatIf -PassThru -Verbose *>&1
+                New-K8sKubeconfig -Namespace ci -ServiceAccount deployer -Duration 1h -Path $kubeconfigFile -Verbose -Debug *>&1
+                Invoke-K8sServiceAccountAudit -AllNamespaces -Verbose *>&1
                 $token | Format-List * | Out-String
                 $token | Out-String
                 $token.ToString()
@@ -143,6 +155,8 @@ Describe 'Token text' {
             $token | Format-List * | Out-Host
         }
         finally { Stop-Transcript | Out-Null }
+        # The token New-K8sKubeconfig wrote into its file (and only there).
+        $script:kubeconfigToken = ([regex]::Match((Get-Content -Raw $kubeconfigFile), '(?m)^\s+token: (\S+)')).Groups[1].Value
         $script:seen = ($streams | Out-String -Width 500) + ($Error | Out-String -Width 500) + (Get-Content -Raw $transcript)
         $script:exports = Join-Path $work 'exports'
         New-Item -ItemType Directory -Path $exports | Out-Null
@@ -152,10 +166,17 @@ Describe 'Token text' {
         $token | Test-K8sTokenReview | Export-Csv -Path (Join-Path $exports 'review.csv')
         Connect-K8sCluster | Export-Csv -Path (Join-Path $exports 'connection.csv')
         Connect-K8sCluster | Export-Clixml -Path (Join-Path $exports 'connection.clixml')
+        New-K8sKubeconfig -Namespace ci -ServiceAccount deployer -Duration 1h -Path $kubeconfigFile -Force -Confirm:$false |
+            Export-Csv -Path (Join-Path $exports 'kubeconfig.csv')
+        $script:kubeconfigToken2 = ([regex]::Match((Get-Content -Raw $kubeconfigFile), '(?m)^\s+token: (\S+)')).Groups[1].Value
+        $findings = Invoke-K8sServiceAccountAudit -AllNamespaces
+        $findings | Export-Csv -Path (Join-Path $exports 'audit.csv')
+        $findings | Export-K8sAuditReport -Path (Join-Path $exports 'audit.html')
         $script:exported = Get-ChildItem $exports | ForEach-Object { @{ Name = $_.Name; Text = Get-Content -Raw $_.FullName } }
 
         # A token as it can leak: the text, and a SecureString serialized as UTF-16 hex (ConvertFrom-SecureString and
         # Export-Clixml on Linux and macOS, where there is no DPAPI to encrypt it).
+        $script:tokens = @($tokenText, $adminToken, $kubeconfigToken, $kubeconfigToken2)
         function Get-LeakPattern([string] $Secret) {
             $hex = -join ([Text.Encoding]::Unicode.GetBytes($Secret) | ForEach-Object { $_.ToString('x2') })
             # The signature part alone is enough to use nothing, but the whole token must not appear in any form.
@@ -166,6 +187,8 @@ Describe 'Token text' {
     It 'the sandbox gave a token and an admin token to look for' {
         $tokenText | Should -Match '^eyJ'
         $adminToken | Should -Not -BeNullOrEmpty
+        $kubeconfigToken | Should -Match '^eyJ'
+        $kubeconfigToken2 | Should -Match '^eyJ'
     }
 
     It 'leaves Export-Clixml every property but the token' {
@@ -175,15 +198,15 @@ Describe 'Token text' {
     }
 
     It 'is in no stream, error or transcript' {
-        foreach ($pattern in (Get-LeakPattern $tokenText) + (Get-LeakPattern $adminToken)) {
+        foreach ($pattern in $tokens | ForEach-Object { Get-LeakPattern $_ }) {
             $seen | Should -Not -Match $pattern
         }
     }
 
-    It 'is in no exported file (<Name>)' -ForEach @('token.csv', 'token.json', 'token.clixml', 'review.csv', 'connection.csv', 'connection.clixml' | ForEach-Object { @{ Name = $_ } }) {
+    It 'is in no exported file (<Name>)' -ForEach @('token.csv', 'token.json', 'token.clixml', 'review.csv', 'connection.csv', 'connection.clixml', 'kubeconfig.csv', 'audit.csv', 'audit.html' | ForEach-Object { @{ Name = $_ } }) {
         $file = $exported | Where-Object Name -eq $Name
         $file | Should -Not -BeNullOrEmpty
-        foreach ($pattern in (Get-LeakPattern $tokenText) + (Get-LeakPattern $adminToken)) {
+        foreach ($pattern in $tokens | ForEach-Object { Get-LeakPattern $_ }) {
             $file.Text | Should -Not -Match $pattern
         }
     }
@@ -198,14 +221,32 @@ Describe '-WhatIf' {
             @{ Name = 'Disable-K8sLegacyToken'; Command = 'Get-K8sLegacyToken -AllNamespaces | Disable-K8sLegacyToken -Force -WhatIf' }
             @{ Name = 'Remove-K8sLegacyToken'; Command = 'Get-K8sLegacyToken -AllNamespaces | Remove-K8sLegacyToken -Force -WhatIf' }
             @{ Name = 'New-K8sBoundToken'; Command = 'Get-K8sServiceAccount -AllNamespaces | New-K8sBoundToken -WhatIf' }
+            @{ Name = 'Disable-K8sWorkloadAutomount'; Command = 'Disable-K8sWorkloadAutomount -AllNamespaces -WhatIf' }
+            @{ Name = 'Set-K8sWorkloadAutomount'; Command = 'Disable-K8sWorkloadAutomount -AllNamespaces -WhatIf -PassThru | Where-Object Action -eq WouldPatch | ForEach-Object { [pscustomobject]@{ Namespace = $_.Namespace; Kind = $_.Kind; Name = $_.Name; Value = $true } } | Set-K8sWorkloadAutomount -WhatIf' }
+            @{ Name = 'New-K8sKubeconfig'; Command = 'New-K8sKubeconfig -Namespace ci -ServiceAccount deployer -Duration 1h -Path (Join-Path $work "whatif.kubeconfig") -WhatIf'; File = 'whatif.kubeconfig' }
+            @{ Name = 'Export-K8sAuditReport'; Command = 'Invoke-K8sServiceAccountAudit -AllNamespaces | Export-K8sAuditReport -Path (Join-Path $work "whatif-report.html") -WhatIf'; File = 'whatif-report.html' }
         )
     }
 
     BeforeAll {
-        # The cluster as the cmdlets read it: every ServiceAccount's automount field and every legacy token's state.
+        # The cluster as the cmdlets read it: every ServiceAccount's automount field and every legacy token's state;
+        # and as kubectl reads it: every workload template's automount field and resourceVersion (any write moves it).
         function Get-ClusterState {
             (Get-K8sServiceAccount -AllNamespaces | Select-Object Namespace, Name, Uid, AutomountServiceAccountToken | ConvertTo-Csv | Out-String) +
-            (Get-K8sLegacyToken -AllNamespaces | Select-Object Namespace, Name, Status, InvalidSince, LastUsed | ConvertTo-Csv | Out-String)
+            (Get-K8sLegacyToken -AllNamespaces | Select-Object Namespace, Name, Status, InvalidSince, LastUsed | ConvertTo-Csv | Out-String) +
+            (Get-WorkloadState | Out-String)
+        }
+        function Get-WorkloadState {
+            foreach ($resource in 'deployments', 'statefulsets', 'daemonsets', 'replicasets', 'cronjobs') {
+                $json = & kubectl --kubeconfig $testSandbox.Kubeconfig get $resource -A -o json
+                if ($LASTEXITCODE -ne 0) { throw "kubectl get $resource failed" }
+                foreach ($item in ($json | Out-String | ConvertFrom-Json).items) {
+                    $spec = if ($resource -eq 'cronjobs') { $item.spec.jobTemplate.spec.template.spec } else { $item.spec.template.spec }
+                    # Read as a property that may be absent (not set), which build.ps1's strict mode does not allow as $spec.x.
+                    $automount = $spec.PSObject.Properties['automountServiceAccountToken']
+                    "$resource $($item.metadata.namespace)/$($item.metadata.name) rv=$($item.metadata.resourceVersion) automount=$(if ($automount) { $automount.Value } else { 'not set' })"
+                }
+            }
         }
     }
 
@@ -219,6 +260,11 @@ Describe '-WhatIf' {
         $out = @(& ([scriptblock]::Create($Command)) 6>&1)
         $out | Where-Object { $_ -is [SaTools.Output.K8sBoundToken] } | Should -BeNullOrEmpty
         Get-ClusterState | Should -BeExactly $before
+        if ($_['File']) { Join-Path $work $_['File'] | Should -Not -Exist }
+    }
+
+    It 'sees the workloads it compares' {
+        @(Get-WorkloadState).Count | Should -BeGreaterThan 4
     }
 }
 

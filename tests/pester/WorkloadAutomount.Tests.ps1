@@ -1,6 +1,7 @@
 #Requires -Modules @{ ModuleName = 'Pester'; ModuleVersion = '5.0.0' }
 # Pester 5 suite for acting on the checklist (issue 16) in a real pwsh: Disable-K8sWorkloadAutomount and its undo
-# through the real Export-Csv/Import-Csv, what the table view shows, and New-K8sKubeconfig's file as kubectl sees it.
+# through the real Export-Csv/Import-Csv, Set-K8sWorkloadAutomount on its own (set, remove, -WhatIf, a bad value),
+# what the table view shows, and New-K8sKubeconfig's file as kubectl sees it.
 # Run: ./build.ps1 -Task Test   (or Invoke-Pester tests/pester after ./build.ps1)
 
 BeforeAll {
@@ -35,9 +36,10 @@ Describe 'Disable-K8sWorkloadAutomount' {
         Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
 
         $table = $rows | Format-Table | Out-String -Width 250
-        $table | Should -Match 'Namespace\s+Kind\s+Name\s+ServiceAccount\s+Previous\s+Action\s+Reason\s+RestartsPods'
-        $table | Should -Match 'token-client\s+default\s+not set\s+Skipped\s+TemplateDeclaresTokenVolume'
-        $table | Should -Match 'debug-shell\s+default\s+not set\s+Skipped\s+BarePodImmutable'
+        $table | Should -Match 'Namespace\s+Kind\s+Name\s+ServiceAccount\s+Previous\s+Action\s+RestartsPods\s+Reason'
+        $table | Should -Match 'token-client\s+default\s+not set\s+Skipped\s+False\s+TemplateDeclaresTokenVolume'
+        $table | Should -Match 'debug-shell\s+default\s+not set\s+Skipped\s+False\s+BarePodImmutable'
+        $table | Should -Match 'storefront-static\s+default\s+not set\s+WouldPatch\s+True'
     }
 
     It 'patches, writes nothing the second time, and undoes the run from its CSV' {
@@ -71,6 +73,33 @@ Describe 'Disable-K8sWorkloadAutomount' {
     It 'refuses -Name without one -Kind with a specific error id' {
         { Disable-K8sWorkloadAutomount -Namespace shop -Name frontend -ErrorAction Stop } |
             Should -Throw -ErrorId 'DisableK8sWorkloadAutomountKindRequired,SaTools.Commands.DisableK8sWorkloadAutomountCommand'
+    }
+}
+
+Describe 'Set-K8sWorkloadAutomount' {
+    It 'sets a template field to true, then removes it, as kubectl reads it' {
+        $set = Set-K8sWorkloadAutomount -Namespace shop -Kind Deployment -Name storefront-static -Value $true -PassThru -Confirm:$false
+        $set.Action | Should -Be 'Patched'
+        $set.Previous | Should -BeNullOrEmpty
+        $set.Current | Should -BeTrue
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be 'true'
+
+        # A report's Previous column after Export-Csv/Import-Csv: '' is "not set", so the field is removed.
+        [pscustomobject]@{ Namespace = 'shop'; Kind = 'Deployment'; Name = 'storefront-static'; Previous = '' } |
+            Set-K8sWorkloadAutomount -Confirm:$false
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
+    }
+
+    It 'previews with -WhatIf and writes nothing' {
+        $row = Set-K8sWorkloadAutomount -Namespace data -Kind CronJob -Name cleanup -Value $false -WhatIf -PassThru
+        $row.Action | Should -Be 'WouldPatch'
+        Get-TemplateAutomount -Namespace data -Resource cronjob -Name cleanup | Should -Be ''
+    }
+
+    It 'refuses a value that is not True, False or not set with a specific error id, and writes nothing' {
+        { Set-K8sWorkloadAutomount -Namespace shop -Kind Deployment -Name storefront-static -Value 'maybe' -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SetK8sWorkloadAutomountInvalidValue,SaTools.Commands.SetK8sWorkloadAutomountCommand'
+        Get-TemplateAutomount -Namespace shop -Resource deployment -Name storefront-static | Should -Be ''
     }
 }
 
