@@ -6,7 +6,8 @@ namespace SaTools.Engine.Api;
 /// <see cref="KubeApi"/> (its retries, its paging and 410 restarts, its request log), and:
 /// <list type="bullet">
 /// <item>at most <see cref="KubeApi.ListConcurrency"/> lists of one <see cref="KubeApi"/> are on the wire at once
-/// (the others wait their turn, in the order they were started), so the API server's priority and fairness is not
+/// (the others wait their turn, in the order they were started, across every set of that <see cref="KubeApi"/>:
+/// start the longest list first), so the API server's priority and fairness is not
 /// flooded;</item>
 /// <item>every read gets <see cref="Token"/>: the caller's token, cancelled too as soon as one read fails, so the
 /// other lists stop at once instead of reading pages nobody will use;</item>
@@ -50,7 +51,11 @@ internal sealed class ConcurrentLists : IAsyncDisposable
     public Task<T> Start<T>(Func<CancellationToken, Task<T>> read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var task = RunAsync(read);
+        // The place in line is taken here, on the caller's thread, so the lists of every set on this connection get
+        // their slots in the order they were started: a caller that starts its longest list first has it on the
+        // wire first, whatever order the thread pool runs the reads in.
+        var slot = _slots.WaitAsync(_stop.Token);
+        var task = RunAsync(slot, read);
         lock (_gate) _reads.Add(task);
         return task;
     }
@@ -157,12 +162,13 @@ internal sealed class ConcurrentLists : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> read)
+    private async Task<T> RunAsync<T>(Task slot, Func<CancellationToken, Task<T>> read)
     {
         var token = _stop.Token;
         // Off the caller's thread at once: the caller starts its other lists before any of them is on the wire.
         await Task.Yield();
-        await _slots.WaitAsync(token).ConfigureAwait(false);
+        // Cancelled while waiting: no slot was taken, none is released.
+        await slot.ConfigureAwait(false);
         try
         {
             return await read(token).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using k8s.Models;
+using SaTools.Engine.LegacyTokens;
 using SaTools.Engine.Pods;
 using SaTools.Engine.Rbac;
 using SaTools.Engine.Usage;
@@ -6,66 +7,79 @@ using SaTools.Engine.Usage;
 namespace SaTools.Engine.Audit;
 
 /// <summary>
-/// The snapshot prepared once for every check: the RBAC evaluator, the pod-to-ServiceAccount join with resolved
-/// owners (Engine/Usage), and per-ServiceAccount answers computed on first use and shared by the checks that ask
-/// (permission summary, grants beyond the baseline).
+/// The snapshot prepared once for every check: the per-ServiceAccount RBAC answers (<see cref="AuditPermissions"/>:
+/// grants beyond the baseline, risk level, permission summary), the pod-to-ServiceAccount join with resolved owners
+/// (Engine/Usage), and the indexes the checks look up instead of scanning (pods by name, pods by Secret).
 /// </summary>
 internal sealed class AuditContext
 {
-    private readonly Dictionary<ServiceAccountRef, IReadOnlyList<EffectiveGrant>> _beyond = new();
-    private readonly Dictionary<ServiceAccountRef, ServiceAccountPermissionSummary> _summaries = new();
+    private Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>? _secretUsers;
 
     public AuditContext(AuditSnapshot snapshot, DateTime utcNow)
     {
         Snapshot = snapshot;
         UtcNow = utcNow;
-        Evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot.Rbac));
+        Permissions = snapshot.Permissions ?? AuditPermissions.Prepare(snapshot.Rbac, CancellationToken.None);
         Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
         var accounts = snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
-        Usage = UsageJoiner.Join(snapshot.Pods.Select(PodFacts.From), accounts, Owners);
+        Usage = UsageJoiner.Join(snapshot.Pods.Select(p => p.Facts), accounts, Owners);
         UsageTotals = UsageJoiner.Summarize(Usage, accounts);
         ServiceAccounts = snapshot.ServiceAccounts
             .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
             .OrderBy(sa => sa.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(sa => sa.Metadata.Name, StringComparer.Ordinal)
             .ToList();
         ServiceAccountKeys = ServiceAccounts.Select(Ref).ToHashSet();
-        PodsByKey = snapshot.Pods
-            .GroupBy(p => (p.Metadata?.NamespaceProperty ?? string.Empty, p.Metadata?.Name ?? string.Empty))
-            .ToDictionary(g => g.Key, g => g.First());
+        // The first pod of a namespace and name, as the list served it.
+        var pods = new Dictionary<(string, string), AuditPod>(snapshot.Pods.Count);
+        foreach (var pod in snapshot.Pods) pods.TryAdd((pod.Namespace, pod.Name), pod);
+        PodsByKey = pods;
     }
 
     public AuditSnapshot Snapshot { get; }
     public DateTime UtcNow { get; }
-    public EffectivePermissionEvaluator Evaluator { get; }
+    /// <summary>The RBAC answers per ServiceAccount, prepared by the reader while pods were still arriving, or here.</summary>
+    public AuditPermissions Permissions { get; }
     public OwnerResolver Owners { get; }
     public IReadOnlyList<PodUsage> Usage { get; }
     public IReadOnlyList<ServiceAccountUsageTotals> UsageTotals { get; }
     public IReadOnlyList<V1ServiceAccount> ServiceAccounts { get; }
     public IReadOnlySet<ServiceAccountRef> ServiceAccountKeys { get; }
-    public IReadOnlyDictionary<(string, string), V1Pod> PodsByKey { get; }
+    public IReadOnlyDictionary<(string, string), AuditPod> PodsByKey { get; }
 
     public static ServiceAccountRef Ref(V1ServiceAccount sa) => new(sa.Metadata.NamespaceProperty ?? string.Empty, sa.Metadata.Name);
 
     public static bool IsDefault(string serviceAccountName) => serviceAccountName == PodServiceAccount.DefaultName;
 
     /// <summary>The grants beyond the baseline (<see cref="BaselinePermissions"/>), computed once per ServiceAccount.</summary>
-    public IReadOnlyList<EffectiveGrant> BeyondBaseline(ServiceAccountRef sa)
-    {
-        if (!_beyond.TryGetValue(sa, out var grants))
-        {
-            _beyond[sa] = grants = BaselinePermissions.BeyondBaseline(Evaluator, sa);
-        }
-        return grants;
-    }
+    public IReadOnlyList<EffectiveGrant> BeyondBaseline(ServiceAccountRef sa) => Permissions.BeyondBaseline(sa);
+
+    /// <summary>The RiskLevel Get-K8sEffectivePermission -Summary gives, without building the summary.</summary>
+    public RiskLevel RiskLevel(ServiceAccountRef sa) => Permissions.RiskLevel(sa);
 
     /// <summary>The permission summary Get-K8sEffectivePermission -Summary gives, computed once per ServiceAccount.</summary>
-    public ServiceAccountPermissionSummary Summary(ServiceAccountRef sa)
+    public ServiceAccountPermissionSummary Summary(ServiceAccountRef sa) => Permissions.Summary(sa);
+
+    /// <summary>
+    /// The named pods of a namespace that reference a Secret (<see cref="AuditPod.SecretNames"/>), in the order the
+    /// pods were listed; every pod is indexed once, on the first question, instead of scanning a namespace's pods
+    /// per Secret.
+    /// </summary>
+    public IEnumerable<LegacyTokenCleanerRules.MountingPod> PodsReferencing(string ns, string secret)
     {
-        if (!_summaries.TryGetValue(sa, out var summary))
+        if (_secretUsers is null)
         {
-            _summaries[sa] = summary = Evaluator.Summarize(sa);
+            _secretUsers = new();
+            foreach (var pod in Snapshot.Pods)
+            {
+                if (pod.Name.Length == 0) continue;
+                foreach (var name in pod.SecretNames)
+                {
+                    if (!_secretUsers.TryGetValue((pod.Namespace, name), out var users)) _secretUsers[(pod.Namespace, name)] = users = new();
+                    users.Add(new LegacyTokenCleanerRules.MountingPod(pod.Name, pod.Created));
+                }
+            }
         }
-        return summary;
+        return _secretUsers.TryGetValue((ns, secret), out var found) ? found : Enumerable.Empty<LegacyTokenCleanerRules.MountingPod>();
     }
 
     /// <summary>"RoleBinding shop/x (ClusterRole edit)" or "ClusterRoleBinding y (ClusterRole view) via group g".</summary>

@@ -27,7 +27,7 @@ public static class AuditManifestLoader
             .Where(n => !string.IsNullOrEmpty(n)).Select(n => n!)
             .Distinct(StringComparer.Ordinal).OrderBy(n => n, StringComparer.Ordinal).ToList();
 
-        return new AuditSnapshot(namespaces, objects.Pods, secrets, verdicts,
+        return new AuditSnapshot(namespaces, objects.Pods.Select(AuditPod.From).ToList(), secrets, verdicts,
             objects.ReplicaSets.Count == 0 ? null : Owners(objects.ReplicaSets),
             objects.Jobs.Count == 0 ? null : Owners(objects.Jobs),
             objects.ToSnapshot());

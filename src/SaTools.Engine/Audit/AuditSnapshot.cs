@@ -6,20 +6,23 @@ namespace SaTools.Engine.Audit;
 
 /// <summary>
 /// Everything the audit looks at, read once (from the API or from exported files) and evaluated offline:
-/// namespaces, ServiceAccounts, pods and their owners' controllers (ReplicaSets, Jobs), Secrets (metadata only:
-/// their data is inspected for SA09 while it is read and dropped at once) and the RBAC objects.
+/// namespaces, ServiceAccounts, pods (the few fields the checks read: <see cref="AuditPod"/>) and their owners'
+/// controllers (ReplicaSets, Jobs), Secrets (metadata only: their data is inspected for SA09 while it is read and
+/// dropped at once, with their managedFields) and the RBAC objects.
 /// </summary>
 public sealed class AuditSnapshot
 {
     internal AuditSnapshot(
         IReadOnlyList<string> namespaces,
-        IReadOnlyList<V1Pod> pods,
+        IReadOnlyList<AuditPod> pods,
         IReadOnlyList<V1Secret>? secrets,
         IReadOnlyDictionary<(string Namespace, string Name), IReadOnlyList<CloudCredentialDetector.Match>> cloudCredentials,
         IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? replicaSetOwners,
         IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? jobOwners,
-        RbacSnapshot rbac)
+        RbacSnapshot rbac,
+        AuditPermissions? permissions = null)
     {
+        Permissions = permissions;
         Namespaces = namespaces;
         Pods = pods;
         Secrets = secrets;
@@ -32,7 +35,8 @@ public sealed class AuditSnapshot
     /// <summary>The namespace names (from the namespace list, plus any namespace an object of the snapshot is in).</summary>
     public IReadOnlyList<string> Namespaces { get; }
 
-    internal IReadOnlyList<V1Pod> Pods { get; }
+    /// <summary>What the checks read of each pod (<see cref="AuditPod"/>), not the pods themselves.</summary>
+    internal IReadOnlyList<AuditPod> Pods { get; }
 
     /// <summary>Secrets without their data; null when they could not be read (SA07 and SA09 are then not evaluated).</summary>
     internal IReadOnlyList<V1Secret>? Secrets { get; }
@@ -44,6 +48,10 @@ public sealed class AuditSnapshot
     internal IReadOnlyDictionary<(string Namespace, string Name), WorkloadOwner?>? JobOwners { get; }
 
     public RbacSnapshot Rbac { get; }
+
+    /// <summary>The RBAC answers per ServiceAccount when the reader prepared them while pods were still arriving;
+    /// null: the evaluation prepares them.</summary>
+    internal AuditPermissions? Permissions { get; }
 
     internal IReadOnlyList<V1ServiceAccount> ServiceAccounts => Rbac.ServiceAccountObjects;
 
@@ -63,6 +71,8 @@ public sealed class AuditSnapshot
         foreach (var (k, v) in secret.StringData ?? new Dictionary<string, string>()) data.TryAdd(k, System.Text.Encoding.UTF8.GetBytes(v ?? string.Empty));
         secret.Data = null;
         secret.StringData = null;
+        // Who wrote which field: no check reads it, and it is most of a Secret's metadata.
+        if (secret.Metadata is { } meta) meta.ManagedFields = null;
         if (secret.Type != LegacyTokens.LegacyTokenLabels.SecretType)
         {
             var matches = CloudCredentialDetector.Inspect(data);

@@ -9,22 +9,29 @@ namespace SaTools.Engine.LegacyTokens;
 /// </summary>
 internal static class SecretReferences
 {
-    public static bool PodReferences(V1Pod pod, string secretName)
+    public static bool PodReferences(V1Pod pod, string secretName) =>
+        ReferencedNames(pod).Contains(secretName, StringComparer.Ordinal);
+
+    /// <summary>The name of every Secret the pod references (a name may come more than once), as listed above.</summary>
+    public static IEnumerable<string> ReferencedNames(V1Pod pod)
     {
         var spec = pod.Spec;
         if (spec is null)
         {
-            return false;
+            yield break;
         }
         foreach (var volume in spec.Volumes ?? [])
         {
-            if (volume.Secret?.SecretName == secretName)
+            if (volume.Secret?.SecretName is { } direct)
             {
-                return true;
+                yield return direct;
             }
-            if (volume.Projected?.Sources?.Any(s => s.Secret?.Name == secretName) == true)
+            foreach (var source in volume.Projected?.Sources ?? [])
             {
-                return true;
+                if (source.Secret?.Name is { } projected)
+                {
+                    yield return projected;
+                }
             }
         }
         var envs = (spec.Containers ?? []).Select(c => (c.Env, c.EnvFrom))
@@ -32,15 +39,20 @@ internal static class SecretReferences
             .Concat((spec.EphemeralContainers ?? []).Select(c => (c.Env, c.EnvFrom)));
         foreach (var (env, envFrom) in envs)
         {
-            if (env?.Any(e => e.ValueFrom?.SecretKeyRef?.Name == secretName) == true)
+            foreach (var e in env ?? [])
             {
-                return true;
+                if (e.ValueFrom?.SecretKeyRef?.Name is { } key)
+                {
+                    yield return key;
+                }
             }
-            if (envFrom?.Any(e => e.SecretRef?.Name == secretName) == true)
+            foreach (var e in envFrom ?? [])
             {
-                return true;
+                if (e.SecretRef?.Name is { } all)
+                {
+                    yield return all;
+                }
             }
         }
-        return false;
     }
 }

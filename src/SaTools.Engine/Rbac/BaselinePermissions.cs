@@ -29,8 +29,12 @@ public static class BaselinePermissions
     public static IReadOnlyList<EffectiveGrant> BeyondBaseline(EffectivePermissionEvaluator evaluator, ServiceAccountRef serviceAccount)
     {
         ArgumentNullException.ThrowIfNull(evaluator);
-        return evaluator.GetGrants(serviceAccount).Where(g => !IsBaseline(g)).ToList();
+        return BeyondBaseline(evaluator.GetGrants(serviceAccount));
     }
+
+    /// <summary>The same, of grants already evaluated (a caller that also summarizes them evaluates them once).</summary>
+    public static IReadOnlyList<EffectiveGrant> BeyondBaseline(IEnumerable<EffectiveGrant> grants) =>
+        grants.Where(g => !IsBaseline(g)).ToList();
 
     /// <summary>True when the ServiceAccount has any permission beyond the baseline (a new ServiceAccount in a new
     /// namespace would not have it): its pods may need a token.</summary>

@@ -10,7 +10,11 @@ namespace SaTools.Engine.Usage;
 /// </summary>
 internal static class UsagePodFields
 {
-    public static readonly ListFields Fields = new(new Dictionary<Type, string[]>
+    public static readonly ListFields Fields = new(Keep);
+
+    /// <summary>The JSON properties kept per model type; the audit's pod parse (<see cref="Audit.AuditPodFields"/>)
+    /// starts from these.</summary>
+    internal static IReadOnlyDictionary<Type, string[]> Keep => new Dictionary<Type, string[]>
     {
         [typeof(V1PodList)] = ["metadata", "items"],
         [typeof(V1ListMeta)] = ["continue", "remainingItemCount", "resourceVersion"],
@@ -23,5 +27,5 @@ internal static class UsagePodFields
         [typeof(V1VolumeProjection)] = ["serviceAccountToken"],
         [typeof(V1ServiceAccountTokenProjection)] = ["path", "audience"],
         [typeof(V1PodStatus)] = ["phase"],
-    });
+    };
 }

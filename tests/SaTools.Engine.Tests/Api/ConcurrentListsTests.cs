@@ -93,6 +93,70 @@ public sealed class ConcurrentListsTests
         Assert.Equal(2, slots.CurrentCount);
     }
 
+    /// <summary>Holds what is posted to it until told to run it, newest first: the thread pool's order is not
+    /// something a caller can count on.</summary>
+    private sealed class HeldPosts : SynchronizationContext
+    {
+        private readonly List<(SendOrPostCallback Callback, object? State)> _posts = new();
+
+        public override void Post(SendOrPostCallback d, object? state)
+        {
+            lock (_posts) _posts.Add((d, state));
+        }
+
+        public void RunNewestFirst()
+        {
+            List<(SendOrPostCallback Callback, object? State)> posts;
+            lock (_posts) posts = _posts.AsEnumerable().Reverse().ToList();
+            foreach (var (callback, state) in posts) callback(state);
+        }
+    }
+
+    [Fact]
+    public async Task ListsGetTheirSlotsInTheOrderTheyWereStartedAcrossSets()
+    {
+        // One slot, which two sets share as the audit's and the RBAC reader's share a connection's: the first list
+        // started holds its place in line from the moment it is started, however the reads are then scheduled, so
+        // a long list started first is never queued behind shorter ones.
+        var slots = new SemaphoreSlim(1, 1);
+        var order = new List<string>();
+        var podsAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        IAsyncEnumerable<Item> Recorded(string name, CancellationToken t) =>
+            Pager.ListAsync<Item>(name, async (tok, limit, c) =>
+            {
+                lock (order) order.Add(name);
+                if (name == "pods") await podsAnswer.Task;
+                return new Pager.Page<Item>([new Item(name)], null, null);
+            }, i => i.Uid, 1, null, t);
+        await using var audit = new ConcurrentLists(slots, CancellationToken.None);
+        await using var rbac = new ConcurrentLists(slots, CancellationToken.None);
+        var names = Enumerable.Range(0, 12).Select(i => "kind" + i).ToList();
+
+        var held = new HeldPosts();
+        var caller = SynchronizationContext.Current;
+        SynchronizationContext.SetSynchronizationContext(held);
+        try
+        {
+            _ = audit.Read(t => Recorded("pods", t), i => i.Uid);
+            foreach (var (name, i) in names.Select((n, i) => (n, i)))
+            {
+                _ = (i % 2 == 0 ? rbac : audit).Read(t => Recorded(name, t), x => x.Uid);
+            }
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(caller);
+        }
+        var freeBeforeAnyReadRan = slots.CurrentCount;
+        held.RunNewestFirst();
+        podsAnswer.SetResult();
+        await Task.WhenAll(rbac.WhenAllAsync(), audit.WhenAllAsync());
+        // Taken by the pods list as it was started, before any read ran.
+        Assert.Equal(0, freeBeforeAnyReadRan);
+        Assert.Equal(["pods", .. names], order);
+        Assert.Equal(1, slots.CurrentCount);
+    }
+
     [Fact]
     public async Task AFailureStopsTheOtherListsAndIsTheErrorThrown()
     {

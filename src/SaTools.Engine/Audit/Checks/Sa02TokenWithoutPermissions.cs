@@ -22,7 +22,7 @@ internal sealed class Sa02TokenWithoutPermissions : IAuditCheck
         foreach (var row in context.Usage)
         {
             if (!context.PodsByKey.TryGetValue((row.Namespace, row.Pod), out var pod)) continue;
-            var apiVolume = TokenMountRule.DeclaresApiServerTokenVolume(pod);
+            var apiVolume = pod.ApiServerTokenVolume;
             if (!TokenMountRule.Effective(row.AutomountPod, row.AutomountServiceAccount, apiVolume)) continue;
             var sa = new Rbac.ServiceAccountRef(row.Namespace, row.ServiceAccount);
             if (context.BeyondBaseline(sa).Count > 0) continue;

@@ -1,3 +1,5 @@
+using SaTools.Engine.Usage;
+
 namespace SaTools.Engine.Audit.Checks;
 
 /// <summary>SA05: a non-default ServiceAccount runs pods of more than one workload (distinct top-level owners,
@@ -14,7 +16,9 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
     {
         var used = context.Usage.Where(u => !u.UsesDefault).GroupBy(u => (u.Namespace, u.ServiceAccount)).ToList();
         var findings = new List<AuditFinding>();
-        foreach (var group in used.OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.ServiceAccount, StringComparer.Ordinal))
+        // Most ServiceAccounts run one workload: those are passed over before any workload name is built or sorted.
+        var shared = used.Where(g => g.Any(u => !SameWorkload(u, g.First())));
+        foreach (var group in shared.OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.ServiceAccount, StringComparer.Ordinal))
         {
             var workloads = group
                 .Select(u => u.OwnerKind is null ? $"Pod/{u.Pod}" : $"{u.OwnerKind}/{u.OwnerName}")
@@ -31,4 +35,11 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         }
         return new CheckOutcome(Definition, used.Count, findings);
     }
+
+    /// <summary>True when both pods are of the same workload for sure (same owner, or both the same bare pod); the
+    /// names built below decide every other case.</summary>
+    private static bool SameWorkload(PodUsage a, PodUsage b) =>
+        a.OwnerKind is null
+            ? b.OwnerKind is null && a.Pod == b.Pod
+            : a.OwnerKind == b.OwnerKind && a.OwnerName == b.OwnerName;
 }

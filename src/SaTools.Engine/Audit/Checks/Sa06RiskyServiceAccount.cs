@@ -17,8 +17,8 @@ internal sealed class Sa06RiskyServiceAccount : IAuditCheck
         foreach (var sa in context.ServiceAccounts)
         {
             var key = AuditContext.Ref(sa);
+            if (context.RiskLevel(key) < RiskLevel.High) continue;
             var summary = context.Summary(key);
-            if (summary.RiskLevel < RiskLevel.High) continue;
             var severity = summary.RiskLevel == RiskLevel.Critical ? AuditSeverity.Critical : AuditSeverity.High;
             var reasons = summary.RiskReasons.Where(r => r.StartsWith("High", StringComparison.Ordinal) || r.StartsWith("Critical", StringComparison.Ordinal));
             findings.Add(Definition.Finding("ServiceAccount", key.Namespace, key.Name, key.Name,

@@ -21,12 +21,11 @@ internal sealed class Sa07LegacyTokenSecret : IAuditCheck
         }
         var tokens = secrets.Where(LegacyTokenClassifier.IsLegacyToken).ToList();
         var sasByNs = context.ServiceAccounts.ToLookup(sa => sa.Metadata.NamespaceProperty ?? string.Empty);
-        var podsByNs = context.Snapshot.Pods.ToLookup(p => p.Metadata?.NamespaceProperty ?? string.Empty);
         var findings = new List<AuditFinding>();
         foreach (var secret in tokens)
         {
             var ns = secret.Metadata?.NamespaceProperty ?? string.Empty;
-            var info = LegacyTokenClassifier.Classify(secret, sasByNs[ns], podsByNs[ns], context.UtcNow);
+            var info = LegacyTokenClassifier.Classify(secret, sasByNs[ns], context.PodsReferencing(ns, secret.Metadata?.Name ?? string.Empty), context.UtcNow);
             var (status, fix) = info.Status switch
             {
                 LegacyTokenStatus.InUse => (

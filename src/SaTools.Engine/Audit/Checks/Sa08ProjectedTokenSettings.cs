@@ -21,7 +21,7 @@ internal sealed class Sa08ProjectedTokenSettings : IAuditCheck
         {
             if (!context.PodsByKey.TryGetValue((row.Namespace, row.Pod), out var pod)) continue;
             var problems = new List<string>();
-            foreach (var (volume, projection) in TokenMountRule.DeclaredTokenProjections(pod))
+            foreach (var (volume, projection) in pod.DeclaredTokenProjections)
             {
                 var reasons = new List<string>();
                 if (string.IsNullOrEmpty(projection.Audience)) reasons.Add("no audience (the API server's own)");
