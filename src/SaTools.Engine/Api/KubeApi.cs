@@ -199,13 +199,37 @@ public sealed class KubeApi
     /// objects as a JSON string and throw.
     /// </summary>
     internal Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
-        SendGetAsync(path, accept, (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
+        SendGetAsync(path, accept, async (response, ct) =>
+        {
+            using (response)
+            {
+                return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
 
-    /// <summary>A GET of a list page, its body read into a pooled buffer (<see cref="ListBody"/>).</summary>
-    private Task<ListBody> GetListBodyAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadAsync, cancellationToken);
+    /// <summary>A GET of a list page, read until its metadata is known (<see cref="ListBody.ReadHeadAsync"/>); the
+    /// rest is read by <see cref="ReadRestAsync"/>.</summary>
+    private Task<ListBody> GetListHeadAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadHeadAsync, cancellationToken);
 
-    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpContent, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
+    /// <summary>The rest of a list page's body, a failure on the way (a reset, a timeout) translated as any other.</summary>
+    private async Task ReadRestAsync(ListBody body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await body.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var translated = ErrorTranslator.Translate(e, Server, cancellationToken);
+            if (ReferenceEquals(translated, e)) throw;
+            throw translated;
+        }
+    }
+
+    /// <summary>A GET through the client's own HttpClient and credentials; <c>read</c> takes a successful response
+    /// and owns it from then on (disposes it once done with it).</summary>
+    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpResponseMessage, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
     {
         if (Client is not Kubernetes client)
         {
@@ -219,15 +243,19 @@ public sealed class KubeApi
             {
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            // The body is read here, not buffered by HttpClient first, so a list page goes straight to its pooled buffer.
-            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            // The body is read by `read`, not buffered by HttpClient first, so a list page goes straight to its
+            // pooled buffer and its first bytes are looked at before the rest has arrived.
+            var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-                var pathOnly = path.Split('?', 2)[0];
-                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
+                using (response)
+                {
+                    var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                    var pathOnly = path.Split('?', 2)[0];
+                    throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
+                }
             }
-            return await read(response.Content, cancellationToken).ConfigureAwait(false);
+            return await read(response, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not KubeApiException)
         {
@@ -240,9 +268,9 @@ public sealed class KubeApi
     /// <summary>
     /// Pages a list by its path through <see cref="Pager"/>, with the pipelining the pager is built for: each page's
     /// body is read as bytes through the client's own HttpClient (so the same retry and logging handlers) and
-    /// credentials, its continue token taken from the start of it (<see cref="ListMetaReader"/>), and its items
-    /// parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller reads) only when
-    /// the pager asks, after the next page is on the wire.
+    /// credentials, its continue token taken from its first bytes (<see cref="ListBody"/>), and the rest of it read
+    /// and its items parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller
+    /// reads) only when the pager asks, after the next page is on the wire.
     /// </summary>
     internal IAsyncEnumerable<T> ListByPath<TList, T>(
         string resource,
@@ -263,30 +291,43 @@ public sealed class KubeApi
                 if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
                 if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
                 if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
-                var body = await GetListBodyAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                var body = await GetListHeadAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
                 TList Parse()
+                {
+                    if (fields is not null)
+                    {
+                        return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
+                            ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                    }
+                    using var stream = body.AsStream();
+                    return KubernetesJson.Deserialize<TList>(stream);
+                }
+                async Task<IList<T>?> ReadItemsAsync(CancellationToken t)
                 {
                     try
                     {
-                        if (fields is not null)
-                        {
-                            return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
-                                ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
-                        }
-                        using var stream = body.AsStream();
-                        return KubernetesJson.Deserialize<TList>(stream);
+                        await ReadRestAsync(body, t).ConfigureAwait(false);
+                        return Parse().Items;
                     }
                     finally
                     {
                         body.Release();
                     }
                 }
-                if (ListMetaReader.TryRead(body.Span, out var next, out var remaining))
+                if (body.Head == ListMetaReader.Outcome.Found)
                 {
-                    return new Pager.Page<T>(() => Parse().Items, next, remaining);
+                    return new Pager.Page<T>(ReadItemsAsync, body.Release, body.Continue, body.RemainingItemCount);
                 }
-                var list = Parse();
-                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+                // The metadata did not come first: the body was read whole, and only the parsed list tells.
+                try
+                {
+                    var list = Parse();
+                    return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+                }
+                finally
+                {
+                    body.Release();
+                }
             },
             item => item.Metadata?.Uid,
             PageSize,
