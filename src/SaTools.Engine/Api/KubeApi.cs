@@ -121,13 +121,15 @@ public sealed class KubeApi
 
     private const string Core = "/api/v1";
     private const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
+    private const string Apps = "/apis/apps/v1";
+    private const string Batch = "/apis/batch/v1";
 
-    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, null, onPage, cancellationToken);
+    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, string? fieldSelector = null) =>
+        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, fieldSelector, onPage, cancellationToken);
 
-    /// <param name="fields">Only these fields of each pod are read (null: all of them).</param>
-    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
-        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken, fields);
+    /// <summary>Pods; <c>fields</c>: only these fields of each pod are read (null: all of them).</summary>
+    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null, string? fieldSelector = null) =>
+        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, fieldSelector, onPage, cancellationToken, fields);
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
@@ -148,10 +150,22 @@ public sealed class KubeApi
         ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath("/apis/apps/v1", "replicasets", ns), null, null, onPage, cancellationToken);
+        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath(Apps, "replicasets", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1JobList, V1Job>("jobs", CollectionPath("/apis/batch/v1", "jobs", ns), null, null, onPage, cancellationToken);
+        ListByPath<V1JobList, V1Job>("jobs", CollectionPath(Batch, "jobs", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1Deployment> ListDeploymentsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1DeploymentList, V1Deployment>("deployments", CollectionPath(Apps, "deployments", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1StatefulSet> ListStatefulSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1StatefulSetList, V1StatefulSet>("statefulsets", CollectionPath(Apps, "statefulsets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1DaemonSet> ListDaemonSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1DaemonSetList, V1DaemonSet>("daemonsets", CollectionPath(Apps, "daemonsets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1CronJob> ListCronJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1CronJobList, V1CronJob>("cronjobs", CollectionPath(Batch, "cronjobs", ns), null, null, onPage, cancellationToken);
 
     /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one (the
     /// namespace checked and escaped by <see cref="Ns"/> when the first page is asked for).</summary>
@@ -328,32 +342,6 @@ public sealed class KubeApi
                 {
                     body.Release();
                 }
-            },
-            item => item.Metadata?.Uid,
-            PageSize,
-            onPage,
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// Pages any typed list through <see cref="Pager"/>: <paramref name="call"/> gets the client, the continue
-    /// token (null for the first page), the page size and the token, e.g.
-    /// <c>(c, cont, limit, ct) =&gt; c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)</c>.
-    /// </summary>
-    internal IAsyncEnumerable<T> List<TList, T>(
-        string resource,
-        Action<ListProgress>? onPage,
-        CancellationToken cancellationToken,
-        Func<IKubernetes, string?, int, CancellationToken, Task<TList>> call)
-        where TList : IItems<T>, IMetadata<V1ListMeta>
-        where T : IMetadata<V1ObjectMeta>
-    {
-        return Pager.ListAsync<T>(
-            resource,
-            async (cont, limit, ct) =>
-            {
-                var list = await CallAsync((c, t) => call(c, cont, limit, t), ct).ConfigureAwait(false);
-                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
             },
             item => item.Metadata?.Uid,
             PageSize,
