@@ -9,11 +9,13 @@ namespace SaTools.Engine.Audit;
 /// <summary>
 /// The snapshot prepared once for every check: the per-ServiceAccount RBAC answers (<see cref="AuditPermissions"/>:
 /// grants beyond the baseline, risk level, permission summary), the pod-to-ServiceAccount join with resolved owners
-/// (Engine/Usage), and the indexes the checks look up instead of scanning (pods by name, pods by Secret).
+/// (Engine/Usage), and the indexes the checks look up instead of scanning (pods by name, pods by Secret). Built
+/// before any check runs and only read after (what is computed on first use is thread-safe), so the checks may run
+/// side by side.
 /// </summary>
 internal sealed class AuditContext
 {
-    private Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>? _secretUsers;
+    private readonly Lazy<Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>> _secretUsers;
 
     public AuditContext(AuditSnapshot snapshot, DateTime utcNow)
     {
@@ -33,6 +35,7 @@ internal sealed class AuditContext
         var pods = new Dictionary<(string, string), AuditPod>(snapshot.Pods.Count);
         foreach (var pod in snapshot.Pods) pods.TryAdd((pod.Namespace, pod.Name), pod);
         PodsByKey = pods;
+        _secretUsers = new(IndexSecretUsers, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public AuditSnapshot Snapshot { get; }
@@ -64,22 +67,22 @@ internal sealed class AuditContext
     /// pods were listed; every pod is indexed once, on the first question, instead of scanning a namespace's pods
     /// per Secret.
     /// </summary>
-    public IEnumerable<LegacyTokenCleanerRules.MountingPod> PodsReferencing(string ns, string secret)
+    public IEnumerable<LegacyTokenCleanerRules.MountingPod> PodsReferencing(string ns, string secret) =>
+        _secretUsers.Value.TryGetValue((ns, secret), out var found) ? found : Enumerable.Empty<LegacyTokenCleanerRules.MountingPod>();
+
+    private Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>> IndexSecretUsers()
     {
-        if (_secretUsers is null)
+        var users = new Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>();
+        foreach (var pod in Snapshot.Pods)
         {
-            _secretUsers = new();
-            foreach (var pod in Snapshot.Pods)
+            if (pod.Name.Length == 0) continue;
+            foreach (var name in pod.SecretNames)
             {
-                if (pod.Name.Length == 0) continue;
-                foreach (var name in pod.SecretNames)
-                {
-                    if (!_secretUsers.TryGetValue((pod.Namespace, name), out var users)) _secretUsers[(pod.Namespace, name)] = users = new();
-                    users.Add(new LegacyTokenCleanerRules.MountingPod(pod.Name, pod.Created));
-                }
+                if (!users.TryGetValue((pod.Namespace, name), out var list)) users[(pod.Namespace, name)] = list = new();
+                list.Add(new LegacyTokenCleanerRules.MountingPod(pod.Name, pod.Created));
             }
         }
-        return _secretUsers.TryGetValue((ns, secret), out var found) ? found : Enumerable.Empty<LegacyTokenCleanerRules.MountingPod>();
+        return users;
     }
 
     /// <summary>"RoleBinding shop/x (ClusterRole edit)" or "ClusterRoleBinding y (ClusterRole view) via group g".</summary>

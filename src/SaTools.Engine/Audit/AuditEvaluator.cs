@@ -17,16 +17,26 @@ public static class AuditEvaluator
         ArgumentNullException.ThrowIfNull(snapshot);
         var wanted = checkIds is { Count: > 0 } ? new HashSet<string>(checkIds, StringComparer.OrdinalIgnoreCase) : null;
         var context = new AuditContext(snapshot, utcNow);
-        var outcomes = new List<CheckOutcome>();
-        foreach (var check in AuditCheckCatalog.Checks)
+        var checks = AuditCheckCatalog.Checks.Where(c => wanted is null || wanted.Contains(c.Definition.CheckId)).ToList();
+        var outcomes = new CheckOutcome[checks.Count];
+        // The checks only read the prepared context, so they run side by side, each taken as a thread is free (the
+        // pod checks, SA02, SA03 and SA05, make most of the findings); the outcomes keep the catalog's order.
+        var oneAtATime = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, checks.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        try
         {
-            if (wanted is not null && !wanted.Contains(check.Definition.CheckId)) continue;
-            var outcome = check.Evaluate(context);
-            if (namespaceFilter is not null)
+            Parallel.ForEach(oneAtATime, i =>
             {
-                outcome = outcome with { Findings = outcome.Findings.Where(f => InScope(f, namespaceFilter)).ToList() };
-            }
-            outcomes.Add(outcome);
+                var outcome = checks[i].Evaluate(context);
+                if (namespaceFilter is not null)
+                {
+                    outcome = outcome with { Findings = outcome.Findings.Where(f => InScope(f, namespaceFilter)).ToList() };
+                }
+                outcomes[i] = outcome;
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         return outcomes;
     }

@@ -13,7 +13,11 @@ internal sealed class AuditPermissions
 {
     private static readonly IReadOnlyList<EffectiveGrant> NoGrants = Array.Empty<EffectiveGrant>();
 
-    private readonly Dictionary<ServiceAccountRef, Answer> _answers = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ServiceAccountRef, Answer> _answers = new();
+
+    // The evaluator and the rules it caches are not made to be shared between threads: checks running side by side
+    // evaluate a ServiceAccount that was not prepared one at a time.
+    private readonly object _evaluating = new();
 
     private sealed record Answer(IReadOnlyList<EffectiveGrant> BeyondBaseline, RiskLevel RiskLevel, ServiceAccountPermissionSummary? Summary);
 
@@ -41,12 +45,20 @@ internal sealed class AuditPermissions
 
     /// <summary>The permission summary Get-K8sEffectivePermission -Summary gives (kept for High and Critical
     /// ServiceAccounts, which SA06 reports; evaluated again for any other).</summary>
-    public ServiceAccountPermissionSummary Summary(ServiceAccountRef sa) =>
-        AnswerFor(sa).Summary ?? Evaluator.Summarize(sa);
+    public ServiceAccountPermissionSummary Summary(ServiceAccountRef sa)
+    {
+        if (AnswerFor(sa).Summary is { } kept) return kept;
+        lock (_evaluating) return Evaluator.Summarize(sa);
+    }
 
     private Answer AnswerFor(ServiceAccountRef sa)
     {
         if (_answers.TryGetValue(sa, out var answer)) return answer;
+        lock (_evaluating) return _answers.TryGetValue(sa, out answer) ? answer : Evaluate(sa);
+    }
+
+    private Answer Evaluate(ServiceAccountRef sa)
+    {
         var grants = Evaluator.GetGrants(sa).ToList();
         var level = Rbac.RiskLevel.None;
         foreach (var grant in grants)
@@ -55,7 +67,8 @@ internal sealed class AuditPermissions
         }
         var beyond = BaselinePermissions.BeyondBaseline(grants);
         var summary = level >= Rbac.RiskLevel.High ? ServiceAccountPermissionSummary.Of(sa, grants) : null;
-        _answers[sa] = answer = new Answer(beyond.Count == 0 ? NoGrants : beyond, level, summary);
+        var answer = new Answer(beyond.Count == 0 ? NoGrants : beyond, level, summary);
+        _answers[sa] = answer;
         return answer;
     }
 }
