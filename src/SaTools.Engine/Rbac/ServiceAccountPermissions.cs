@@ -10,6 +10,7 @@ public sealed class ServiceAccountPermissions
     private readonly Evaluation _evaluation;
     private IReadOnlyList<EffectiveGrant>? _grants;
     private ServiceAccountPermissionSummary? _summary;
+    private bool _hasMissingRole;
 
     internal ServiceAccountPermissions(ServiceAccountRef serviceAccount, Evaluation evaluation)
     {
@@ -34,14 +35,24 @@ public sealed class ServiceAccountPermissions
     public ServiceAccountPermissionSummary Summary => _summary ??= ServiceAccountPermissionSummary.Of(ServiceAccount, Grants);
 
     /// <summary>True when a grant is a binding to a role that does not exist.</summary>
-    public bool HasMissingRole { get; private set; }
+    public bool HasMissingRole
+    {
+        get
+        {
+            if (_grants is null) Evaluate();
+            return _hasMissingRole;
+        }
+    }
+
+    /// <summary>Whether the grants are known yet (tests: evaluated while reading, not when first asked for).</summary>
+    internal bool IsEvaluated => _grants is not null;
 
     /// <summary>Evaluates the grants (and the summary, when the evaluation asks for it). Called by one thread at a time.</summary>
     internal void Evaluate()
     {
         var evaluator = _evaluation.Evaluator ?? throw new InvalidOperationException("The RBAC index is not ready yet.");
         var grants = evaluator.GrantsOf(ServiceAccount, _evaluation.Filter);
-        HasMissingRole = grants.Exists(g => g.IsMissingRole);
+        _hasMissingRole = grants.Exists(g => g.IsMissingRole);
         _grants = grants;
         if (_evaluation.Summarize)
         {
