@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using k8s.Models;
 using SaTools.Engine.Api;
 
@@ -11,6 +13,8 @@ namespace SaTools.Engine.Rbac;
 /// <see cref="RbacIndex"/> is built as soon as the four RBAC lists are in, each ServiceAccount is evaluated as its
 /// page arrives, and those that arrived before the index are evaluated as soon as it is ready (on the index's
 /// thread, beside the ServiceAccount list's): after the last page only that page's accounts remain.
+/// <see cref="StreamAsync"/> also hands each account out as soon as its place in the answer's order is certain,
+/// so a caller writes rows while the pages still arrive.
 /// <para>
 /// Same five lists and requests as <see cref="RbacSnapshotReader"/> (and its 403 message); the answer is the one
 /// <see cref="EffectivePermissions.Evaluate"/> gives for an exported dump, in the same order (namespace, name).
@@ -33,12 +37,61 @@ public sealed class EffectivePermissionReader
     /// <param name="evaluateEarly">Which accounts to evaluate while reading (those the caller will ask for); null: all.</param>
     /// <param name="onPage">Called after each page of each list (progress).</param>
     /// <param name="cancellationToken">Stops every list and the evaluation.</param>
-    public async Task<EffectivePermissions> ReadAsync(
+    public Task<EffectivePermissions> ReadAsync(
         PermissionFilter? filter, bool summarize, Func<ServiceAccountRef, bool>? evaluateEarly,
-        Action<ListProgress>? onPage, CancellationToken cancellationToken)
+        Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ReadAsync(new Arrivals(new Evaluation(filter, summarize), evaluateEarly, emit: null), onPage, cancellationToken);
+
+    /// <summary>
+    /// Every ServiceAccount, evaluated, in the answer's order (namespace, name), each handed out as soon as no
+    /// account still to come can sort before it: the caller writes rows while the pages arrive. The same lists,
+    /// requests and failures as <see cref="ReadAsync"/>; <paramref name="onRead"/> gets the whole answer (its counts)
+    /// after the last account. Stopping the enumeration early stops the lists.
+    /// </summary>
+    public async IAsyncEnumerable<ServiceAccountPermissions> StreamAsync(
+        PermissionFilter? filter, bool summarize, Action<ListProgress>? onPage, Action<EffectivePermissions>? onRead,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var evaluation = new Evaluation(filter, summarize);
-        var arrivals = new Arrivals(evaluation, evaluateEarly);
+        var ready = Channel.CreateUnbounded<ServiceAccountPermissions>(new UnboundedChannelOptions { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var arrivals = new Arrivals(new Evaluation(filter, summarize), evaluateEarly: null, emit: a => ready.Writer.TryWrite(a));
+        var reading = ProduceAsync();
+        try
+        {
+            await foreach (var account in ready.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return account;
+            }
+
+            // The read's failure, if any (the channel only says it has ended).
+            var answer = await reading.ConfigureAwait(false);
+            onRead?.Invoke(answer);
+        }
+        finally
+        {
+            if (!reading.IsCompleted)
+            {
+                // The caller stopped early (or was cancelled): stop the lists and wait for them, so none outlives it.
+                stop.Cancel();
+                await Task.WhenAny(reading).ConfigureAwait(false);
+            }
+        }
+
+        async Task<EffectivePermissions> ProduceAsync()
+        {
+            try
+            {
+                return await ReadAsync(arrivals, onPage, stop.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                ready.Writer.TryComplete();
+            }
+        }
+    }
+
+    private async Task<EffectivePermissions> ReadAsync(Arrivals arrivals, Action<ListProgress>? onPage, CancellationToken cancellationToken)
+    {
         var serviceAccountCount = 0;
         Task<RbacSnapshot> indexed;
         await using (var lists = _api.StartLists(cancellationToken))
@@ -70,7 +123,8 @@ public sealed class EffectivePermissionReader
         }
 
         var rbac = await indexed.ConfigureAwait(false);
-        return new EffectivePermissions(rbac, serviceAccountCount, arrivals.InOrder());
+        arrivals.EmitRest();
+        return new EffectivePermissions(rbac, serviceAccountCount, arrivals.Accounts);
     }
 
     private static async Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, Func<CancellationToken, IAsyncEnumerable<T>> list)
@@ -94,15 +148,23 @@ public sealed class EffectivePermissionReader
     }
 
     /// <summary>
-    /// The accounts in the order they arrived and the hand-over to the index: an account that arrives once the index
-    /// is ready is evaluated by the list's thread at once; those that arrived before are evaluated by the index's
-    /// thread. The lock only decides which of the two evaluates an account, so each is evaluated exactly once.
+    /// The accounts read so far, kept in the answer's order, and the hand-over to the index: an account that arrives
+    /// once the index is ready is evaluated by the list's thread at once; those that arrived before are evaluated by
+    /// the index's thread. The lock only decides which of the two evaluates an account, so each is evaluated exactly
+    /// once. With <c>emit</c>, accounts are handed out in order (under the lock, by whichever thread made the next
+    /// one ready) as soon as their place is certain.
     /// </summary>
-    private sealed class Arrivals(Evaluation evaluation, Func<ServiceAccountRef, bool>? evaluateEarly)
+    private sealed class Arrivals(Evaluation evaluation, Func<ServiceAccountRef, bool>? evaluateEarly, Action<ServiceAccountPermissions>? emit)
     {
-        private readonly List<ServiceAccountPermissions> _arrived = new();
+        // By namespace then name (ServiceAccountRef.Order); changed by the list's thread, read and handed out under the lock.
+        private readonly List<ServiceAccountPermissions> _accounts = new();
         private readonly object _gate = new();
         private bool _indexReady;
+        private ServiceAccountRef? _last;
+        private int _emitted;
+
+        /// <summary>Every account, in order; complete once the read has ended.</summary>
+        public IReadOnlyList<ServiceAccountPermissions> Accounts => _accounts;
 
         public void Add(ServiceAccountRef serviceAccount)
         {
@@ -110,7 +172,8 @@ public sealed class EffectivePermissionReader
             bool indexReady;
             lock (_gate)
             {
-                _arrived.Add(account);
+                _accounts.Insert(PlaceOf(serviceAccount), account);
+                _last = serviceAccount;
                 indexReady = _indexReady;
             }
 
@@ -118,6 +181,8 @@ public sealed class EffectivePermissionReader
             {
                 account.Evaluate();
             }
+
+            EmitReady();
         }
 
         public void IndexReady(EffectivePermissionEvaluator evaluator, CancellationToken cancellationToken)
@@ -127,7 +192,7 @@ public sealed class EffectivePermissionReader
             lock (_gate)
             {
                 _indexReady = true;
-                waiting = _arrived.ToArray();
+                waiting = _accounts.ToArray();
             }
 
             for (var i = 0; i < waiting.Length; i++)
@@ -135,6 +200,7 @@ public sealed class EffectivePermissionReader
                 if (i % 256 == 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    EmitReady();
                 }
 
                 if (Early(waiting[i]))
@@ -142,22 +208,94 @@ public sealed class EffectivePermissionReader
                     waiting[i].Evaluate();
                 }
             }
+
+            EmitReady();
         }
 
-        /// <summary>Every account, by namespace then name (the list's order, unless a namespace is a prefix of another).</summary>
-        public IReadOnlyList<ServiceAccountPermissions> InOrder()
+        /// <summary>Hands out what is left, once the list has ended (every account is then in place).</summary>
+        public void EmitRest()
         {
-            // The server lists by key, "<namespace>/<name>": the same order except where a namespace is another's
-            // prefix followed by '-' ("app-x/..." before "app/..."), so sorting is rarely more than one check.
-            for (var i = 1; i < _arrived.Count; i++)
+            lock (_gate)
             {
-                if (ServiceAccountRef.Order.Compare(_arrived[i - 1].ServiceAccount, _arrived[i].ServiceAccount) > 0)
+                while (emit is not null && _emitted < _accounts.Count)
                 {
-                    return _arrived.OrderBy(a => a.ServiceAccount, ServiceAccountRef.Order).ToList();
+                    emit(_accounts[_emitted++]);
+                }
+            }
+        }
+
+        /// <summary>Where an account goes in the order. The server lists by key, "&lt;namespace&gt;/&lt;name&gt;",
+        /// so nearly always at the end; accounts already handed out stay where they are.</summary>
+        private int PlaceOf(ServiceAccountRef serviceAccount)
+        {
+            var place = _accounts.Count;
+            while (place > _emitted && ServiceAccountRef.Order.Compare(_accounts[place - 1].ServiceAccount, serviceAccount) > 0)
+            {
+                place--;
+            }
+
+            return place;
+        }
+
+        /// <summary>Hands out, in order, the accounts that are evaluated and that no account still to come can
+        /// precede.</summary>
+        private void EmitReady()
+        {
+            if (emit is null)
+            {
+                return;
+            }
+
+            lock (_gate)
+            {
+                while (_emitted < _accounts.Count)
+                {
+                    var next = _accounts[_emitted];
+                    if ((!next.IsEvaluated && Early(next)) || !Settled(next.ServiceAccount.Namespace))
+                    {
+                        // Its evaluation (by the index's thread) or an account that sorts before it is still to come.
+                        return;
+                    }
+
+                    _emitted++;
+                    emit(next);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Whether every account that sorts before this namespace's accounts has arrived. The list comes in key order
+        /// (staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go lists the range of keys "&lt;namespace&gt;/&lt;name&gt;"),
+        /// which is the answer's order except for a namespace that is this one's prefix followed by a character
+        /// before '/': "app-x/..." is listed before "app/..." but "app" sorts before "app-x". So this namespace's
+        /// accounts wait until the list has passed each such prefix.
+        /// </summary>
+        private bool Settled(string ns)
+        {
+            for (var i = 1; i < ns.Length; i++)
+            {
+                if (ns[i] < '/' && !Passed(ns.AsSpan(0, i)))
+                {
+                    return false;
                 }
             }
 
-            return _arrived;
+            return true;
+        }
+
+        /// <summary>Whether the list is beyond every key "&lt;ns&gt;/...": the last key's "&lt;namespace&gt;/" sorts after "&lt;ns&gt;/".</summary>
+        private bool Passed(ReadOnlySpan<char> ns)
+        {
+            var last = _last!.Namespace.AsSpan();
+            var common = Math.Min(last.Length, ns.Length);
+            var order = last[..common].SequenceCompareTo(ns[..common]);
+            if (order != 0)
+            {
+                return order > 0;
+            }
+
+            // One is the other's prefix (or they are equal: not passed): the shorter goes on with '/'.
+            return last.Length > ns.Length ? last[common] > '/' : last.Length < ns.Length && '/' > ns[common];
         }
 
         private bool Early(ServiceAccountPermissions account) => evaluateEarly is null || evaluateEarly(account.ServiceAccount);

@@ -44,8 +44,8 @@ public sealed class ServiceAccountPermissions
         }
     }
 
-    /// <summary>Whether the grants are known yet (tests: evaluated while reading, not when first asked for).</summary>
-    internal bool IsEvaluated => _grants is not null;
+    /// <summary>Whether the grants are known yet (evaluated while reading, not when first asked for).</summary>
+    internal bool IsEvaluated => Volatile.Read(ref _grants) is not null;
 
     /// <summary>Evaluates the grants (and the summary, when the evaluation asks for it). Called by one thread at a time.</summary>
     internal void Evaluate()
@@ -53,11 +53,13 @@ public sealed class ServiceAccountPermissions
         var evaluator = _evaluation.Evaluator ?? throw new InvalidOperationException("The RBAC index is not ready yet.");
         var grants = evaluator.GrantsOf(ServiceAccount, _evaluation.Filter);
         _hasMissingRole = grants.Exists(g => g.IsMissingRole);
-        _grants = grants;
         if (_evaluation.Summarize)
         {
             _summary = ServiceAccountPermissionSummary.Of(ServiceAccount, grants);
         }
+
+        // Last: another thread that sees the grants (IsEvaluated) sees the rest too.
+        Volatile.Write(ref _grants, grants);
     }
 }
 

@@ -35,6 +35,7 @@ public sealed class EffectivePermissionReaderTests
 
         public string? Forbid { get; init; }
         public string? Hang { get; init; }
+        public int HangOffset { get; init; } = 1;
         public SemaphoreSlim HangReached { get; } = new(0);
         public ConcurrentQueue<string> Requests { get; } = new();
         public int InFlight => Volatile.Read(ref _inFlight);
@@ -55,7 +56,7 @@ public sealed class EffectivePermissionReaderTests
                     await _rbac.Task.WaitAsync(cancellationToken);
                 }
 
-                if (path == Hang && offset > 0)
+                if (path == Hang && offset >= HangOffset)
                 {
                     HangReached.Release();
                     await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -268,6 +269,58 @@ public sealed class EffectivePermissionReaderTests
 
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2), "cancellation took too long");
         Assert.Equal(0, cluster.InFlight);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task StreamedAccountsComeInTheOfflineOrderWithTheOfflineGrants(bool summarize)
+    {
+        var filter = summarize ? null : new PermissionFilter { Verb = "get", Resource = "secrets" };
+        var cluster = new FakeCluster(holdRbac: true);
+        var onPageLast = false;
+        void OnPage(ListProgress progress)
+        {
+            // The RBAC lists come in only once every ServiceAccount page is: the stream has to hold them all.
+            if (progress.Resource == "serviceaccounts" && progress.Page == 4) { onPageLast = true; cluster.ReleaseRbac(); }
+        }
+
+        EffectivePermissions? read = null;
+        var streamed = new List<ServiceAccountPermissions>();
+        await foreach (var account in new EffectivePermissionReader(Api(cluster)).StreamAsync(filter, summarize, OnPage, r => read = r, CancellationToken.None))
+        {
+            Assert.True(onPageLast);
+            Assert.True(account.IsEvaluated);
+            streamed.Add(account);
+        }
+
+        Assert.NotNull(read);
+        Assert.Equal(read.ServiceAccounts, streamed);
+        AssertSameAnswer(await ReadOfflineAsync(filter, summarize), read, summarize);
+        Assert.Equal(8, cluster.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AccountsComeOutWhileTheLastPageIsStillOnTheWireAndStoppingEndsTheLists()
+    {
+        // The last page (ns-b) never answers: app's accounts come out, and app-x's once the list has passed app (listed
+        // after app-x, sorted before it). ns-a's wait: a namespace "ns" would be listed after them and sort before.
+        var cluster = new FakeCluster(holdRbac: false) { Hang = ServiceAccounts, HangOffset = 3 * PageSize };
+        var seen = new List<string>();
+        var started = DateTime.UtcNow;
+        using var patience = new CancellationTokenSource(Patience);
+        await foreach (var account in new EffectivePermissionReader(Api(cluster)).StreamAsync(null, summarize: true, null, null, patience.Token))
+        {
+            seen.Add(account.ServiceAccount.ToString());
+            Assert.True(account.IsEvaluated);
+            if (seen.Count == 8) break;
+        }
+
+        Assert.Equal(new[] { "app", "app-x" }.SelectMany(ns => Enumerable.Range(0, 4).Select(i => $"{ns}/sa-{i}")), seen);
+        Assert.True(await cluster.HangReached.WaitAsync(Patience));
+        // Leaving the loop stopped the list: its hanging request was cancelled before the enumerator was disposed.
+        Assert.Equal(0, cluster.InFlight);
+        Assert.True(DateTime.UtcNow - started < Patience);
     }
 
     private static async Task<EffectivePermissions> ReadOfflineAsync(PermissionFilter? filter, bool summarize)
