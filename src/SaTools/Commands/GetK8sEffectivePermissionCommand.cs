@@ -30,6 +30,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     private GrantVerifier? _verifier;
     private string? _context;
     private int _evaluated;
+    private int _serviceAccountsExpected;
 
     /// <summary>Namespaces of the ServiceAccounts (wildcards allowed). Default: the connection's namespace
     /// (every namespace of the dump with -InputFile).</summary>
@@ -138,6 +139,12 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     protected override void ProcessRecord()
     {
+        if (_serviceAccounts is null && WritesWhileReading)
+        {
+            ReadAndWrite();
+            return;
+        }
+
         EnsureLoaded();
         foreach (var account in ResolveTargets())
         {
@@ -161,6 +168,65 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     /// <summary>True when the run answers for every ServiceAccount read (-AllNamespaces, or a dump without -Namespace).</summary>
     private bool Unscoped => AllNamespaces.IsPresent || (Namespace is null && InputFile is not null);
+
+    /// <summary>
+    /// Whether rows can be written while the pages arrive: -AllNamespaces from a cluster, when nothing has to be
+    /// known about the whole answer before the first row (-Name's ServiceAccountNotFound, -Scope's
+    /// NamespaceNotFound, -Verify's reviews between rows). The other runs read everything first, as before.
+    /// </summary>
+    private bool WritesWhileReading =>
+        InputFile is null && AllNamespaces.IsPresent && Name is not { Length: > 0 } && !Verify.IsPresent &&
+        (Scope is null || Scope == EffectiveGrant.ClusterScope);
+
+    /// <summary>Reads, evaluates and writes at once: each ServiceAccount's rows are written as soon as the engine
+    /// hands it out (EffectivePermissionReader.StreamAsync), in the order of a full read.</summary>
+    private void ReadAndWrite()
+    {
+        _context = ContextName;
+        var reader = new EffectivePermissionReader(KubeConnection.Api);
+        var filter = _filter;
+        var summarize = Summary.IsPresent;
+        var report = ListProgressReporter(ReadActivity);
+        Action<ListProgress> onPage = progress =>
+        {
+            ExpectServiceAccounts(progress);
+            report(progress);
+        };
+        EffectivePermissions? read = null;
+        try
+        {
+            foreach (var account in Stream(ct => reader.StreamAsync(filter, summarize, onPage, r => read = r, ct)))
+            {
+                _done.Add(account.ServiceAccount);
+                Write(account);
+            }
+        }
+        catch (KubeApiException e)
+        {
+            // As AwaitRead: GetK8sEffectivePermissionForbidden names the list permission that is missing.
+            ThrowKubeError(e, "rbac.authorization.k8s.io");
+        }
+        finally
+        {
+            CompleteProgress(ReadActivity);
+        }
+
+        WriteReadCounts(read!);
+        _serviceAccounts = read!.ServiceAccounts;
+    }
+
+    /// <summary>The ServiceAccount list's size as its pages tell it, for the progress of rows written while reading.</summary>
+    private void ExpectServiceAccounts(ListProgress progress)
+    {
+        if (progress.Resource == "serviceaccounts")
+        {
+            Volatile.Write(ref _serviceAccountsExpected, (int)(progress.ItemsSoFar + (progress.RemainingItemCount ?? 0)));
+        }
+    }
+
+    private void WriteReadCounts(EffectivePermissions permissions) =>
+        WriteVerbose($"RBAC: {permissions.ClusterRoleCount} ClusterRoles, {permissions.ClusterRoleBindingCount} ClusterRoleBindings, " +
+                     $"{permissions.RoleCount} Roles, {permissions.RoleBindingCount} RoleBindings, {permissions.ServiceAccountCount} ServiceAccounts.");
 
     private void EnsureLoaded()
     {
@@ -204,8 +270,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             }
         }
 
-        WriteVerbose($"RBAC: {permissions.ClusterRoleCount} ClusterRoles, {permissions.ClusterRoleBindingCount} ClusterRoleBindings, " +
-                     $"{permissions.RoleCount} Roles, {permissions.RoleBindingCount} RoleBindings, {permissions.ServiceAccountCount} ServiceAccounts.");
+        WriteReadCounts(permissions);
         _serviceAccounts = permissions.ServiceAccounts;
         // A -Scope namespace that does not exist would still collect every ClusterRoleBinding's grants.
         if (Scope is not null && Scope != EffectiveGrant.ClusterScope && !_serviceAccounts.Any(sa => sa.ServiceAccount.Namespace == Scope))
@@ -305,9 +370,9 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
     private void Write(ServiceAccountPermissions account)
     {
         _evaluated++;
-        if (_evaluated % 250 == 1 && _serviceAccounts!.Count > 0)
+        if (_evaluated % 250 == 1)
         {
-            var total = AllNamespaces.IsPresent ? _serviceAccounts!.Count : 0;
+            var total = AllNamespaces.IsPresent ? _serviceAccounts?.Count ?? Volatile.Read(ref _serviceAccountsExpected) : 0;
             var record = new ProgressRecord(2, EvaluateActivity, total > 0 ? $"{_evaluated} of {total} ServiceAccounts" : $"{_evaluated} ServiceAccounts")
             {
                 CurrentOperation = account.ServiceAccount.ToString(),
