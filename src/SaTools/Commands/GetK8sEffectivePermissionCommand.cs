@@ -12,7 +12,8 @@ namespace SaTools.Commands;
 /// rule, binding and scope) or one summary row per ServiceAccount with risk flags and a RiskLevel. The RBAC
 /// objects are read once per invocation (one paged list per kind, each ServiceAccount evaluated as its page arrives:
 /// EffectivePermissionReader) or from exported dumps (-InputFile).
-/// About 360 lines, most of them its eleven documented parameters; the rules it applies live in the engine
+/// About 450 lines, most of them its eleven documented parameters and the two ways it reads (rows written while
+/// reading for -AllNamespaces, read first otherwise); the rules it applies live in the engine
 /// (EffectivePermissionReader, PermissionFilter, GrantVerifier, NamespaceResolver), the file only binds them.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "K8sEffectivePermission", DefaultParameterSetName = ParameterSetInNamespaces)]
