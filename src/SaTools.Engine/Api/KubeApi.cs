@@ -121,13 +121,15 @@ public sealed class KubeApi
 
     private const string Core = "/api/v1";
     private const string Rbac = "/apis/rbac.authorization.k8s.io/v1";
+    private const string Apps = "/apis/apps/v1";
+    private const string Batch = "/apis/batch/v1";
 
-    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, null, onPage, cancellationToken);
+    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, string? fieldSelector = null) =>
+        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, fieldSelector, onPage, cancellationToken);
 
-    /// <param name="fields">Only these fields of each pod are read (null: all of them).</param>
-    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
-        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, null, onPage, cancellationToken, fields);
+    /// <summary>Pods; <c>fields</c>: only these fields of each pod are read (null: all of them).</summary>
+    internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null, string? fieldSelector = null) =>
+        ListByPath<V1PodList, V1Pod>("pods", CollectionPath(Core, "pods", ns), labelSelector, fieldSelector, onPage, cancellationToken, fields);
 
     internal IAsyncEnumerable<V1Secret> ListSecretsAsync(string? ns, string? fieldSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1SecretList, V1Secret>("secrets", CollectionPath(Core, "secrets", ns), null, fieldSelector, onPage, cancellationToken);
@@ -148,10 +150,22 @@ public sealed class KubeApi
         ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath("/apis/apps/v1", "replicasets", ns), null, null, onPage, cancellationToken);
+        ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath(Apps, "replicasets", ns), null, null, onPage, cancellationToken);
 
     internal IAsyncEnumerable<V1Job> ListJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1JobList, V1Job>("jobs", CollectionPath("/apis/batch/v1", "jobs", ns), null, null, onPage, cancellationToken);
+        ListByPath<V1JobList, V1Job>("jobs", CollectionPath(Batch, "jobs", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1Deployment> ListDeploymentsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1DeploymentList, V1Deployment>("deployments", CollectionPath(Apps, "deployments", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1StatefulSet> ListStatefulSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1StatefulSetList, V1StatefulSet>("statefulsets", CollectionPath(Apps, "statefulsets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1DaemonSet> ListDaemonSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1DaemonSetList, V1DaemonSet>("daemonsets", CollectionPath(Apps, "daemonsets", ns), null, null, onPage, cancellationToken);
+
+    internal IAsyncEnumerable<V1CronJob> ListCronJobsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ListByPath<V1CronJobList, V1CronJob>("cronjobs", CollectionPath(Batch, "cronjobs", ns), null, null, onPage, cancellationToken);
 
     /// <summary><c>/api/v1/pods</c> across all namespaces, <c>/api/v1/namespaces/{ns}/pods</c> in one (the
     /// namespace checked and escaped by <see cref="Ns"/> when the first page is asked for).</summary>
@@ -199,13 +213,37 @@ public sealed class KubeApi
     /// objects as a JSON string and throw.
     /// </summary>
     internal Task<string> GetRawAsync(string path, string accept, CancellationToken cancellationToken) =>
-        SendGetAsync(path, accept, (content, ct) => content.ReadAsStringAsync(ct), cancellationToken);
+        SendGetAsync(path, accept, async (response, ct) =>
+        {
+            using (response)
+            {
+                return await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            }
+        }, cancellationToken);
 
-    /// <summary>A GET of a list page, its body read into a pooled buffer (<see cref="ListBody"/>).</summary>
-    private Task<ListBody> GetListBodyAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadAsync, cancellationToken);
+    /// <summary>A GET of a list page, read until its metadata is known (<see cref="ListBody.ReadHeadAsync"/>); the
+    /// rest is read by <see cref="ReadRestAsync"/>.</summary>
+    private Task<ListBody> GetListHeadAsync(string pathAndQuery, CancellationToken cancellationToken) =>
+        SendGetAsync(pathAndQuery, "application/json", ListBody.ReadHeadAsync, cancellationToken);
 
-    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpContent, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
+    /// <summary>The rest of a list page's body, a failure on the way (a reset, a timeout) translated as any other.</summary>
+    private async Task ReadRestAsync(ListBody body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await body.ReadRestAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            var translated = ErrorTranslator.Translate(e, Server, cancellationToken);
+            if (ReferenceEquals(translated, e)) throw;
+            throw translated;
+        }
+    }
+
+    /// <summary>A GET through the client's own HttpClient and credentials; <c>read</c> takes a successful response
+    /// and owns it from then on (disposes it once done with it).</summary>
+    private async Task<TBody> SendGetAsync<TBody>(string path, string accept, Func<HttpResponseMessage, CancellationToken, Task<TBody>> read, CancellationToken cancellationToken)
     {
         if (Client is not Kubernetes client)
         {
@@ -219,15 +257,19 @@ public sealed class KubeApi
             {
                 await client.Credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
             }
-            // The body is read here, not buffered by HttpClient first, so a list page goes straight to its pooled buffer.
-            using var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            // The body is read by `read`, not buffered by HttpClient first, so a list page goes straight to its
+            // pooled buffer and its first bytes are looked at before the rest has arrived.
+            var response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
-                var pathOnly = path.Split('?', 2)[0];
-                throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
+                using (response)
+                {
+                    var (message, reason) = ErrorTranslator.ReadStatus(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+                    var pathOnly = path.Split('?', 2)[0];
+                    throw ErrorTranslator.FromStatus((int)response.StatusCode, message, reason, "GET " + pathOnly, null);
+                }
             }
-            return await read(response.Content, cancellationToken).ConfigureAwait(false);
+            return await read(response, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not KubeApiException)
         {
@@ -240,9 +282,9 @@ public sealed class KubeApi
     /// <summary>
     /// Pages a list by its path through <see cref="Pager"/>, with the pipelining the pager is built for: each page's
     /// body is read as bytes through the client's own HttpClient (so the same retry and logging handlers) and
-    /// credentials, its continue token taken from the start of it (<see cref="ListMetaReader"/>), and its items
-    /// parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller reads) only when
-    /// the pager asks, after the next page is on the wire.
+    /// credentials, its continue token taken from its first bytes (<see cref="ListBody"/>), and the rest of it read
+    /// and its items parsed with KubernetesClient's own serializer (or into the <paramref name="fields"/> a caller
+    /// reads) only when the pager asks, after the next page is on the wire.
     /// </summary>
     internal IAsyncEnumerable<T> ListByPath<TList, T>(
         string resource,
@@ -263,56 +305,43 @@ public sealed class KubeApi
                 if (!string.IsNullOrEmpty(cont)) query.Add("continue=" + Uri.EscapeDataString(cont));
                 if (!string.IsNullOrEmpty(labelSelector)) query.Add("labelSelector=" + Uri.EscapeDataString(labelSelector));
                 if (!string.IsNullOrEmpty(fieldSelector)) query.Add("fieldSelector=" + Uri.EscapeDataString(fieldSelector));
-                var body = await GetListBodyAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
+                var body = await GetListHeadAsync(path() + "?" + string.Join("&", query), ct).ConfigureAwait(false);
                 TList Parse()
+                {
+                    if (fields is not null)
+                    {
+                        return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
+                            ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
+                    }
+                    using var stream = body.AsStream();
+                    return KubernetesJson.Deserialize<TList>(stream);
+                }
+                async Task<IList<T>?> ReadItemsAsync(CancellationToken t)
                 {
                     try
                     {
-                        if (fields is not null)
-                        {
-                            return System.Text.Json.JsonSerializer.Deserialize<TList>(body.Span, fields.Options)
-                                ?? throw new System.Text.Json.JsonException($"The {resource} list was empty.");
-                        }
-                        using var stream = body.AsStream();
-                        return KubernetesJson.Deserialize<TList>(stream);
+                        await ReadRestAsync(body, t).ConfigureAwait(false);
+                        return Parse().Items;
                     }
                     finally
                     {
                         body.Release();
                     }
                 }
-                if (ListMetaReader.TryRead(body.Span, out var next, out var remaining))
+                if (body.Head == ListMetaReader.Outcome.Found)
                 {
-                    return new Pager.Page<T>(() => Parse().Items, next, remaining);
+                    return new Pager.Page<T>(ReadItemsAsync, body.Release, body.Continue, body.RemainingItemCount);
                 }
-                var list = Parse();
-                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
-            },
-            item => item.Metadata?.Uid,
-            PageSize,
-            onPage,
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// Pages any typed list through <see cref="Pager"/>: <paramref name="call"/> gets the client, the continue
-    /// token (null for the first page), the page size and the token, e.g.
-    /// <c>(c, cont, limit, ct) =&gt; c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: ct)</c>.
-    /// </summary>
-    internal IAsyncEnumerable<T> List<TList, T>(
-        string resource,
-        Action<ListProgress>? onPage,
-        CancellationToken cancellationToken,
-        Func<IKubernetes, string?, int, CancellationToken, Task<TList>> call)
-        where TList : IItems<T>, IMetadata<V1ListMeta>
-        where T : IMetadata<V1ObjectMeta>
-    {
-        return Pager.ListAsync<T>(
-            resource,
-            async (cont, limit, ct) =>
-            {
-                var list = await CallAsync((c, t) => call(c, cont, limit, t), ct).ConfigureAwait(false);
-                return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+                // The metadata did not come first: the body was read whole, and only the parsed list tells.
+                try
+                {
+                    var list = Parse();
+                    return new Pager.Page<T>(list.Items, list.Metadata?.ContinueProperty, list.Metadata?.RemainingItemCount);
+                }
+                finally
+                {
+                    body.Release();
+                }
             },
             item => item.Metadata?.Uid,
             PageSize,

@@ -4,10 +4,12 @@ namespace SaTools.Engine.Api;
 
 /// <summary>
 /// Pages a list with <c>limit</c>/<c>continue</c> and yields items as each page arrives. The pager is pipelined:
-/// as soon as a page's continue token is known (<see cref="KubeApi"/> reads it from the start of the body, see
-/// <see cref="ListMetaReader"/>), the next page is asked for, so it is on the wire while this page's items are
-/// parsed and the caller works through them; at most one page is read ahead, and only a page the server said
-/// exists (a continue token), so a list read to its end sends exactly its pages.
+/// as soon as a page's continue token is known (<see cref="KubeApi"/> reads it from the first bytes of the body,
+/// see <see cref="ListBody"/> and <see cref="ListMetaReader"/>), the next page is asked for, so it is on the wire
+/// while the rest of this page arrives, its items are parsed and the caller works through them; a list of N pages
+/// then costs about N round trips, not N round trips plus N body transfers and parses. At most one page is read
+/// ahead, and only a page the server said exists (a continue token), so a list read to its end sends exactly its
+/// pages.
 /// <para>
 /// The end of a list is the absence of a continue token, never <c>remainingItemCount</c>: the API server leaves
 /// that count out of every list with a label or field selector, since it cannot tell how many of the objects left
@@ -28,20 +30,26 @@ internal static class Pager
 
     public delegate Task<Page<T>> FetchPage<T>(string? continueToken, int limit, CancellationToken cancellationToken);
 
-    /// <summary>One page: its continue token and count, and its items, parsed when <see cref="ParseItems"/> is
-    /// called (after the next page has been asked for) or already parsed.</summary>
+    /// <summary>One page: its continue token and count, known as soon as its first bytes are in, and its items,
+    /// read (the rest of the body) and parsed when <see cref="ReadItemsAsync"/> is called, after the next page has
+    /// been asked for. A page whose items are never read is <see cref="Abandon"/>ed, so its response is let go.</summary>
     public readonly struct Page<T>
     {
-        private readonly Func<IList<T>?> _parse;
+        private readonly Func<CancellationToken, Task<IList<T>?>>? _readItems;
+        private readonly Action? _abandon;
 
+        /// <summary>A page already parsed.</summary>
         public Page(IList<T>? items, string? @continue, long? remainingItemCount)
-            : this(() => items, @continue, remainingItemCount)
+            : this(_ => Task.FromResult(items), null, @continue, remainingItemCount)
         {
         }
 
-        public Page(Func<IList<T>?> parseItems, string? @continue, long? remainingItemCount)
+        /// <summary>A page whose items <c>readItems</c> reads (the rest of its body) and parses, once; <c>abandon</c>
+        /// lets go of what it would have read.</summary>
+        public Page(Func<CancellationToken, Task<IList<T>?>> readItems, Action? abandon, string? @continue, long? remainingItemCount)
         {
-            _parse = parseItems;
+            _readItems = readItems;
+            _abandon = abandon;
             Continue = @continue;
             RemainingItemCount = remainingItemCount;
         }
@@ -50,7 +58,10 @@ internal static class Pager
 
         public long? RemainingItemCount { get; }
 
-        public IList<T>? ParseItems() => _parse?.Invoke();
+        public Task<IList<T>?> ReadItemsAsync(CancellationToken cancellationToken) =>
+            _readItems?.Invoke(cancellationToken) ?? Task.FromResult<IList<T>?>(null);
+
+        public void Abandon() => _abandon?.Invoke();
     }
 
     public static async IAsyncEnumerable<T> ListAsync<T>(
@@ -85,15 +96,19 @@ internal static class Pager
                     next = Start(fetch, null, pageSize, readAhead.Token);
                     continue;
                 }
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    page.Abandon();
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
 
-                // The next page goes on the wire before this one is handed out.
+                // The next page goes on the wire before the rest of this one is read.
                 requested = string.IsNullOrEmpty(page.Continue) ? null : page.Continue;
                 next = requested is null ? null : Start(fetch, requested, pageSize, readAhead.Token);
 
                 pages++;
-                // Parsed here, while the next page is on the wire.
-                var list = page.ParseItems() ?? Array.Empty<T>();
+                // Read and parsed here, while the next page is on the wire.
+                var list = await page.ReadItemsAsync(cancellationToken).ConfigureAwait(false) ?? Array.Empty<T>();
                 // After a restart the first pages repeat items already yielded: they are not counted again.
                 items += list.Count(item => uidOf(item) is not { } uid || !yielded.Contains(uid));
                 onPage?.Invoke(new ListProgress(resource, pages, items, page.RemainingItemCount));
@@ -114,7 +129,7 @@ internal static class Pager
                 readAhead.Cancel();
                 try
                 {
-                    await next.ConfigureAwait(false);
+                    (await next.ConfigureAwait(false)).Abandon();
                 }
                 catch (Exception)
                 {

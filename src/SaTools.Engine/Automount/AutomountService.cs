@@ -236,12 +236,8 @@ public sealed class AutomountService
     }
 
     private IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
-        _api.List<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", null, cancellationToken, (c, cont, limit, t) => ns is null
-            ? c.CoreV1.ListServiceAccountForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
-            : c.CoreV1.ListNamespacedServiceAccountAsync(KubeApi.Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+        _api.ListServiceAccountsAsync(ns, null, null, cancellationToken, fieldSelector: fieldSelector);
 
     private IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string fieldSelector, CancellationToken cancellationToken) =>
-        _api.List<V1PodList, V1Pod>("pods", null, cancellationToken, (c, cont, limit, t) => ns is null
-            ? c.CoreV1.ListPodForAllNamespacesAsync(continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t)
-            : c.CoreV1.ListNamespacedPodAsync(KubeApi.Ns(ns), continueParameter: cont, fieldSelector: fieldSelector, limit: limit, cancellationToken: t));
+        _api.ListPodsAsync(ns, null, null, cancellationToken, fieldSelector: fieldSelector);
 }

@@ -39,25 +39,42 @@ internal static class UsageJoiner
     public static IReadOnlyList<ServiceAccountUsageTotals> Summarize(
         IReadOnlyList<PodUsage> usage, IEnumerable<ServiceAccountFacts> serviceAccounts)
     {
-        var rows = new Dictionary<(string, string), (bool Exists, bool? Field)>();
+        // One pass over the pods into one tally per ServiceAccount (40,000 pods at the benchmark's scale): no
+        // lookup, grouping or per-account query after the lists are in.
+        var accounts = new Dictionary<(string, string), Tally>();
         foreach (var sa in serviceAccounts)
         {
-            rows[(sa.Namespace, sa.Name)] = (true, sa.Automount);
+            accounts[(sa.Namespace, sa.Name)] = new Tally(true, sa.Automount);
         }
         foreach (var u in usage)
         {
-            rows.TryAdd((u.Namespace, u.ServiceAccount), (false, null));
-        }
-        var byAccount = usage.ToLookup(u => (u.Namespace, u.ServiceAccount));
-        return rows
-            .Select(kv =>
+            if (!accounts.TryGetValue((u.Namespace, u.ServiceAccount), out var tally))
             {
-                var pods = byAccount[kv.Key].ToList();
-                return new ServiceAccountUsageTotals(kv.Key.Item1, kv.Key.Item2, kv.Value.Exists, kv.Value.Field,
-                    pods.Count, pods.Count(p => p.TokenMounted), pods.Select(p => p.Pod).ToList(),
-                    pods.Count == 0 && kv.Key.Item2 != PodServiceAccount.DefaultName);
-            })
-            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.ServiceAccount, StringComparer.Ordinal)
-            .ToList();
+                accounts[(u.Namespace, u.ServiceAccount)] = tally = new Tally(false, null);
+            }
+            tally.Pods.Add(u.Pod);
+            if (u.TokenMounted) tally.WithToken++;
+        }
+        var rows = new List<ServiceAccountUsageTotals>(accounts.Count);
+        foreach (var ((ns, name), tally) in accounts)
+        {
+            rows.Add(new ServiceAccountUsageTotals(ns, name, tally.Exists, tally.Field, tally.Pods.Count, tally.WithToken, tally.Pods,
+                tally.Pods.Count == 0 && name != PodServiceAccount.DefaultName));
+        }
+        rows.Sort((a, b) =>
+        {
+            var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
+            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.ServiceAccount, b.ServiceAccount);
+        });
+        return rows;
+    }
+
+    /// <summary>One ServiceAccount's pods (in the join's order) and how many of them get a token.</summary>
+    private sealed class Tally(bool exists, bool? field)
+    {
+        public bool Exists { get; } = exists;
+        public bool? Field { get; } = field;
+        public List<string> Pods { get; } = new();
+        public int WithToken { get; set; }
     }
 }

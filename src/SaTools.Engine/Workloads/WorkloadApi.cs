@@ -19,24 +19,12 @@ internal sealed class WorkloadApi
     /// <summary>Every object of the kind in the namespace, or in all namespaces when <paramref name="ns"/> is null.</summary>
     public IAsyncEnumerable<WorkloadObject> ListAsync(WorkloadKind kind, string? ns, Action<ListProgress>? onPage, CancellationToken ct) => kind switch
     {
-        WorkloadKind.Deployment => Map(_api.List<V1DeploymentList, V1Deployment>("deployments", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.AppsV1.ListDeploymentForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedDeploymentAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
-        WorkloadKind.StatefulSet => Map(_api.List<V1StatefulSetList, V1StatefulSet>("statefulsets", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.AppsV1.ListStatefulSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedStatefulSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
-        WorkloadKind.DaemonSet => Map(_api.List<V1DaemonSetList, V1DaemonSet>("daemonsets", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.AppsV1.ListDaemonSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedDaemonSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
-        WorkloadKind.CronJob => Map(_api.List<V1CronJobList, V1CronJob>("cronjobs", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.BatchV1.ListCronJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.BatchV1.ListNamespacedCronJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
-        WorkloadKind.ReplicaSet => Map(_api.List<V1ReplicaSetList, V1ReplicaSet>("replicasets", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.AppsV1.ListReplicaSetForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.AppsV1.ListNamespacedReplicaSetAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
-        WorkloadKind.Job => Map(_api.List<V1JobList, V1Job>("jobs", onPage, ct, (c, cont, limit, t) => ns is null
-            ? c.BatchV1.ListJobForAllNamespacesAsync(continueParameter: cont, limit: limit, cancellationToken: t)
-            : c.BatchV1.ListNamespacedJobAsync(KubeApi.Ns(ns), continueParameter: cont, limit: limit, cancellationToken: t)), From, ct),
+        WorkloadKind.Deployment => Map(_api.ListDeploymentsAsync(ns, onPage, ct), From, ct),
+        WorkloadKind.StatefulSet => Map(_api.ListStatefulSetsAsync(ns, onPage, ct), From, ct),
+        WorkloadKind.DaemonSet => Map(_api.ListDaemonSetsAsync(ns, onPage, ct), From, ct),
+        WorkloadKind.CronJob => Map(_api.ListCronJobsAsync(ns, onPage, ct), From, ct),
+        WorkloadKind.ReplicaSet => Map(_api.ListReplicaSetsAsync(ns, onPage, ct), From, ct),
+        WorkloadKind.Job => Map(_api.ListJobsAsync(ns, onPage, ct), From, ct),
         WorkloadKind.Pod => Map(_api.ListPodsAsync(ns, null, onPage, ct), From, ct),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
