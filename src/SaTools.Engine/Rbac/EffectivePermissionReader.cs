@@ -22,6 +22,8 @@ namespace SaTools.Engine.Rbac;
 /// </summary>
 public sealed class EffectivePermissionReader
 {
+    private const string Group = "rbac.authorization.k8s.io";
+
     private readonly KubeApi _api;
 
     public EffectivePermissionReader(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
@@ -97,10 +99,10 @@ public sealed class EffectivePermissionReader
         await using (var lists = _api.StartLists(cancellationToken))
         {
             // Started in RbacSnapshotReader's order: the ServiceAccounts take the slot left when the bound is low.
-            var clusterRoles = Collect(lists, "clusterroles", t => _api.ListClusterRolesAsync(onPage, t));
-            var clusterRoleBindings = Collect(lists, "clusterrolebindings", t => _api.ListClusterRoleBindingsAsync(onPage, t));
-            var roles = Collect(lists, "roles", t => _api.ListRolesAsync(null, onPage, t));
-            var roleBindings = Collect(lists, "rolebindings", t => _api.ListRoleBindingsAsync(null, onPage, t));
+            var clusterRoles = RbacSnapshotReader.Collect(lists, "clusterroles", Group, t => _api.ListClusterRolesAsync(onPage, t));
+            var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t));
+            var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t));
+            var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t));
             _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t), item =>
             {
                 serviceAccountCount++;
@@ -125,13 +127,6 @@ public sealed class EffectivePermissionReader
         var rbac = await indexed.ConfigureAwait(false);
         arrivals.EmitRest();
         return new EffectivePermissions(rbac, serviceAccountCount, arrivals.Accounts);
-    }
-
-    private static async Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, Func<CancellationToken, IAsyncEnumerable<T>> list)
-    {
-        var result = new List<T>();
-        await RbacSnapshotReader.ReadEach(lists, resource, "rbac.authorization.k8s.io", list, result.Add).ConfigureAwait(false);
-        return result;
     }
 
     /// <summary>Builds the index once the four RBAC lists are in, then evaluates the accounts that were waiting for it.</summary>

@@ -34,7 +34,8 @@ public sealed class RbacSnapshotReader
             await clusterRoleBindings.ConfigureAwait(false), await serviceAccounts.ConfigureAwait(false));
     }
 
-    private static async Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list)
+    /// <summary>Reads one of the lists whole (<see cref="ReadEach"/>).</summary>
+    internal static async Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list)
     {
         var result = new List<T>();
         await ReadEach(lists, resource, group, list, result.Add).ConfigureAwait(false);
