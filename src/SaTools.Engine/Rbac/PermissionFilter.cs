@@ -112,8 +112,9 @@ public sealed class PermissionFilter
 
         if (Resource is not null)
         {
-            // Parsed once per filter, not once per rule: a filter meets every rule of every ServiceAccount.
-            var asked = _asked ??= AskedResource.Of(Resource, ApiGroup);
+            // Parsed once per filter, not once per rule: a filter meets every rule of every ServiceAccount (on two
+            // threads at once in EffectivePermissionReader, hence the whole record published in one reference).
+            var asked = Volatile.Read(ref _asked) ?? Interlocked.CompareExchange(ref _asked, AskedResource.Of(Resource, ApiGroup), null) ?? _asked!;
             return RuleMatcher.ApiGroupMatches(rule, asked.Group) &&
                    RuleMatcher.ResourceMatches(rule, asked.Combined, asked.Subresource) &&
                    RuleMatcher.ResourceNameMatches(rule, ResourceName ?? string.Empty);
