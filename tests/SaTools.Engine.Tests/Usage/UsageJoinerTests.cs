@@ -52,4 +52,21 @@ public class UsageJoinerTests
         Assert.Equal(["ghost"], missing.PodNames);
         Assert.Equal(5, summary.Count); // four ServiceAccounts and the missing one
     }
+
+    [Fact]
+    public void RowsComeInNamespaceThenNameOrderWhateverTheApisKeyOrder()
+    {
+        // Key order ("namespace/name") puts namespace "shop-eu" before "shop" ('-' sorts before '/'); the rows and
+        // the totals are by namespace, then name, either way.
+        var pods = new[] { Pod("b", ns: "shop-eu"), Pod("a", ns: "shop"), Pod("c", ns: "shop") };
+        var sas = new[] { Sa("default", ns: "shop-eu"), Sa("default", ns: "shop") };
+        var rows = UsageJoiner.Join(pods.Select(PodFacts.From), Facts(sas), NoOwners);
+        Assert.Equal(["shop/a", "shop/c", "shop-eu/b"], rows.Select(r => r.Namespace + "/" + r.Pod));
+        var totals = UsageJoiner.Summarize(rows, Facts(sas));
+        Assert.Equal(["shop", "shop-eu"], totals.Select(t => t.Namespace));
+        Assert.Equal(["a", "c"], totals[0].PodNames);
+
+        var ordered = UsageJoiner.Join(pods.Skip(1).Select(PodFacts.From), Facts(sas), NoOwners);
+        Assert.Equal(["shop/a", "shop/c"], ordered.Select(r => r.Namespace + "/" + r.Pod));
+    }
 }
