@@ -22,7 +22,11 @@ public sealed class EffectivePermissionEvaluator
     /// roles appear as grants with <see cref="EffectiveGrant.IsMissingRole"/> unless the filter asks about a
     /// request (a missing role allows nothing).
     /// </summary>
-    public IEnumerable<EffectiveGrant> GetGrants(ServiceAccountRef serviceAccount, PermissionFilter? filter = null)
+    public IEnumerable<EffectiveGrant> GetGrants(ServiceAccountRef serviceAccount, PermissionFilter? filter = null) =>
+        GrantsOf(serviceAccount, filter);
+
+    /// <summary><see cref="GetGrants"/> as the list it builds.</summary>
+    internal List<EffectiveGrant> GrantsOf(ServiceAccountRef serviceAccount, PermissionFilter? filter)
     {
         ArgumentNullException.ThrowIfNull(serviceAccount);
         // Two passes keep binding and rule order within each scope (List.Sort is not stable).

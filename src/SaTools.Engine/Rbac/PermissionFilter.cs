@@ -7,6 +7,8 @@ namespace SaTools.Engine.Rbac;
 /// </summary>
 public sealed class PermissionFilter
 {
+    private AskedResource? _asked;
+
     /// <summary>The verb (<c>get</c>, <c>create</c>...).</summary>
     public string? Verb { get; init; }
 
@@ -110,11 +112,11 @@ public sealed class PermissionFilter
 
         if (Resource is not null)
         {
-            var (plain, suffixGroup, subresource) = RbacRequest.ParseResource(Resource.Trim());
-            var group = ApiGroup ?? suffixGroup ?? string.Empty;
-            var combined = subresource.Length == 0 ? plain : plain + "/" + subresource;
-            return RuleMatcher.ApiGroupMatches(rule, group) &&
-                   RuleMatcher.ResourceMatches(rule, combined, subresource) &&
+            // Parsed once per filter, not once per rule: a filter meets every rule of every ServiceAccount (on two
+            // threads at once in EffectivePermissionReader, hence the whole record published in one reference).
+            var asked = Volatile.Read(ref _asked) ?? Interlocked.CompareExchange(ref _asked, AskedResource.Of(Resource, ApiGroup), null) ?? _asked!;
+            return RuleMatcher.ApiGroupMatches(rule, asked.Group) &&
+                   RuleMatcher.ResourceMatches(rule, asked.Combined, asked.Subresource) &&
                    RuleMatcher.ResourceNameMatches(rule, ResourceName ?? string.Empty);
         }
 
@@ -129,5 +131,15 @@ public sealed class PermissionFilter
         }
 
         return true;
+    }
+}
+
+/// <summary>-Resource (kubectl's spelling) split once: the group asked for, <c>resource[/subresource]</c> and the subresource.</summary>
+internal sealed record AskedResource(string Group, string Combined, string Subresource)
+{
+    public static AskedResource Of(string resource, string? apiGroup)
+    {
+        var (plain, suffixGroup, subresource) = RbacRequest.ParseResource(resource.Trim());
+        return new AskedResource(apiGroup ?? suffixGroup ?? string.Empty, subresource.Length == 0 ? plain : plain + "/" + subresource, subresource);
     }
 }

@@ -38,10 +38,9 @@ public sealed class RbacSnapshot
     /// <summary>The ServiceAccounts of the snapshot, ordered by namespace then name.</summary>
     public IReadOnlyList<ServiceAccountRef> ServiceAccounts =>
         ServiceAccountObjects
-            .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
-            .Select(sa => new ServiceAccountRef(sa.Metadata.NamespaceProperty ?? "default", sa.Metadata.Name))
-            .OrderBy(sa => sa.Namespace, StringComparer.Ordinal)
-            .ThenBy(sa => sa.Name, StringComparer.Ordinal)
+            .Select(ServiceAccountRef.From)
+            .OfType<ServiceAccountRef>()
+            .Order(ServiceAccountRef.Order)
             .ToList();
 
     /// <summary>A snapshot merged from several (several dump files).</summary>

@@ -29,18 +29,30 @@ public sealed class RbacSnapshotReader
             ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t))
             : Task.FromResult(new List<V1ServiceAccount>());
         await lists.WhenAllAsync().ConfigureAwait(false);
-        return new RbacSnapshot(roles.Result, clusterRoles.Result, roleBindings.Result, clusterRoleBindings.Result, serviceAccounts.Result);
+        return new RbacSnapshot(
+            await roles.ConfigureAwait(false), await clusterRoles.ConfigureAwait(false), await roleBindings.ConfigureAwait(false),
+            await clusterRoleBindings.ConfigureAwait(false), await serviceAccounts.ConfigureAwait(false));
     }
 
-    private static Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list) =>
+    /// <summary>Reads one of the lists whole (<see cref="ReadEach"/>).</summary>
+    internal static async Task<List<T>> Collect<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list)
+    {
+        var result = new List<T>();
+        await ReadEach(lists, resource, group, list, result.Add).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>Reads one of the lists on <paramref name="lists"/>, handing each item to <paramref name="onItem"/> as
+    /// its page arrives; a 403 becomes the message that names the missing permission. (<see cref="EffectivePermissionReader"/>
+    /// reads the same lists this way.)</summary>
+    internal static Task ReadEach<T>(ConcurrentLists lists, string resource, string group, Func<CancellationToken, IAsyncEnumerable<T>> list, Action<T> onItem) =>
         lists.Start(async token =>
         {
-            var result = new List<T>();
             try
             {
                 await foreach (var item in list(token).WithCancellation(token).ConfigureAwait(false))
                 {
-                    result.Add(item);
+                    onItem(item);
                 }
             }
             catch (KubeApiException e) when (e.Kind == KubeErrorKind.Forbidden)
@@ -57,6 +69,6 @@ public sealed class RbacSnapshotReader
                     Request = e.Request,
                 };
             }
-            return result;
+            return true;
         });
 }

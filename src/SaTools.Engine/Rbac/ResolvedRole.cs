@@ -18,14 +18,12 @@ internal sealed class ResolvedRole
 }
 
 /// <summary>
-/// One rule of a role, shared by every grant that comes from it, with its risks computed once per scope kind.
+/// One rule of a role, shared by every grant that comes from it, with its risks computed once. Grants are evaluated
+/// on two threads at once (EffectivePermissionReader), so the risks are published whole, in one reference.
 /// </summary>
 internal sealed class ResolvedRule
 {
-    private RiskFlags? _clusterFlags;
-    private RiskFlags? _namespaceFlags;
-    private string? _otherRisk;
-    private bool _otherRiskKnown;
+    private Risks? _risks;
 
     public ResolvedRule(RbacRule rule, string? aggregatedFrom)
     {
@@ -36,23 +34,24 @@ internal sealed class ResolvedRule
     public RbacRule Rule { get; }
     public string? AggregatedFrom { get; }
 
-    public RiskFlags FlagsAt(bool clusterScope) => clusterScope
-        ? _clusterFlags ??= RiskAssessor.FlagsFor(Rule, clusterScope: true)
-        : _namespaceFlags ??= RiskAssessor.FlagsFor(Rule, clusterScope: false);
+    public RiskFlags FlagsAt(bool clusterScope) => clusterScope ? RisksOf().ClusterFlags : RisksOf().NamespaceFlags;
 
-    public string? OtherRiskAt(bool clusterScope)
+    public string? OtherRiskAt(bool clusterScope) => clusterScope ? RisksOf().ClusterOtherRisk : null;
+
+    private Risks RisksOf()
     {
-        if (!clusterScope)
+        if (Volatile.Read(ref _risks) is { } known)
         {
-            return null;
+            return known;
         }
 
-        if (!_otherRiskKnown)
-        {
-            _otherRisk = RiskAssessor.OtherRiskFor(Rule, clusterScope: true);
-            _otherRiskKnown = true;
-        }
-
-        return _otherRisk;
+        var risks = new Risks(
+            RiskAssessor.FlagsFor(Rule, clusterScope: true),
+            RiskAssessor.FlagsFor(Rule, clusterScope: false),
+            RiskAssessor.OtherRiskFor(Rule, clusterScope: true));
+        // Two threads may compute the same risks; either answer is the one kept.
+        return Interlocked.CompareExchange(ref _risks, risks, null) ?? risks;
     }
+
+    private sealed record Risks(RiskFlags ClusterFlags, RiskFlags NamespaceFlags, string? ClusterOtherRisk);
 }

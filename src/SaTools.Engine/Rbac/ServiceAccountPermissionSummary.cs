@@ -6,7 +6,7 @@ public sealed class ServiceAccountPermissionSummary
     internal ServiceAccountPermissionSummary(ServiceAccountRef serviceAccount, IReadOnlyList<EffectiveGrant> grants)
     {
         ServiceAccount = serviceAccount;
-        var reasons = new SortedSet<string>(StringComparer.Ordinal);
+        SortedSet<string>? reasons = null;
         var bindings = new HashSet<(BindingKind, string?, string)>();
         foreach (var grant in grants)
         {
@@ -34,12 +34,12 @@ public sealed class ServiceAccountPermissionSummary
             if (level >= RiskLevel.Medium)
             {
                 var what = flags == RiskFlags.None ? grant.OtherRisk : flags.ToString();
-                reasons.Add($"{level}: {what} at {grant.Scope} via {grant.BindingKind} {Qualified(grant.BindingNamespace, grant.BindingName)} ({grant.RoleKind} {grant.RoleName})");
+                (reasons ??= new SortedSet<string>(StringComparer.Ordinal)).Add($"{level}: {what} at {grant.Scope} via {grant.BindingKind} {Qualified(grant.BindingNamespace, grant.BindingName)} ({grant.RoleKind} {grant.RoleName})");
             }
         }
 
         BindingCount = bindings.Count;
-        RiskReasons = reasons.ToArray();
+        RiskReasons = reasons is null ? Array.Empty<string>() : reasons.ToArray();
     }
 
     /// <summary>The summary of grants already evaluated (one pass gives both rows and summary).</summary>

@@ -1,3 +1,5 @@
+using k8s.Models;
+
 namespace SaTools.Engine.Rbac;
 
 /// <summary>
@@ -37,6 +39,20 @@ public sealed record ServiceAccountRef(string Namespace, string Name)
 
         return new ServiceAccountRef(rest[..colon].ToString(), rest[(colon + 1)..].ToString());
     }
+
+    /// <summary>The order every listing of ServiceAccounts is given in: by namespace, then name (ordinal).</summary>
+    public static IComparer<ServiceAccountRef> Order { get; } = Comparer<ServiceAccountRef>.Create((a, b) =>
+    {
+        var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
+        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Name, b.Name);
+    });
+
+    /// <summary>The ServiceAccount an API object describes; null for one without a name. A namespace left out
+    /// (a dump written without one) is <c>default</c>, as kubectl applies it.</summary>
+    internal static ServiceAccountRef? From(V1ServiceAccount serviceAccount) =>
+        string.IsNullOrEmpty(serviceAccount.Metadata?.Name)
+            ? null
+            : new ServiceAccountRef(serviceAccount.Metadata.NamespaceProperty ?? "default", serviceAccount.Metadata.Name);
 
     public override string ToString() => Namespace + "/" + Name;
 }

@@ -10,9 +10,11 @@ namespace SaTools.Commands;
 /// <summary>
 /// What ServiceAccounts may really do, as the API server's RBAC authorizer decides it: every grant (one row per
 /// rule, binding and scope) or one summary row per ServiceAccount with risk flags and a RiskLevel. The RBAC
-/// objects are read once per invocation (one paged list per kind) or from exported dumps (-InputFile).
-/// About 340 lines, most of them its eleven documented parameters; the rules it applies live in the engine
-/// (EffectivePermissionEvaluator, PermissionFilter, GrantVerifier, NamespaceResolver), the file only binds them.
+/// objects are read once per invocation (one paged list per kind, each ServiceAccount evaluated as its page arrives:
+/// EffectivePermissionReader) or from exported dumps (-InputFile).
+/// About 450 lines, most of them its eleven documented parameters and the two ways it reads (rows written while
+/// reading for -AllNamespaces, read first otherwise); the rules it applies live in the engine
+/// (EffectivePermissionReader, PermissionFilter, GrantVerifier, NamespaceResolver), the file only binds them.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "K8sEffectivePermission", DefaultParameterSetName = ParameterSetInNamespaces)]
 [OutputType(typeof(EffectivePermission), typeof(EffectivePermissionSummary))]
@@ -23,13 +25,13 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     private readonly HashSet<ServiceAccountRef> _done = new();
     private readonly HashSet<string> _warnedMissingRoles = new(StringComparer.Ordinal);
-    private EffectivePermissionEvaluator? _evaluator;
-    private IReadOnlyList<ServiceAccountRef>? _serviceAccounts;
-    private Dictionary<string, List<ServiceAccountRef>>? _byNamespace;
+    private IReadOnlyList<ServiceAccountPermissions>? _serviceAccounts;
+    private Dictionary<string, List<ServiceAccountPermissions>>? _byNamespace;
     private PermissionFilter? _filter;
     private GrantVerifier? _verifier;
     private string? _context;
     private int _evaluated;
+    private int _serviceAccountsExpected;
 
     /// <summary>Namespaces of the ServiceAccounts (wildcards allowed). Default: the connection's namespace
     /// (every namespace of the dump with -InputFile).</summary>
@@ -138,15 +140,21 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     protected override void ProcessRecord()
     {
-        EnsureLoaded();
-        foreach (var serviceAccount in ResolveTargets())
+        if (_serviceAccounts is null && WritesWhileReading)
         {
-            if (!_done.Add(serviceAccount))
+            ReadAndWrite();
+            return;
+        }
+
+        EnsureLoaded();
+        foreach (var account in ResolveTargets())
+        {
+            if (!_done.Add(account.ServiceAccount))
             {
                 continue;
             }
 
-            Evaluate(serviceAccount);
+            Write(account);
         }
     }
 
@@ -159,20 +167,82 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         }
     }
 
+    /// <summary>True when the run answers for every ServiceAccount read (-AllNamespaces, or a dump without -Namespace).</summary>
+    private bool Unscoped => AllNamespaces.IsPresent || (Namespace is null && InputFile is not null);
+
+    /// <summary>
+    /// Whether rows can be written while the pages arrive: -AllNamespaces from a cluster, when nothing has to be
+    /// known about the whole answer before the first row (-Name's ServiceAccountNotFound, -Scope's
+    /// NamespaceNotFound, -Verify's reviews between rows). The other runs read everything first, as before.
+    /// </summary>
+    private bool WritesWhileReading =>
+        InputFile is null && AllNamespaces.IsPresent && Name is not { Length: > 0 } && !Verify.IsPresent &&
+        (Scope is null || Scope == EffectiveGrant.ClusterScope);
+
+    /// <summary>Reads, evaluates and writes at once: each ServiceAccount's rows are written as soon as the engine
+    /// hands it out (EffectivePermissionReader.StreamAsync), in the order of a full read.</summary>
+    private void ReadAndWrite()
+    {
+        _context = ContextName;
+        var reader = new EffectivePermissionReader(KubeConnection.Api);
+        var filter = _filter;
+        var summarize = Summary.IsPresent;
+        var report = ListProgressReporter(ReadActivity);
+        Action<ListProgress> onPage = progress =>
+        {
+            ExpectServiceAccounts(progress);
+            report(progress);
+        };
+        EffectivePermissions? read = null;
+        try
+        {
+            foreach (var account in Stream(ct => reader.StreamAsync(filter, summarize, onPage, r => read = r, ct)))
+            {
+                _done.Add(account.ServiceAccount);
+                Write(account);
+            }
+        }
+        catch (KubeApiException e)
+        {
+            // As AwaitRead: GetK8sEffectivePermissionForbidden names the list permission that is missing.
+            ThrowKubeError(e, "rbac.authorization.k8s.io");
+        }
+        finally
+        {
+            CompleteProgress(ReadActivity);
+        }
+
+        WriteReadCounts(read!);
+        _serviceAccounts = read!.ServiceAccounts;
+    }
+
+    /// <summary>The ServiceAccount list's size as its pages tell it, for the progress of rows written while reading.</summary>
+    private void ExpectServiceAccounts(ListProgress progress)
+    {
+        if (progress.Resource == "serviceaccounts")
+        {
+            Volatile.Write(ref _serviceAccountsExpected, (int)(progress.ItemsSoFar + (progress.RemainingItemCount ?? 0)));
+        }
+    }
+
+    private void WriteReadCounts(EffectivePermissions permissions) =>
+        WriteVerbose($"RBAC: {permissions.ClusterRoleCount} ClusterRoles, {permissions.ClusterRoleBindingCount} ClusterRoleBindings, " +
+                     $"{permissions.RoleCount} Roles, {permissions.RoleBindingCount} RoleBindings, {permissions.ServiceAccountCount} ServiceAccounts.");
+
     private void EnsureLoaded()
     {
-        if (_evaluator is not null)
+        if (_serviceAccounts is not null)
         {
             return;
         }
 
-        RbacSnapshot snapshot;
+        EffectivePermissions permissions;
         if (InputFile is not null)
         {
             var paths = InputFile.Select(GetUnresolvedProviderPathFromPSPath).ToList();
             try
             {
-                snapshot = RbacManifestLoader.LoadFiles(paths);
+                permissions = EffectivePermissions.Evaluate(RbacManifestLoader.LoadFiles(paths), _filter, Summary.IsPresent);
             }
             catch (RbacManifestException e)
             {
@@ -187,7 +257,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             var onPage = ListProgressReporter(ReadActivity);
             try
             {
-                snapshot = AwaitRead(onPage);
+                permissions = AwaitRead(onPage);
             }
             finally
             {
@@ -201,61 +271,76 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             }
         }
 
-        WriteVerbose($"RBAC: {snapshot.ClusterRoleCount} ClusterRoles, {snapshot.ClusterRoleBindingCount} ClusterRoleBindings, " +
-                     $"{snapshot.RoleCount} Roles, {snapshot.RoleBindingCount} RoleBindings, {snapshot.ServiceAccountCount} ServiceAccounts.");
-        _evaluator = new EffectivePermissionEvaluator(new RbacIndex(snapshot));
-        _serviceAccounts = snapshot.ServiceAccounts;
+        WriteReadCounts(permissions);
+        _serviceAccounts = permissions.ServiceAccounts;
         // A -Scope namespace that does not exist would still collect every ClusterRoleBinding's grants.
-        if (Scope is not null && Scope != EffectiveGrant.ClusterScope && !_serviceAccounts.Any(sa => sa.Namespace == Scope))
+        if (Scope is not null && Scope != EffectiveGrant.ClusterScope && !_serviceAccounts.Any(sa => sa.ServiceAccount.Namespace == Scope))
         {
             ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException($"-Scope: the namespace '{Scope}' does not exist{(InputFile is null ? "" : " in the input files")}."),
                 CommandId + NamespaceNotFoundProblem, ErrorCategory.ObjectNotFound, Scope));
         }
-        // Piped ServiceAccounts are looked up, not searched for: 20,000 records piped in stay linear.
-        _byNamespace = _serviceAccounts
-            .GroupBy(sa => sa.Namespace, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
     }
 
-    private RbacSnapshot AwaitRead(Action<ListProgress> onPage)
+    private EffectivePermissions AwaitRead(Action<ListProgress> onPage)
     {
         // A 403 ends the run with GetK8sEffectivePermissionForbidden (PermissionDenied); the engine's message names
         // the list permission that is missing.
-        var reader = new RbacSnapshotReader(KubeConnection.Api);
-        return Await(ct => reader.ReadAsync(includeServiceAccounts: true, onPage, ct), "rbac.authorization.k8s.io");
+        var reader = new EffectivePermissionReader(KubeConnection.Api);
+        var filter = _filter;
+        var summarize = Summary.IsPresent;
+        var early = EvaluateWhileReading();
+        return Await(ct => reader.ReadAsync(filter, summarize, early, onPage, ct), "rbac.authorization.k8s.io");
     }
 
-    private IEnumerable<ServiceAccountRef> ResolveTargets()
+    /// <summary>The ServiceAccounts worth evaluating while the pages arrive: every one for an unscoped run, else those
+    /// in the namespaces this (first) record names. Others piped in later are evaluated when they come.</summary>
+    private Func<ServiceAccountRef, bool>? EvaluateWhileReading()
     {
-        var all = _serviceAccounts!;
-        IEnumerable<ServiceAccountRef> inScope;
-        var scoped = !(AllNamespaces.IsPresent || (Namespace is null && InputFile is not null));
-        if (!scoped)
+        if (Unscoped)
         {
-            inScope = all;
-        }
-        else
-        {
-            // The snapshot holds every ServiceAccount (every namespace has its default one): its namespaces are the
-            // ones that exist, for the cluster as for a dump, so the one resolver needs no further request.
-            var selection = SelectNamespaces(Namespace, _byNamespace!.Keys.ToList(), Namespace is null ? KubeConnection.Namespace : null);
-            inScope = selection.Targets.SelectMany(n => _byNamespace.TryGetValue(n, out var list) ? list : new List<ServiceAccountRef>());
+            return null;
         }
 
+        var patterns = new List<NamePattern>();
+        foreach (var ns in Namespace ?? new[] { KubeConnection.Namespace })
+        {
+            try
+            {
+                patterns.Add(new NamePattern(ns.Trim()));
+            }
+            catch (ArgumentException)
+            {
+                // Refused with InvalidPattern once the namespaces are resolved; nothing to evaluate early for it.
+            }
+        }
+
+        return sa => patterns.Exists(p => p.Matches(sa.Namespace));
+    }
+
+    private IReadOnlyList<ServiceAccountPermissions> ResolveTargets()
+    {
+        var inScope = InScope();
         var names = ValidNamesOrPatterns(NameKind.ServiceAccount, Name);
         if (Name is { Length: > 0 } && names.Count == 0)
         {
-            return Array.Empty<ServiceAccountRef>();
+            return Array.Empty<ServiceAccountPermissions>();
         }
+
+        if (names.Count == 0)
+        {
+            // No -Name: every account in scope, without matching 22,000 names against no pattern.
+            return inScope;
+        }
+
         var namePatterns = names.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToList();
-        var result = inScope.Where(sa => namePatterns.Count == 0 || namePatterns.Any(p => p.IsMatch(sa.Name))).ToList();
+        var result = inScope.Where(sa => namePatterns.Exists(p => p.IsMatch(sa.ServiceAccount.Name))).ToList();
 
         // A literal name that matched nothing: say so, rather than answer for an account that does not exist.
         foreach (var name in names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n)))
         {
-            if (!result.Any(sa => string.Equals(sa.Name, name, StringComparison.OrdinalIgnoreCase)))
+            if (!result.Exists(sa => string.Equals(sa.ServiceAccount.Name, name, StringComparison.OrdinalIgnoreCase)))
             {
-                var where = !scoped ? "any namespace" : $"namespace '{string.Join("', '", Namespace ?? new[] { KubeConnection.Namespace })}'";
+                var where = Unscoped ? "any namespace" : $"namespace '{string.Join("', '", Namespace ?? new[] { KubeConnection.Namespace })}'";
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException($"No ServiceAccount '{name}' was found in {where}."),
                     CommandId + "ServiceAccountNotFound", ErrorCategory.ObjectNotFound, name));
@@ -265,15 +350,33 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         return result;
     }
 
-    private void Evaluate(ServiceAccountRef serviceAccount)
+    /// <summary>The ServiceAccounts of the namespaces this record names (all of them for an unscoped run).</summary>
+    private IReadOnlyList<ServiceAccountPermissions> InScope()
+    {
+        if (Unscoped)
+        {
+            return _serviceAccounts!;
+        }
+
+        // Piped ServiceAccounts are looked up, not searched for: 20,000 records piped in stay linear.
+        _byNamespace ??= _serviceAccounts!
+            .GroupBy(sa => sa.ServiceAccount.Namespace, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
+        // The read holds every ServiceAccount (every namespace has its default one): its namespaces are the ones that
+        // exist, for the cluster as for a dump, so the one resolver needs no further request.
+        var selection = SelectNamespaces(Namespace, _byNamespace.Keys.ToList(), Namespace is null ? KubeConnection.Namespace : null);
+        return selection.Targets.SelectMany(n => _byNamespace.TryGetValue(n, out var list) ? list : []).ToList();
+    }
+
+    private void Write(ServiceAccountPermissions account)
     {
         _evaluated++;
-        if (_evaluated % 250 == 1 && _serviceAccounts!.Count > 0)
+        if (_evaluated % 250 == 1)
         {
-            var total = AllNamespaces.IsPresent ? _serviceAccounts!.Count : 0;
+            var total = AllNamespaces.IsPresent ? _serviceAccounts?.Count ?? Volatile.Read(ref _serviceAccountsExpected) : 0;
             var record = new ProgressRecord(2, EvaluateActivity, total > 0 ? $"{_evaluated} of {total} ServiceAccounts" : $"{_evaluated} ServiceAccounts")
             {
-                CurrentOperation = serviceAccount.ToString(),
+                CurrentOperation = account.ServiceAccount.ToString(),
             };
             if (total > 0)
             {
@@ -283,16 +386,20 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
             WriteProgress(record);
         }
 
-        var grants = _evaluator!.GetGrants(serviceAccount, _filter!.IsEmpty ? null : _filter).ToList();
-        WarnMissingRoles(grants);
+        // Evaluated while the pages arrived (EffectivePermissionReader), or now for an account piped in later.
+        var grants = account.Grants;
+        if (account.HasMissingRole)
+        {
+            WarnMissingRoles(grants);
+        }
 
-        var verification = VerifyGrants(serviceAccount, grants);
+        var verification = VerifyGrants(account.ServiceAccount, grants);
         var verdicts = verification?.Verdicts;
 
         if (Summary.IsPresent)
         {
             bool? verified = verification?.AllVerified;
-            WriteObject(new EffectivePermissionSummary(_context!, ServiceAccountPermissionSummary.Of(serviceAccount, grants), verified));
+            WriteObject(new EffectivePermissionSummary(_context!, account.Summary, verified));
             return;
         }
 
@@ -303,7 +410,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
         }
     }
 
-    private void WarnMissingRoles(List<EffectiveGrant> grants)
+    private void WarnMissingRoles(IReadOnlyList<EffectiveGrant> grants)
     {
         foreach (var grant in grants.Where(g => g.IsMissingRole))
         {
@@ -317,7 +424,7 @@ public sealed class GetK8sEffectivePermissionCommand : K8sCmdletBase
 
     /// <summary>The API server's verdicts on the grants (<see cref="GrantVerifier"/> decides what to ask), with a
     /// warning for each disagreement; null without -Verify, or once a review has failed.</summary>
-    private GrantVerification? VerifyGrants(ServiceAccountRef serviceAccount, List<EffectiveGrant> grants)
+    private GrantVerification? VerifyGrants(ServiceAccountRef serviceAccount, IReadOnlyList<EffectiveGrant> grants)
     {
         if (_verifier is null)
         {
