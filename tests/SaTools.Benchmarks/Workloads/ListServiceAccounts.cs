@@ -14,8 +14,7 @@ public sealed class ListServiceAccounts : ModuleWorkload
     public override string Script =>
         "Get-K8sServiceAccount -AllNamespaces -Kubeconfig $args[0]";
 
-    public override string WarmUpScript =>
-        "Get-K8sServiceAccount -Namespace kube-system -Kubeconfig $args[0]";
+    public override string WarmUpScript => Script;
 
     public override IReadOnlyList<string> MinimumLists => ["serviceaccounts"];
 

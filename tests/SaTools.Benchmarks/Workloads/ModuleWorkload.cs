@@ -22,9 +22,11 @@ public abstract class ModuleWorkload
     /// <summary>The timed script.</summary>
     public abstract string Script { get; }
 
-    /// <summary>A small call of the same cmdlet, run once before the first repetition outside any window, so the
-    /// timed runs do not pay the cmdlet's first-use costs (JIT of its code paths and of the models it reads); null
-    /// for none. It gets the kubeconfig path in <c>$args[0]</c>.</summary>
+    /// <summary>A call run once before the first repetition outside any window, so the timed runs do not pay the
+    /// cmdlet's first-use costs (JIT of its code paths and of the models it reads); null for none. It gets the
+    /// kubeconfig path in <c>$args[0]</c>. The list workloads warm up with their timed script itself: a call for one
+    /// namespace takes another path (read first, then written) than -AllNamespaces (rows written while the pages
+    /// arrive), which the timed run would then compile while it is timed.</summary>
     public virtual string? WarmUpScript => null;
 
     /// <summary>The lists a listing or permission workload must read: its minimum is their pages, nothing per

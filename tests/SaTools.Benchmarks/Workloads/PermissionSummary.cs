@@ -14,8 +14,7 @@ public sealed class PermissionSummary : ModuleWorkload
     public override string Script =>
         "Get-K8sEffectivePermission -AllNamespaces -Summary -Kubeconfig $args[0]";
 
-    public override string WarmUpScript =>
-        "Get-K8sEffectivePermission -Namespace kube-system -Summary -Kubeconfig $args[0]";
+    public override string WarmUpScript => Script;
 
     public override IReadOnlyList<string> MinimumLists => RbacLists.All;
 

@@ -15,8 +15,7 @@ public sealed class ServiceAccountUsageSummary : ModuleWorkload
     public override string Script =>
         "Get-K8sServiceAccountUsage -AllNamespaces -Summary -Kubeconfig $args[0]";
 
-    public override string WarmUpScript =>
-        "Get-K8sServiceAccountUsage -Namespace kube-system -Summary -Kubeconfig $args[0]";
+    public override string WarmUpScript => Script;
 
     public override IReadOnlyList<string> MinimumLists => ["pods", "serviceaccounts"];
 }

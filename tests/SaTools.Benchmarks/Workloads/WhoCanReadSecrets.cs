@@ -14,8 +14,7 @@ public sealed class WhoCanReadSecrets : ModuleWorkload
     public override string Script =>
         "Get-K8sEffectivePermission -AllNamespaces -Verb get -Resource secrets -Kubeconfig $args[0]";
 
-    public override string WarmUpScript =>
-        "Get-K8sEffectivePermission -Namespace kube-system -Verb get -Resource secrets -Kubeconfig $args[0]";
+    public override string WarmUpScript => Script;
 
     public override IReadOnlyList<string> MinimumLists => RbacLists.All;
 
