@@ -54,15 +54,18 @@ public sealed class EffectivePermissionReader
         PermissionFilter? filter, bool summarize, Action<ListProgress>? onPage, Action<EffectivePermissions>? onRead,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var ready = Channel.CreateUnbounded<ServiceAccountPermissions>(new UnboundedChannelOptions { SingleReader = true });
+        var ready = Channel.CreateUnbounded<IReadOnlyList<ServiceAccountPermissions>>(new UnboundedChannelOptions { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var arrivals = new ServiceAccountArrivals(new Evaluation(filter, summarize), evaluateEarly: null, emit: a => ready.Writer.TryWrite(a));
+        var arrivals = new ServiceAccountArrivals(new Evaluation(filter, summarize), evaluateEarly: null, emit: batch => ready.Writer.TryWrite(batch));
         var reading = ProduceAsync();
         try
         {
-            await foreach (var account in ready.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var batch in ready.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return account;
+                foreach (var account in batch)
+                {
+                    yield return account;
+                }
             }
 
             // The read's failure, if any (the channel only says it has ended).
@@ -103,7 +106,8 @@ public sealed class EffectivePermissionReader
             var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t));
             var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t));
             var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t));
-            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t), item =>
+            // Each page's accounts are handed out once the next page is announced (or the list ends): see Flush.
+            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t), item =>
             {
                 serviceAccountCount++;
                 if (ServiceAccountRef.From(item) is { } serviceAccount)
@@ -127,6 +131,13 @@ public sealed class EffectivePermissionReader
         var rbac = await indexed.ConfigureAwait(false);
         arrivals.EmitRest();
         return new EffectivePermissions(rbac, serviceAccountCount, arrivals.Accounts);
+
+        // The pager announces a page before yielding its items, so here the previous page's accounts are all in.
+        void OnServiceAccountPage(ListProgress progress)
+        {
+            arrivals.Flush();
+            onPage?.Invoke(progress);
+        }
     }
 
     /// <summary>Builds the index once the four RBAC lists are in, then evaluates the accounts that were waiting for it.</summary>

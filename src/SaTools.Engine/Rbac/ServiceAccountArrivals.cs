@@ -6,9 +6,10 @@ namespace SaTools.Engine.Rbac;
 /// thread at once; those that arrived before are evaluated by the index's thread. The lock only decides which of the
 /// two evaluates an account, so each is evaluated exactly once. With <c>emit</c>, accounts are handed out in order
 /// (under the lock, by whichever thread made the next one ready) as soon as no account still to come can precede
-/// them (<see cref="Settled"/>).
+/// them (<see cref="Settled"/>), in batches: a page's worth at a time (<see cref="Flush"/>), so a caller that waits
+/// for rows on another thread wakes once per page, not once per account.
 /// </summary>
-internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<ServiceAccountRef, bool>? evaluateEarly, Action<ServiceAccountPermissions>? emit)
+internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<ServiceAccountRef, bool>? evaluateEarly, Action<IReadOnlyList<ServiceAccountPermissions>>? emit)
 {
     // By namespace then name (ServiceAccountRef.Order); changed by the list's thread, read and handed out under the lock.
     private readonly List<ServiceAccountPermissions> _accounts = new();
@@ -35,9 +36,10 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
         {
             account.Evaluate();
         }
-
-        EmitReady();
     }
+
+    /// <summary>Hands out the accounts that are ready; called as each page of ServiceAccounts is done.</summary>
+    public void Flush() => EmitReady();
 
     public void IndexReady(EffectivePermissionEvaluator evaluator, CancellationToken cancellationToken)
     {
@@ -71,9 +73,10 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
     {
         lock (_gate)
         {
-            while (emit is not null && _emitted < _accounts.Count)
+            if (emit is not null && _emitted < _accounts.Count)
             {
-                emit(_accounts[_emitted++]);
+                emit(_accounts.GetRange(_emitted, _accounts.Count - _emitted));
+                _emitted = _accounts.Count;
             }
         }
     }
@@ -102,17 +105,23 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
 
         lock (_gate)
         {
-            while (_emitted < _accounts.Count)
+            var ready = _emitted;
+            while (ready < _accounts.Count)
             {
-                var next = _accounts[_emitted];
+                var next = _accounts[ready];
                 if ((!next.IsEvaluated && Early(next)) || !Settled(next.ServiceAccount.Namespace))
                 {
                     // Its evaluation (by the index's thread) or an account that sorts before it is still to come.
-                    return;
+                    break;
                 }
 
-                _emitted++;
-                emit(next);
+                ready++;
+            }
+
+            if (ready > _emitted)
+            {
+                emit(_accounts.GetRange(_emitted, ready - _emitted));
+                _emitted = ready;
             }
         }
     }
