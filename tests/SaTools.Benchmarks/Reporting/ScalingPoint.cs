@@ -20,9 +20,25 @@ public static class ScalingGrowth
             ? to.Time.Median / from.Time.Median
             : null;
 
+    /// <summary>
+    /// The smallest memory growth a ratio is taken against. Peak working-set growth moves from run to run of the same
+    /// workload at the same scale by up to 14 MB (workload 3 at full scale: +4 to +18 MB over six runs on one day),
+    /// because the GC reuses or newly commits memory in steps of megabytes; so a growth of +2 or +4 MB at half scale
+    /// says nothing about proportion, and +4 -> +16 MB is not a fourfold growth. A real superlinear growth
+    /// (+40 -> +160 MB) is still judged as such.
+    /// </summary>
+    public const double MemoryResolutionMb = 16;
+
     /// <summary>Memory growth over the run's start at <paramref name="to"/> over the same at <paramref name="from"/>.</summary>
     public static double? Memory(WorkloadResult? from, WorkloadResult? to) =>
         from is { HasRuns: true, Errors: 0, MaxGrowthMb: > 0 } && to is { HasRuns: true, Errors: 0, MaxGrowthMb: { } grown }
             ? grown / from.MaxGrowthMb!.Value
+            : null;
+
+    /// <summary>What issue 18's memory target judges: the growth at <paramref name="to"/> over the growth at
+    /// <paramref name="from"/>, or over <see cref="MemoryResolutionMb"/> when that one is smaller.</summary>
+    public static double? JudgedMemory(WorkloadResult? from, WorkloadResult? to) =>
+        from is { HasRuns: true, Errors: 0, MaxGrowthMb: { } before } && to is { HasRuns: true, Errors: 0, MaxGrowthMb: { } grown }
+            ? grown / Math.Max(before, MemoryResolutionMb)
             : null;
 }
