@@ -98,6 +98,7 @@ public sealed class EffectivePermissionReader
     private async Task<EffectivePermissions> ReadAsync(ServiceAccountArrivals arrivals, Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
         var serviceAccountCount = 0;
+        var pageEnd = -1L;
         Task<RbacSnapshot> indexed;
         await using (var lists = _api.StartLists(cancellationToken))
         {
@@ -106,13 +107,18 @@ public sealed class EffectivePermissionReader
             var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t));
             var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t));
             var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t));
-            // Each page's accounts are handed out once the next page is announced (or the list ends): see Flush.
+            // Each page's accounts are handed out together, once its last one is in (ServiceAccountArrivals.Flush).
             _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t), item =>
             {
                 serviceAccountCount++;
                 if (ServiceAccountRef.From(item) is { } serviceAccount)
                 {
                     arrivals.Add(serviceAccount);
+                }
+
+                if (serviceAccountCount == pageEnd)
+                {
+                    arrivals.Flush();
                 }
             });
             indexed = IndexWhenReadAsync(clusterRoles, clusterRoleBindings, roles, roleBindings, arrivals, lists.Token);
@@ -132,10 +138,11 @@ public sealed class EffectivePermissionReader
         arrivals.EmitRest();
         return new EffectivePermissions(rbac, serviceAccountCount, arrivals.Accounts);
 
-        // The pager announces a page before yielding its items, so here the previous page's accounts are all in.
+        // The pager announces a page before it yields the page's items, with the count of items yielded once they are
+        // (a restart's repeated items are neither counted nor yielded): the item that reaches it ends the page.
         void OnServiceAccountPage(ListProgress progress)
         {
-            arrivals.Flush();
+            pageEnd = progress.ItemsSoFar;
             onPage?.Invoke(progress);
         }
     }

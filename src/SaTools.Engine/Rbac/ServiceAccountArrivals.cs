@@ -38,7 +38,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
         }
     }
 
-    /// <summary>Hands out the accounts that are ready; called as each page of ServiceAccounts is done.</summary>
+    /// <summary>Hands out the accounts that are ready; called once each page's last account is in.</summary>
     public void Flush() => EmitReady();
 
     public void IndexReady(EffectivePermissionEvaluator evaluator, CancellationToken cancellationToken)
