@@ -73,11 +73,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
     {
         lock (_gate)
         {
-            if (emit is not null && _emitted < _accounts.Count)
-            {
-                emit(_accounts.GetRange(_emitted, _accounts.Count - _emitted));
-                _emitted = _accounts.Count;
-            }
+            HandOutThrough(_accounts.Count);
         }
     }
 
@@ -118,11 +114,17 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
                 ready++;
             }
 
-            if (ready > _emitted)
-            {
-                emit(_accounts.GetRange(_emitted, ready - _emitted));
-                _emitted = ready;
-            }
+            HandOutThrough(ready);
+        }
+    }
+
+    /// <summary>Hands out the accounts not handed out yet before <paramref name="end"/>, as one batch. Under the lock.</summary>
+    private void HandOutThrough(int end)
+    {
+        if (emit is not null && end > _emitted)
+        {
+            emit(_accounts.GetRange(_emitted, end - _emitted));
+            _emitted = end;
         }
     }
 
