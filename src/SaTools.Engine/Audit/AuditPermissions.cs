@@ -60,11 +60,7 @@ internal sealed class AuditPermissions
     private Answer Evaluate(ServiceAccountRef sa)
     {
         var grants = Evaluator.GetGrants(sa).ToList();
-        var level = Rbac.RiskLevel.None;
-        foreach (var grant in grants)
-        {
-            if (grant.RiskLevel > level) level = grant.RiskLevel;
-        }
+        var level = ServiceAccountPermissionSummary.HighestRisk(grants);
         var beyond = BaselinePermissions.BeyondBaseline(grants);
         var summary = level >= Rbac.RiskLevel.High ? ServiceAccountPermissionSummary.Of(sa, grants) : null;
         var answer = new Answer(beyond.Count == 0 ? NoGrants : beyond, level, summary);

@@ -6,6 +6,7 @@ public sealed class ServiceAccountPermissionSummary
     internal ServiceAccountPermissionSummary(ServiceAccountRef serviceAccount, IReadOnlyList<EffectiveGrant> grants)
     {
         ServiceAccount = serviceAccount;
+        RiskLevel = HighestRisk(grants);
         SortedSet<string>? reasons = null;
         var bindings = new HashSet<(BindingKind, string?, string)>();
         foreach (var grant in grants)
@@ -26,11 +27,6 @@ public sealed class ServiceAccountPermissionSummary
             var flags = grant.Flags;
             Flags |= flags;
             var level = grant.RiskLevel;
-            if (level > RiskLevel)
-            {
-                RiskLevel = level;
-            }
-
             if (level >= RiskLevel.Medium)
             {
                 var what = flags == RiskFlags.None ? grant.OtherRisk : flags.ToString();
@@ -40,6 +36,22 @@ public sealed class ServiceAccountPermissionSummary
 
         BindingCount = bindings.Count;
         RiskReasons = reasons is null ? Array.Empty<string>() : reasons.ToArray();
+    }
+
+    /// <summary>The ServiceAccount's <see cref="RiskLevel"/>: the highest of its grants' (a binding to a missing role
+    /// grants nothing and counts as <see cref="RiskLevel.None"/>). The audit asks it without building the summary.</summary>
+    internal static RiskLevel HighestRisk(IEnumerable<EffectiveGrant> grants)
+    {
+        var highest = RiskLevel.None;
+        foreach (var grant in grants)
+        {
+            if (grant.RiskLevel > highest)
+            {
+                highest = grant.RiskLevel;
+            }
+        }
+
+        return highest;
     }
 
     /// <summary>The summary of grants already evaluated (one pass gives both rows and summary).</summary>
