@@ -39,6 +39,27 @@ public sealed class PagingTests : IClassFixture<BootstrapSandbox>
     }
 
     [Fact]
+    public async Task A_page_too_large_to_build_at_once_is_streamed_whole_and_in_order()
+    {
+        // Pages of more than 200 items are written from the items' cached JSON through pooled 64 KB pieces
+        // (ResourceHandler.WriteListAsync); 260 accounts of ~200 bytes cross a piece boundary.
+        var ns = await NamespaceWithServiceAccounts("paging-large", 260); // + default = 261
+        var expected = new[] { "default" }.Concat(Enumerable.Range(0, 260).Select(i => $"sa-{i:D2}")).Order(StringComparer.Ordinal).ToList();
+
+        var first = await _fx.Client.GetAsync2($"/api/v1/namespaces/{ns}/serviceaccounts?limit=250");
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(("ServiceAccountList", "v1"), (first.Object["kind"]!.GetValue<string>(), first.Object["apiVersion"]!.GetValue<string>()));
+        Assert.Equal(11, first.Object["metadata"]!["remainingItemCount"]!.GetValue<long>());
+        var cont = first.Object["metadata"]!["continue"]!.GetValue<string>();
+        var rest = await _fx.Client.GetAsync2($"/api/v1/namespaces/{ns}/serviceaccounts?limit=250&continue={Uri.EscapeDataString(cont)}");
+        Assert.Equal(expected, first.Names().Concat(rest.Names()));
+
+        var whole = await _fx.Client.GetAsync2($"/api/v1/namespaces/{ns}/serviceaccounts");
+        Assert.Equal(expected, whole.Names());
+        Assert.All(whole.Object["items"]!.AsArray(), item => Assert.Equal(ns, item!["metadata"]!["namespace"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Later_pages_read_the_snapshot_of_the_first()
     {
         var ns = await NamespaceWithServiceAccounts("paging-b", 4);
