@@ -1,6 +1,7 @@
 using k8s.Models;
 using SaTools.Engine.Api;
 using SaTools.Engine.Rbac;
+using SaTools.Engine.Threading;
 using SaTools.Engine.Usage;
 
 namespace SaTools.Engine.Audit;
@@ -56,14 +57,14 @@ public sealed class AuditSnapshotReader
             replicaSets.Result.Owners, jobs.Result.Owners, rbac.Result, await permissions.ConfigureAwait(false));
     }
 
-    /// <summary>The RBAC answers, on a pool thread once the RBAC snapshot is read; null when it was not (the
+    /// <summary>The RBAC answers, on a thread of their own once the RBAC snapshot is read; null when it was not (the
     /// failure is the RBAC reader's to report).</summary>
     private static async Task<AuditPermissions?> PrepareAsync(Task<RbacSnapshot> rbac, CancellationToken cancellationToken)
     {
         try
         {
             var snapshot = await rbac.ConfigureAwait(false);
-            return await Task.Run(() => AuditPermissions.Prepare(snapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await CpuBoundWork.RunAsync(() => AuditPermissions.Prepare(snapshot, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception) when (rbac.IsFaulted || rbac.IsCanceled || cancellationToken.IsCancellationRequested)
         {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Threading;
 
 namespace SaTools.Engine.Rbac;
 
@@ -155,8 +156,11 @@ public sealed class EffectivePermissionReader
         var rbac = new RbacSnapshot(
             await roles.ConfigureAwait(false), await clusterRoles.ConfigureAwait(false), await roleBindings.ConfigureAwait(false),
             await clusterRoleBindings.ConfigureAwait(false), serviceAccounts: null);
-        cancellationToken.ThrowIfCancellationRequested();
-        arrivals.IndexReady(new EffectivePermissionEvaluator(new RbacIndex(rbac)), cancellationToken);
-        return rbac;
+        return await CpuBoundWork.RunAsync(() =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            arrivals.IndexReady(new EffectivePermissionEvaluator(new RbacIndex(rbac)), cancellationToken);
+            return rbac;
+        }, cancellationToken).ConfigureAwait(false);
     }
 }
