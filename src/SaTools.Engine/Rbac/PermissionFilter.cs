@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SaTools.Engine.Rbac;
 
 /// <summary>
@@ -75,6 +77,7 @@ public sealed class PermissionFilter
     }
 
     /// <summary>Whether the grant passes the scope part of the filter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool ScopeAllows(string? grantNamespace)
     {
         if (NonResourceUrl is not null && grantNamespace is not null)
@@ -98,6 +101,7 @@ public sealed class PermissionFilter
     }
 
     /// <summary>Whether the rule allows the request part of the filter (RuleMatcher semantics).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal bool RuleAllows(RbacRule rule)
     {
         if (Verb is not null && !RuleMatcher.VerbMatches(rule, Verb))

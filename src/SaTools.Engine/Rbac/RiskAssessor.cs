@@ -30,6 +30,8 @@ public static class RiskAssessor
     private static readonly string[] WriteVerbs = { "create", "update", "patch" };
     private static readonly string[] ExecVerbs = { "create", "get" };
     private static readonly string[] ProxyVerbs = { "get", "list", "watch", "create", "update", "patch", "delete" };
+    private static readonly string[] EscalateVerbs = { "escalate", "bind" };
+    private static readonly string[] UpdateVerbs = { "update", "patch" };
 
     private static readonly (string Group, string Resource)[] Workloads =
     {
@@ -66,9 +68,13 @@ public static class RiskAssessor
             flags |= RiskFlags.ReadSecrets;
         }
 
-        if (Workloads.Any(w => Grants(rule, WriteVerbs, w.Group, w.Resource)))
+        foreach (var (group, resource) in Workloads)
         {
-            flags |= RiskFlags.CreateWorkloads;
+            if (Grants(rule, WriteVerbs, group, resource))
+            {
+                flags |= RiskFlags.CreateWorkloads;
+                break;
+            }
         }
 
         if (Grants(rule, ExecVerbs, Core, "pods/exec") || Grants(rule, ExecVerbs, Core, "pods/attach"))
@@ -89,8 +95,8 @@ public static class RiskAssessor
 
         // pkg/registry/rbac/escalation_check.go: escalate on roles, bind on the referenced role; writing bindings
         // is flagged too, as the issue asks (with bind or with broad rights it hands them out).
-        if (Grants(rule, new[] { "escalate", "bind" }, Rbac, "roles") ||
-            Grants(rule, new[] { "escalate", "bind" }, Rbac, "clusterroles") ||
+        if (Grants(rule, EscalateVerbs, Rbac, "roles") ||
+            Grants(rule, EscalateVerbs, Rbac, "clusterroles") ||
             Grants(rule, WriteVerbs, Rbac, "rolebindings") ||
             Grants(rule, WriteVerbs, Rbac, "clusterrolebindings"))
         {
@@ -134,12 +140,12 @@ public static class RiskAssessor
             return "AdmissionWebhookControl";
         }
 
-        if (Grants(rule, new[] { "update", "patch" }, Core, "namespaces"))
+        if (Grants(rule, UpdateVerbs, Core, "namespaces"))
         {
             return "NamespaceModification";
         }
 
-        if (Grants(rule, new[] { "update", "patch" }, "certificates.k8s.io", "certificatesigningrequests/approval"))
+        if (Grants(rule, UpdateVerbs, "certificates.k8s.io", "certificatesigningrequests/approval"))
         {
             return "CsrApproval";
         }
@@ -175,9 +181,10 @@ public static class RiskAssessor
         rule.NonResourceUrls.Contains(RuleMatcher.All);
 
     private static bool Grants(RbacRule rule, string verb, string group, string resource) =>
-        Grants(rule, new[] { verb }, group, resource);
+        Grants(rule, new ReadOnlySpan<string>(in verb), group, resource);
 
-    private static bool Grants(RbacRule rule, IEnumerable<string> verbs, string group, string resource)
+    // Asked of every rule of every role once (ResolvedRule keeps the answer): loops, no closures or copies.
+    private static bool Grants(RbacRule rule, ReadOnlySpan<string> verbs, string group, string resource)
     {
         if (!RuleMatcher.ApiGroupMatches(rule, group))
         {
@@ -191,6 +198,14 @@ public static class RiskAssessor
             return false;
         }
 
-        return verbs.Any(v => RuleMatcher.VerbMatches(rule, v));
+        foreach (var verb in verbs)
+        {
+            if (RuleMatcher.VerbMatches(rule, verb))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

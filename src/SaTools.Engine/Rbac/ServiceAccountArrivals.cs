@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SaTools.Engine.Rbac;
 
 /// <summary>
@@ -21,6 +23,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
     /// <summary>Every account, in order; complete once the read has ended.</summary>
     public IReadOnlyList<ServiceAccountPermissions> Accounts => _accounts;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ServiceAccountRef serviceAccount)
     {
         var account = new ServiceAccountPermissions(serviceAccount, evaluation);
@@ -41,6 +44,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
     /// <summary>Hands out the accounts that are ready; called once each page's last account is in.</summary>
     public void Flush() => EmitReady();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void IndexReady(EffectivePermissionEvaluator evaluator, CancellationToken cancellationToken)
     {
         evaluation.Evaluator = evaluator;
@@ -79,6 +83,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
 
     /// <summary>Where an account goes in the order. The server lists by key, "&lt;namespace&gt;/&lt;name&gt;",
     /// so nearly always at the end; accounts already handed out stay where they are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PlaceOf(ServiceAccountRef serviceAccount)
     {
         var place = _accounts.Count;
@@ -92,6 +97,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
 
     /// <summary>Hands out, in order, the accounts that are evaluated and that no account still to come can
     /// precede.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EmitReady()
     {
         if (emit is null)

@@ -1,16 +1,27 @@
+using System.Runtime.CompilerServices;
+
 namespace SaTools.Engine.Rbac;
 
 /// <summary>What one ServiceAccount may do, in one row: counts, the union of its risk flags and one level.</summary>
 public sealed class ServiceAccountPermissionSummary
 {
+    // The bindings counted for one summary at a time on each thread: one summary is made for every ServiceAccount
+    // of the cluster, on two threads at once (EffectivePermissionReader), and a new set for each was 10 MB of
+    // garbage at 22,000 ServiceAccounts.
+    [ThreadStatic]
+    private static HashSet<(BindingKind, string?, string)>? t_bindings;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ServiceAccountPermissionSummary(ServiceAccountRef serviceAccount, IReadOnlyList<EffectiveGrant> grants)
     {
         ServiceAccount = serviceAccount;
         RiskLevel = HighestRisk(grants);
         SortedSet<string>? reasons = null;
-        var bindings = new HashSet<(BindingKind, string?, string)>();
-        foreach (var grant in grants)
+        var bindings = t_bindings ??= new HashSet<(BindingKind, string?, string)>();
+        bindings.Clear();
+        for (var i = 0; i < grants.Count; i++)
         {
+            var grant = grants[i];
             bindings.Add((grant.BindingKind, grant.BindingNamespace, grant.BindingName));
             if (grant.IsMissingRole)
             {
@@ -40,14 +51,16 @@ public sealed class ServiceAccountPermissionSummary
 
     /// <summary>The ServiceAccount's <see cref="RiskLevel"/>: the highest of its grants' (a binding to a missing role
     /// grants nothing and counts as <see cref="RiskLevel.None"/>). The audit asks it without building the summary.</summary>
-    internal static RiskLevel HighestRisk(IEnumerable<EffectiveGrant> grants)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static RiskLevel HighestRisk(IReadOnlyList<EffectiveGrant> grants)
     {
         var highest = RiskLevel.None;
-        foreach (var grant in grants)
+        for (var i = 0; i < grants.Count; i++)
         {
-            if (grant.RiskLevel > highest)
+            var level = grants[i].RiskLevel;
+            if (level > highest)
             {
-                highest = grant.RiskLevel;
+                highest = level;
             }
         }
 
@@ -56,7 +69,7 @@ public sealed class ServiceAccountPermissionSummary
 
     /// <summary>The summary of grants already evaluated (one pass gives both rows and summary).</summary>
     public static ServiceAccountPermissionSummary Of(ServiceAccountRef serviceAccount, IEnumerable<EffectiveGrant> grants) =>
-        new(serviceAccount, grants.ToList());
+        new(serviceAccount, grants as IReadOnlyList<EffectiveGrant> ?? grants.ToList());
 
     public ServiceAccountRef ServiceAccount { get; }
     public int GrantCount { get; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SaTools.Engine.Rbac;
 
 /// <summary>
@@ -48,6 +50,7 @@ public sealed class ServiceAccountPermissions
     internal bool IsEvaluated => Volatile.Read(ref _grants) is not null;
 
     /// <summary>Evaluates the grants (and the summary, when the evaluation asks for it). Called by one thread at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Evaluate()
     {
         var evaluator = _evaluation.Evaluator ?? throw new InvalidOperationException("The RBAC index is not ready yet.");

@@ -101,6 +101,30 @@ public sealed class EffectivePermissionEvaluatorTests
     }
 
     [Fact]
+    public void EachSummaryCountsItsOwnBindings()
+    {
+        // The set a summary counts bindings in is reused from one summary to the next on a thread: a count must not
+        // carry over, and one binding reached twice (its ServiceAccount subject and its User subject) counts once.
+        var evaluator = Evaluate(
+            ClusterRole("reader", Rule("get", "", "pods")),
+            RoleBinding("app", "one", "ClusterRole", "reader", Sa("sa")),
+            RoleBinding("app", "two", "ClusterRole", "reader", Sa("sa"), User("system:serviceaccount:app:sa")),
+            RoleBinding("app", "three", "ClusterRole", "reader", Sa("sa")),
+            RoleBinding("app", "solo", "ClusterRole", "reader", Sa("other")));
+        var many = new ServiceAccountRef("app", "sa");
+        var few = new ServiceAccountRef("app", "other");
+
+        Assert.Equal((3, 4), (evaluator.Summarize(many).BindingCount, evaluator.Summarize(many).GrantCount));
+        Assert.Equal(1, evaluator.Summarize(few).BindingCount);
+        Assert.Equal(0, evaluator.Summarize(new ServiceAccountRef("app", "nobody")).BindingCount);
+
+        // And on many threads at once (EffectivePermissionReader summarizes on two).
+        var counts = new int[400];
+        Parallel.For(0, counts.Length, i => counts[i] = evaluator.Summarize(i % 2 == 0 ? many : few).BindingCount);
+        Assert.All(counts.Select((count, i) => (count, i)), c => Assert.Equal(c.i % 2 == 0 ? 3 : 1, c.count));
+    }
+
+    [Fact]
     public void MissingRolesAreLeftOutWhenAskingAboutARequest()
     {
         var evaluator = Evaluate(RoleBinding("app", "dangling", "Role", "gone", Sa("sa")));
