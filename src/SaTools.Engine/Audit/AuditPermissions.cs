@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SaTools.Engine.Rbac;
 
 namespace SaTools.Engine.Audit;
@@ -26,6 +27,7 @@ internal sealed class AuditPermissions
     private EffectivePermissionEvaluator Evaluator { get; }
 
     /// <summary>Indexes the RBAC snapshot and answers for each of its ServiceAccounts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AuditPermissions Prepare(RbacSnapshot rbac, CancellationToken cancellationToken)
     {
         var permissions = new AuditPermissions(new EffectivePermissionEvaluator(new RbacIndex(rbac)));
@@ -57,9 +59,10 @@ internal sealed class AuditPermissions
         lock (_evaluating) return _answers.TryGetValue(sa, out answer) ? answer : Evaluate(sa);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Answer Evaluate(ServiceAccountRef sa)
     {
-        var grants = Evaluator.GetGrants(sa).ToList();
+        var grants = Evaluator.GrantsOf(sa, filter: null);
         var level = ServiceAccountPermissionSummary.HighestRisk(grants);
         var beyond = BaselinePermissions.BeyondBaseline(grants);
         var summary = level >= Rbac.RiskLevel.High ? ServiceAccountPermissionSummary.Of(sa, grants) : null;

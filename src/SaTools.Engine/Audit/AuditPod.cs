@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 using SaTools.Engine.LegacyTokens;
 using SaTools.Engine.Pods;
@@ -32,15 +33,15 @@ internal sealed record AuditPod(
 
     /// <summary>The one way a pod becomes an <see cref="AuditPod"/>, from the cluster's trimmed list
     /// (<see cref="AuditPodFields"/>) and from -InputFile alike.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AuditPod From(V1Pod pod)
     {
-        var declared = TokenMountRule.DeclaredTokenProjections(pod).ToArray();
-        var secrets = SecretReferences.ReferencedNames(pod).Distinct(StringComparer.Ordinal).ToArray();
+        var secrets = SecretReferences.ReferencedNames(pod);
         return new AuditPod(
             PodFacts.From(pod),
             pod.Metadata?.CreationTimestamp?.ToUniversalTime(),
             TokenMountRule.DeclaresApiServerTokenVolume(pod),
-            declared.Length == 0 ? Array.Empty<(string, V1ServiceAccountTokenProjection)>() : declared,
-            secrets.Length == 0 ? Array.Empty<string>() : secrets);
+            TokenMountRule.DeclaredTokenProjections(pod),
+            secrets.Count <= 1 ? secrets : secrets.Distinct(StringComparer.Ordinal).ToArray());
     }
 }

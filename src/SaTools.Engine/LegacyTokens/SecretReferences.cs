@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 
 namespace SaTools.Engine.LegacyTokens;
@@ -12,46 +13,64 @@ internal static class SecretReferences
     public static bool PodReferences(V1Pod pod, string secretName) =>
         ReferencedNames(pod).Contains(secretName, StringComparer.Ordinal);
 
-    /// <summary>The name of every Secret the pod references (a name may come more than once), as listed above.</summary>
-    public static IEnumerable<string> ReferencedNames(V1Pod pod)
+    /// <summary>The name of every Secret the pod references (a name may come more than once), as listed above:
+    /// volumes first, then the containers', init containers' and ephemeral containers' environment.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static IReadOnlyList<string> ReferencedNames(V1Pod pod)
     {
+        // Asked of every pod the audit reads (40,000 at scale): indexed loops (a foreach over an IList allocates an
+        // enumerator), and nothing allocated for a pod that references no Secret.
+        List<string>? names = null;
         var spec = pod.Spec;
-        if (spec is null)
+        var volumes = spec?.Volumes;
+        for (var v = 0; v < (volumes?.Count ?? 0); v++)
         {
-            yield break;
-        }
-        foreach (var volume in spec.Volumes ?? [])
-        {
-            if (volume.Secret?.SecretName is { } direct)
+            Add(volumes![v].Secret?.SecretName);
+            var sources = volumes[v].Projected?.Sources;
+            for (var s = 0; s < (sources?.Count ?? 0); s++)
             {
-                yield return direct;
-            }
-            foreach (var source in volume.Projected?.Sources ?? [])
-            {
-                if (source.Secret?.Name is { } projected)
-                {
-                    yield return projected;
-                }
+                Add(sources![s].Secret?.Name);
             }
         }
-        var envs = (spec.Containers ?? []).Select(c => (c.Env, c.EnvFrom))
-            .Concat((spec.InitContainers ?? []).Select(c => (c.Env, c.EnvFrom)))
-            .Concat((spec.EphemeralContainers ?? []).Select(c => (c.Env, c.EnvFrom)));
-        foreach (var (env, envFrom) in envs)
+
+        var containers = spec?.Containers;
+        for (var c = 0; c < (containers?.Count ?? 0); c++)
         {
-            foreach (var e in env ?? [])
+            AddEnvironment(containers![c].Env, containers[c].EnvFrom);
+        }
+
+        var initContainers = spec?.InitContainers;
+        for (var c = 0; c < (initContainers?.Count ?? 0); c++)
+        {
+            AddEnvironment(initContainers![c].Env, initContainers[c].EnvFrom);
+        }
+
+        var ephemeralContainers = spec?.EphemeralContainers;
+        for (var c = 0; c < (ephemeralContainers?.Count ?? 0); c++)
+        {
+            AddEnvironment(ephemeralContainers![c].Env, ephemeralContainers[c].EnvFrom);
+        }
+
+        return names ?? (IReadOnlyList<string>)[];
+
+        void AddEnvironment(IList<V1EnvVar>? env, IList<V1EnvFromSource>? envFrom)
+        {
+            for (var e = 0; e < (env?.Count ?? 0); e++)
             {
-                if (e.ValueFrom?.SecretKeyRef?.Name is { } key)
-                {
-                    yield return key;
-                }
+                Add(env![e].ValueFrom?.SecretKeyRef?.Name);
             }
-            foreach (var e in envFrom ?? [])
+
+            for (var e = 0; e < (envFrom?.Count ?? 0); e++)
             {
-                if (e.SecretRef?.Name is { } all)
-                {
-                    yield return all;
-                }
+                Add(envFrom![e].SecretRef?.Name);
+            }
+        }
+
+        void Add(string? name)
+        {
+            if (name is not null)
+            {
+                (names ??= new List<string>()).Add(name);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 
 namespace SaTools.Engine.Pods;
@@ -28,8 +29,21 @@ public static class TokenMountRule
     internal static bool DeclaresTokenVolume(V1Pod pod) => DeclaresTokenVolume(pod.Spec);
 
     /// <summary>True when the spec declares a projected <c>serviceAccountToken</c> volume source.</summary>
-    internal static bool DeclaresTokenVolume(V1PodSpec? spec) =>
-        spec?.Volumes?.Any(ProjectsToken) == true;
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool DeclaresTokenVolume(V1PodSpec? spec)
+    {
+        // Asked of every pod read (40,000 at scale): indexed loops, no enumerator per pod.
+        var volumes = spec?.Volumes;
+        for (var v = 0; v < (volumes?.Count ?? 0); v++)
+        {
+            if (ProjectsToken(volumes![v]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The name prefix of the volume the admission plugin adds itself: <c>kube-api-access-</c> and five
     /// random characters (admission.go, mountServiceAccountToken: ServiceAccountVolumeName + "-", generated).</summary>
@@ -41,7 +55,19 @@ public static class TokenMountRule
     internal static bool DeclaresOwnTokenVolume(V1PodSpec? spec) =>
         spec?.Volumes?.Any(v => ProjectsToken(v) && v.Name?.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal) != true) == true;
 
-    private static bool ProjectsToken(V1Volume v) => v.Projected?.Sources?.Any(s => s.ServiceAccountToken is not null) == true;
+    private static bool ProjectsToken(V1Volume volume)
+    {
+        var sources = volume.Projected?.Sources;
+        for (var s = 0; s < (sources?.Count ?? 0); s++)
+        {
+            if (sources![s].ServiceAccountToken is not null)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The most <c>expirationSeconds</c> a declared token should ask for (checklist: "projected tokens with
     /// explicit expiration"; docs: tasks/configure-pod-container/configure-service-account, "ServiceAccount token
@@ -53,18 +79,52 @@ public static class TokenMountRule
     /// server's own (core/v1 ServiceAccountTokenProjection.audience: "Defaults to the identifier of the apiserver"),
     /// so the API server accepts it. The admission plugin's own volume counts too (it is the automounted token).
     /// </summary>
-    internal static bool DeclaresApiServerTokenVolume(V1Pod pod) =>
-        TokenProjections(pod).Any(p => string.IsNullOrEmpty(p.Projection.Audience));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool DeclaresApiServerTokenVolume(V1Pod pod)
+    {
+        var volumes = pod.Spec?.Volumes;
+        for (var v = 0; v < (volumes?.Count ?? 0); v++)
+        {
+            var sources = volumes![v].Projected?.Sources;
+            for (var s = 0; s < (sources?.Count ?? 0); s++)
+            {
+                if (sources![s].ServiceAccountToken is { } projection && string.IsNullOrEmpty(projection.Audience))
+                {
+                    return true;
+                }
+            }
+        }
 
-    /// <summary>Every projected serviceAccountToken source of the pod, with its volume's name.</summary>
-    internal static IEnumerable<(string Volume, V1ServiceAccountTokenProjection Projection)> TokenProjections(V1Pod pod) =>
-        (pod.Spec?.Volumes ?? Array.Empty<V1Volume>())
-            .SelectMany(v => (v.Projected?.Sources ?? Array.Empty<V1VolumeProjection>())
-                .Where(s => s.ServiceAccountToken is not null)
-                .Select(s => (v.Name ?? string.Empty, s.ServiceAccountToken)));
+        return false;
+    }
 
-    /// <summary>The token projections the pod's author declared (not the admission plugin's
-    /// <see cref="AdmissionVolumePrefix"/> volume, whose 3607 seconds and missing audience are the control plane's).</summary>
-    internal static IEnumerable<(string Volume, V1ServiceAccountTokenProjection Projection)> DeclaredTokenProjections(V1Pod pod) =>
-        TokenProjections(pod).Where(p => !p.Volume.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal));
+    /// <summary>The token projections the pod's author declared, with their volume's name (not the admission
+    /// plugin's <see cref="AdmissionVolumePrefix"/> volume, whose 3607 seconds and missing audience are the control
+    /// plane's). Asked of every pod the audit reads (40,000 at scale): indexed loops (a foreach over an IList
+    /// allocates an enumerator), and nothing allocated for a pod without any.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static IReadOnlyList<(string Volume, V1ServiceAccountTokenProjection Projection)> DeclaredTokenProjections(V1Pod pod)
+    {
+        List<(string, V1ServiceAccountTokenProjection)>? found = null;
+        var volumes = pod.Spec?.Volumes;
+        for (var v = 0; v < (volumes?.Count ?? 0); v++)
+        {
+            var name = volumes![v].Name ?? string.Empty;
+            var sources = volumes[v].Projected?.Sources;
+            if (sources is null || name.StartsWith(AdmissionVolumePrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            for (var s = 0; s < sources.Count; s++)
+            {
+                if (sources[s].ServiceAccountToken is { } projection)
+                {
+                    (found ??= new()).Add((name, projection));
+                }
+            }
+        }
+
+        return found ?? (IReadOnlyList<(string, V1ServiceAccountTokenProjection)>)[];
+    }
 }

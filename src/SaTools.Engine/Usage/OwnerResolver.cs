@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 
 namespace SaTools.Engine.Usage;
@@ -27,13 +28,27 @@ internal sealed class OwnerResolver
     /// <summary>True when Deployments were inferred from names because ReplicaSets could not be read.</summary>
     public bool InfersDeployments => _replicaSetOwners is null;
 
-    public static V1OwnerReference? ControllerOf(V1ObjectMeta? meta) =>
-        meta?.OwnerReferences?.FirstOrDefault(r => r.Controller == true);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static V1OwnerReference? ControllerOf(V1ObjectMeta? meta)
+    {
+        // Asked of every pod read: an indexed loop, as a LINQ FirstOrDefault over the IList allocates per pod.
+        var references = meta?.OwnerReferences;
+        for (var i = 0; i < (references?.Count ?? 0); i++)
+        {
+            if (references![i].Controller == true)
+            {
+                return references[i];
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>An object's controller as a <see cref="WorkloadOwner"/> (what the owner maps keep of a ReplicaSet or Job).</summary>
     public static WorkloadOwner? ControllerOwnerOf(V1ObjectMeta? meta) =>
         ControllerOf(meta) is { } c ? new WorkloadOwner(c.Kind, c.Name) : null;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public WorkloadOwner? Resolve(PodFacts pod)
     {
         if (pod.ControllerKind is not { } kind || pod.ControllerName is not { } name)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using k8s.Models;
 using SaTools.Engine.Pods;
 
@@ -21,6 +22,7 @@ internal sealed record PodFacts(
     bool DeclaresTokenVolume,
     string? Phase)
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PodFacts From(V1Pod pod)
     {
         var controller = OwnerResolver.ControllerOf(pod.Metadata);

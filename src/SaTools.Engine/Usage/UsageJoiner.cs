@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Usage;
@@ -5,6 +6,7 @@ namespace SaTools.Engine.Usage;
 /// <summary>Joins pods to ServiceAccounts and sums the join up per ServiceAccount.</summary>
 internal static class UsageJoiner
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static IReadOnlyList<PodUsage> Join(
         IEnumerable<PodFacts> pods, IEnumerable<ServiceAccountFacts> serviceAccounts, OwnerResolver owners)
     {
