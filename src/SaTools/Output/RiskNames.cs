@@ -11,7 +11,21 @@ internal static class RiskNames
         RiskFlags.EscalateOrBind, RiskFlags.CreateTokens, RiskFlags.NodeProxy, RiskFlags.Wildcard,
     };
 
+    // One read-only list per set of flags, made on first use: a summary row is written for every ServiceAccount of
+    // the cluster (22,000 at scale), and nearly all of them share a few sets.
+    private static readonly StringList?[] ByFlags = new StringList?[(int)AllFlags() + 1];
+
     public static StringList Of(RiskFlags flags, string? otherRisk)
+    {
+        if (otherRisk is null && (int)flags < ByFlags.Length)
+        {
+            return Volatile.Read(ref ByFlags[(int)flags]) ?? (ByFlags[(int)flags] = Names(flags, null));
+        }
+
+        return Names(flags, otherRisk);
+    }
+
+    private static StringList Names(RiskFlags flags, string? otherRisk)
     {
         var names = Order.Where(f => (flags & f) == f).Select(f => f.ToString()).ToList();
         if (otherRisk is not null)
@@ -21,4 +35,6 @@ internal static class RiskNames
 
         return new StringList(names);
     }
+
+    private static RiskFlags AllFlags() => Order.Aggregate(RiskFlags.None, (all, f) => all | f);
 }
