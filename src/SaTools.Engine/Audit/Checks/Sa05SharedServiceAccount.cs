@@ -17,11 +17,15 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         var used = context.Usage.Where(u => !u.UsesDefault).GroupBy(u => (u.Namespace, u.ServiceAccount)).ToList();
         var findings = new List<AuditFinding>();
         // Most ServiceAccounts run one workload: those are passed over before any workload name is built or sorted.
-        var shared = used.Where(g => g.Any(u => !SameWorkload(u, g.First())));
+        var shared = used.Where(g =>
+        {
+            var first = WorkloadOf(g.First());
+            return g.Any(u => WorkloadOf(u) != first);
+        });
         foreach (var group in shared.OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.ServiceAccount, StringComparer.Ordinal))
         {
             var workloads = group
-                .Select(u => u.OwnerKind is null ? $"Pod/{u.Pod}" : $"{u.OwnerKind}/{u.OwnerName}")
+                .Select(WorkloadOf).Select(w => $"{w.Kind}/{w.Name}")
                 .Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal).ToList();
             if (workloads.Count < 2) continue;
             var (ns, sa) = group.Key;
@@ -36,10 +40,7 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         return new CheckOutcome(Definition, used.Count, findings);
     }
 
-    /// <summary>True when both pods are of the same workload for sure (same owner, or both the same bare pod); the
-    /// names built below decide every other case.</summary>
-    private static bool SameWorkload(PodUsage a, PodUsage b) =>
-        a.OwnerKind is null
-            ? b.OwnerKind is null && a.Pod == b.Pod
-            : a.OwnerKind == b.OwnerKind && a.OwnerName == b.OwnerName;
+    /// <summary>The workload a pod belongs to: its top-level owner, or the pod itself when it has none.</summary>
+    private static (string Kind, string? Name) WorkloadOf(PodUsage pod) =>
+        pod.OwnerKind is null ? ("Pod", pod.Pod) : (pod.OwnerKind, pod.OwnerName);
 }
