@@ -124,8 +124,9 @@ public sealed class KubeApi
     private const string Apps = "/apis/apps/v1";
     private const string Batch = "/apis/batch/v1";
 
-    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, string? fieldSelector = null) =>
-        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, fieldSelector, onPage, cancellationToken);
+    /// <summary>ServiceAccounts; <c>fields</c>: only these fields of each one are read (null: all of them).</summary>
+    internal IAsyncEnumerable<V1ServiceAccount> ListServiceAccountsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, string? fieldSelector = null, ListFields? fields = null) =>
+        ListByPath<V1ServiceAccountList, V1ServiceAccount>("serviceaccounts", CollectionPath(Core, "serviceaccounts", ns), labelSelector, fieldSelector, onPage, cancellationToken, fields);
 
     /// <summary>Pods; <c>fields</c>: only these fields of each pod are read (null: all of them).</summary>
     internal IAsyncEnumerable<V1Pod> ListPodsAsync(string? ns, string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null, string? fieldSelector = null) =>
@@ -137,17 +138,18 @@ public sealed class KubeApi
     internal IAsyncEnumerable<V1Namespace> ListNamespacesAsync(string? labelSelector, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1NamespaceList, V1Namespace>("namespaces", () => Core + "/namespaces", labelSelector, null, onPage, cancellationToken);
 
-    internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1RoleList, V1Role>("roles", CollectionPath(Rbac, "roles", ns), null, null, onPage, cancellationToken);
+    // The RBAC lists: `fields`, only these fields of each object are read (null: all of them).
+    internal IAsyncEnumerable<V1Role> ListRolesAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1RoleList, V1Role>("roles", CollectionPath(Rbac, "roles", ns), null, null, onPage, cancellationToken, fields);
 
-    internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1RoleBindingList, V1RoleBinding>("rolebindings", CollectionPath(Rbac, "rolebindings", ns), null, null, onPage, cancellationToken);
+    internal IAsyncEnumerable<V1RoleBinding> ListRoleBindingsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1RoleBindingList, V1RoleBinding>("rolebindings", CollectionPath(Rbac, "rolebindings", ns), null, null, onPage, cancellationToken, fields);
 
-    internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", () => Rbac + "/clusterroles", null, null, onPage, cancellationToken);
+    internal IAsyncEnumerable<V1ClusterRole> ListClusterRolesAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1ClusterRoleList, V1ClusterRole>("clusterroles", () => Rbac + "/clusterroles", null, null, onPage, cancellationToken, fields);
 
-    internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
-        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken);
+    internal IAsyncEnumerable<V1ClusterRoleBinding> ListClusterRoleBindingsAsync(Action<ListProgress>? onPage, CancellationToken cancellationToken, ListFields? fields = null) =>
+        ListByPath<V1ClusterRoleBindingList, V1ClusterRoleBinding>("clusterrolebindings", () => Rbac + "/clusterrolebindings", null, null, onPage, cancellationToken, fields);
 
     internal IAsyncEnumerable<V1ReplicaSet> ListReplicaSetsAsync(string? ns, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
         ListByPath<V1ReplicaSetList, V1ReplicaSet>("replicasets", CollectionPath(Apps, "replicasets", ns), null, null, onPage, cancellationToken);

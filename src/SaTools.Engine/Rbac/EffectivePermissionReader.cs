@@ -104,12 +104,14 @@ public sealed class EffectivePermissionReader
         await using (var lists = _api.StartLists(cancellationToken))
         {
             // Started in RbacSnapshotReader's order: the ServiceAccounts take the slot left when the bound is low.
-            var clusterRoles = RbacSnapshotReader.Collect(lists, "clusterroles", Group, t => _api.ListClusterRolesAsync(onPage, t));
-            var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t));
-            var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t));
-            var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t));
+            // Only the fields the evaluation reads, ServiceAccounts' names included (RbacListFields).
+            var fields = RbacListFields.Fields;
+            var clusterRoles = RbacSnapshotReader.Collect(lists, "clusterroles", Group, t => _api.ListClusterRolesAsync(onPage, t, fields));
+            var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t, fields));
+            var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t, fields));
+            var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t, fields));
             // Each page's accounts are handed out together, once its last one is in (ServiceAccountArrivals.Flush).
-            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t), item =>
+            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t, fields: fields), item =>
             {
                 serviceAccountCount++;
                 if (ServiceAccountRef.From(item) is { } serviceAccount)

@@ -21,10 +21,12 @@ public sealed class RbacSnapshotReader
     public async Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
         await using var lists = _api.StartLists(cancellationToken);
-        var clusterRoles = Collect(lists, "clusterroles", "rbac.authorization.k8s.io", t => _api.ListClusterRolesAsync(onPage, t));
-        var clusterRoleBindings = Collect(lists, "clusterrolebindings", "rbac.authorization.k8s.io", t => _api.ListClusterRoleBindingsAsync(onPage, t));
-        var roles = Collect(lists, "roles", "rbac.authorization.k8s.io", t => _api.ListRolesAsync(null, onPage, t));
-        var roleBindings = Collect(lists, "rolebindings", "rbac.authorization.k8s.io", t => _api.ListRoleBindingsAsync(null, onPage, t));
+        // Only the fields the evaluation and the audit's binding checks read (RbacListFields); ServiceAccounts whole.
+        var fields = RbacListFields.Fields;
+        var clusterRoles = Collect(lists, "clusterroles", "rbac.authorization.k8s.io", t => _api.ListClusterRolesAsync(onPage, t, fields));
+        var clusterRoleBindings = Collect(lists, "clusterrolebindings", "rbac.authorization.k8s.io", t => _api.ListClusterRoleBindingsAsync(onPage, t, fields));
+        var roles = Collect(lists, "roles", "rbac.authorization.k8s.io", t => _api.ListRolesAsync(null, onPage, t, fields));
+        var roleBindings = Collect(lists, "rolebindings", "rbac.authorization.k8s.io", t => _api.ListRoleBindingsAsync(null, onPage, t, fields));
         var serviceAccounts = includeServiceAccounts
             ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t))
             : Task.FromResult(new List<V1ServiceAccount>());
