@@ -22,18 +22,47 @@ internal sealed class AuditContext
         Snapshot = snapshot;
         UtcNow = utcNow;
         Permissions = snapshot.Permissions ?? AuditPermissions.Prepare(snapshot.Rbac, CancellationToken.None);
-        Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
-        var accounts = snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
-        Usage = UsageJoiner.Join(snapshot.Pods.Select(p => p.Facts), accounts, Owners);
-        UsageTotals = UsageJoiner.Summarize(Usage, accounts);
-        ServiceAccounts = snapshot.ServiceAccounts
-            .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
-            .OrderBy(sa => sa.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(sa => sa.Metadata.Name, StringComparer.Ordinal)
-            .ToList();
-        ServiceAccountKeys = ServiceAccounts.Select(Ref).ToHashSet();
-        // The first pod of a namespace and name, as the list served it.
-        var pods = new Dictionary<(string, string), AuditPod>(snapshot.Pods.Count);
-        foreach (var pod in snapshot.Pods) pods.TryAdd((pod.Namespace, pod.Name), pod);
+        var owners = Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
+        IReadOnlyList<PodUsage> usage = [];
+        IReadOnlyList<ServiceAccountUsageTotals> totals = [];
+        List<V1ServiceAccount> serviceAccounts = [];
+        HashSet<ServiceAccountRef> keys = [];
+        Dictionary<(string, string), AuditPod> pods = [];
+        // Three independent pieces, each a pass over tens of thousands of objects (the usage join, the sorted
+        // ServiceAccounts, the pods by name), built side by side: the checks wait for all of them (60-70 ms one after
+        // the other at the benchmark's scale, 40-46 ms side by side on two cores).
+        void JoinPods()
+        {
+            var accounts = snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
+            usage = UsageJoiner.Join(snapshot.Pods.Select(p => p.Facts), accounts, owners);
+            totals = UsageJoiner.Summarize(usage, accounts);
+        }
+        void SortServiceAccounts()
+        {
+            serviceAccounts = snapshot.ServiceAccounts
+                .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
+                .OrderBy(sa => sa.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(sa => sa.Metadata.Name, StringComparer.Ordinal)
+                .ToList();
+            keys = serviceAccounts.Select(Ref).ToHashSet();
+        }
+        void IndexPods()
+        {
+            // The first pod of a namespace and name, as the list served it.
+            pods = new Dictionary<(string, string), AuditPod>(snapshot.Pods.Count);
+            foreach (var pod in snapshot.Pods) pods.TryAdd((pod.Namespace, pod.Name), pod);
+        }
+        try
+        {
+            Parallel.Invoke(JoinPods, SortServiceAccounts, IndexPods);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        Usage = usage;
+        UsageTotals = totals;
+        ServiceAccounts = serviceAccounts;
+        ServiceAccountKeys = keys;
         PodsByKey = pods;
         _secretUsers = new(IndexSecretUsers, LazyThreadSafetyMode.ExecutionAndPublication);
     }
