@@ -6,42 +6,99 @@ namespace SaTools.Engine.Audit;
 /// </summary>
 public static class AuditEvaluator
 {
+    /// <summary>
+    /// The outcome of each check, in the catalog's order, each handed out as soon as it and every check before it
+    /// are done: the checks run side by side on the thread pool while the caller writes the findings already known.
+    /// Nothing runs until the first outcome is asked for; stopping early (or <paramref name="cancellationToken"/>)
+    /// starts no further check and waits for those running, so no check outlives the enumeration. A check's failure
+    /// is thrown, as the check threw it, when its turn comes.
+    /// </summary>
     /// <param name="snapshot">What was read.</param>
     /// <param name="checkIds">Check ids to run (case-insensitive); null or empty for all.</param>
     /// <param name="namespaceFilter">True for the namespaces to report on; null for all. Findings that concern
     /// every namespace (a ClusterRoleBinding to system:serviceaccounts) are always kept.</param>
     /// <param name="utcNow">Now, to age legacy tokens' last-used dates.</param>
-    public static IReadOnlyList<CheckOutcome> Evaluate(
-        AuditSnapshot snapshot, IReadOnlyCollection<string>? checkIds, Func<string, bool>? namespaceFilter, DateTime utcNow)
+    /// <param name="cancellationToken">Stops the wait for the next outcome (OperationCanceledException).</param>
+    public static IEnumerable<CheckOutcome> Evaluate(
+        AuditSnapshot snapshot, IReadOnlyCollection<string>? checkIds, Func<string, bool>? namespaceFilter, DateTime utcNow,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var wanted = checkIds is { Count: > 0 } ? new HashSet<string>(checkIds, StringComparer.OrdinalIgnoreCase) : null;
-        var context = new AuditContext(snapshot, utcNow);
         var checks = AuditCheckCatalog.Checks.Where(c => wanted is null || wanted.Contains(c.Definition.CheckId)).ToList();
-        var outcomes = new CheckOutcome[checks.Count];
-        // The checks only read the prepared context, so they run side by side, each taken as a thread is free (the
-        // pod checks, SA02, SA03 and SA05, make most of the findings); the outcomes keep the catalog's order.
-        var oneAtATime = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, checks.Count), System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
-        try
-        {
-            Parallel.ForEach(oneAtATime, i =>
-            {
-                var outcome = checks[i].Evaluate(context);
-                if (namespaceFilter is not null)
-                {
-                    outcome = outcome with { Findings = outcome.Findings.Where(f => InScope(f, namespaceFilter)).ToList() };
-                }
-                outcomes[i] = outcome;
-            });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        return outcomes;
+        return InOrder(checks, () => new AuditContext(snapshot, utcNow), namespaceFilter, cancellationToken);
     }
 
     /// <summary>Whether a finding concerns one of the namespaces the filter accepts (or every namespace).</summary>
     public static bool InScope(AuditFinding finding, Func<string, bool>? namespaceFilter) =>
         namespaceFilter is null || finding.ConcernsNamespace is null || namespaceFilter(finding.ConcernsNamespace);
+
+    /// <summary><see cref="Evaluate"/> over the given checks and context (tests give their own).</summary>
+    internal static IEnumerable<CheckOutcome> InOrder(
+        IReadOnlyList<IAuditCheck> checks, Func<AuditContext?> prepare, Func<string, bool>? namespaceFilter, CancellationToken cancellationToken)
+    {
+        // Built on the caller's thread at the first outcome asked for; the checks only read it, so they run side by
+        // side once it is there.
+        var context = prepare();
+        var outcomes = new TaskCompletionSource<CheckOutcome>[checks.Count];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            outcomes[i] = new TaskCompletionSource<CheckOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Each check taken as a thread is free, in the catalog's order, so the first outcomes are done first.
+        var oneAtATime = System.Collections.Concurrent.Partitioner.Create(Enumerable.Range(0, checks.Count),
+            System.Collections.Concurrent.EnumerablePartitionerOptions.NoBuffering);
+        var running = Task.Run(() => Parallel.ForEach(oneAtATime, new ParallelOptions { CancellationToken = stop.Token }, i =>
+        {
+            try
+            {
+                var outcome = checks[i].Evaluate(context!);
+                if (namespaceFilter is not null)
+                {
+                    outcome = outcome with { Findings = outcome.Findings.Where(f => InScope(f, namespaceFilter)).ToList() };
+                }
+                outcomes[i].SetResult(outcome);
+            }
+            catch (Exception e)
+            {
+                outcomes[i].SetException(e);
+            }
+        }), CancellationToken.None);
+
+        try
+        {
+            foreach (var outcome in outcomes)
+            {
+                yield return Await(outcome.Task, cancellationToken);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            try
+            {
+                running.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // Cancelled: the checks not started when the caller stopped are not wanted any more.
+            }
+        }
+    }
+
+    /// <summary>A check's outcome once it is done; its failure thrown as the check threw it.</summary>
+    private static CheckOutcome Await(Task<CheckOutcome> outcome, CancellationToken cancellationToken)
+    {
+        try
+        {
+            outcome.Wait(cancellationToken);
+        }
+        catch (AggregateException)
+        {
+            // Rethrown below as the check threw it.
+        }
+        return outcome.GetAwaiter().GetResult();
+    }
 }

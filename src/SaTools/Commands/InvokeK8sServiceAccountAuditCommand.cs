@@ -65,50 +65,74 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
         var (snapshot, context) = LoadSnapshot();
         var filter = NamespaceFilter(snapshot, namespaces);
 
-        WriteProgress(new ProgressRecord(2, EvaluateActivity, $"{(Check?.Length ?? AuditCheckCatalog.CheckIds.Count)} checks over {snapshot.ServiceAccountCount} ServiceAccounts, {snapshot.PodCount} pods, {snapshot.SecretCount} Secrets"));
-        var outcomes = AuditEvaluator.Evaluate(snapshot, Check, filter, DateTime.UtcNow);
-        WriteProgress(new ProgressRecord(2, EvaluateActivity, "Done") { RecordType = ProgressRecordType.Completed });
-
-        var evaluated = outcomes.ToDictionary(o => o.Check.CheckId, o => o.Evaluated, StringComparer.OrdinalIgnoreCase);
-        foreach (var outcome in outcomes)
+        // Each check's findings are written as soon as it and the checks before it are done, while later checks still
+        // run (AuditEvaluator.Evaluate); with -Baseline every finding is needed first, to tell what was resolved.
+        var checkCount = AuditCheckCatalog.CheckIds.Count(id => Check is null || Check.Contains(id, StringComparer.OrdinalIgnoreCase));
+        var progress = new ProgressRecord(2, EvaluateActivity, $"{checkCount} checks over {snapshot.ServiceAccountCount} ServiceAccounts, {snapshot.PodCount} pods, {snapshot.SecretCount} Secrets");
+        WriteProgress(progress);
+        var outcomes = new List<CheckOutcome>(checkCount);
+        var worst = (AuditSeverity?)null;
+        var failOn = FailOn is null ? (AuditSeverity?)null : Enum.Parse<AuditSeverity>(FailOn, ignoreCase: true);
+        var atOrAboveFailOn = 0;
+        foreach (var outcome in Evaluate(snapshot, filter))
         {
+            outcomes.Add(outcome);
             if (outcome.NotEvaluatedReason is { } why)
             {
                 WriteWarning($"{outcome.Check.CheckId} was not evaluated: {why} (it needs 'list' on secrets in all namespaces).");
             }
             WriteVerbose($"{outcome.Check.CheckId} {outcome.Check.Title}: {outcome.Evaluated} evaluated, {outcome.Findings.Count} failed.");
-        }
+            progress.StatusDescription = $"{outcome.Check.CheckId} done: {outcome.Findings.Count} finding(s)";
+            progress.PercentComplete = outcomes.Count * 100 / Math.Max(1, checkCount);
+            WriteProgress(progress);
 
-        var findings = outcomes.SelectMany(o => o.Findings).ToList();
-        var worst = (AuditSeverity?)null;
-        if (baseline is null)
-        {
-            foreach (var f in findings)
+            foreach (var f in outcome.Findings)
             {
-                WriteObject(new K8sAuditFinding(f, evaluated[f.CheckId], context, null));
                 if (worst is null || f.Severity > worst) worst = f.Severity;
+                if (f.Severity >= failOn) atOrAboveFailOn++;
+                if (baseline is null) WriteObject(new K8sAuditFinding(f, outcome.Evaluated, context, null));
             }
         }
-        else
+        WriteProgress(new ProgressRecord(2, EvaluateActivity, "Done") { RecordType = ProgressRecordType.Completed });
+
+        if (baseline is not null)
         {
+            var evaluated = outcomes.ToDictionary(o => o.Check.CheckId, o => o.Evaluated, StringComparer.OrdinalIgnoreCase);
             var ran = outcomes.Where(o => o.NotEvaluatedReason is null).Select(o => o.Check.CheckId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var findings = outcomes.SelectMany(o => o.Findings).ToList();
             foreach (var (f, change) in BaselineComparer.Compare(findings, baseline, ran, b => AuditEvaluator.InScope(b, filter)))
             {
                 WriteObject(new K8sAuditFinding(f, evaluated.TryGetValue(f.CheckId, out var n) ? n : 0, context, change.ToString()));
-                if (change != FindingChange.Resolved && (worst is null || f.Severity > worst)) worst = f.Severity;
             }
         }
 
-        if (FailOn is not null && worst is { } w && w >= Enum.Parse<AuditSeverity>(FailOn, ignoreCase: true))
+        if (worst is { } w && w >= failOn)
         {
-            var count = findings.Count(f => f.Severity >= Enum.Parse<AuditSeverity>(FailOn, ignoreCase: true));
             var record = new ErrorRecord(
-                new InvalidOperationException($"The audit found {count} finding(s) at or above {FailOn} (worst: {w})."),
+                new InvalidOperationException($"The audit found {atOrAboveFailOn} finding(s) at or above {FailOn} (worst: {w})."),
                 CommandId + "FailOnThreshold," + GetType().FullName, ErrorCategory.InvalidResult, FailOn);
             // A cmdlet's ThrowTerminatingError ends only its statement: a scheduled `pwsh -File nightly.ps1` would
             // go on and exit 0. Thrown as a `throw` statement's error it ends the script (exit code 1), as the
             // scheduler needs, while try/catch and -ErrorAction still see an ordinary terminating error.
             throw new RuntimeException(record.Exception.Message, record.Exception, record) { WasThrownFromThrowStatement = true };
+        }
+    }
+
+    /// <summary>The checks' outcomes as they are done (AuditEvaluator.Evaluate); Ctrl+C stops the wait for the next one.</summary>
+    private IEnumerable<CheckOutcome> Evaluate(AuditSnapshot snapshot, Func<string, bool>? filter)
+    {
+        using var outcomes = AuditEvaluator.Evaluate(snapshot, Check, filter, DateTime.UtcNow, CancellationToken).GetEnumerator();
+        while (true)
+        {
+            try
+            {
+                if (!outcomes.MoveNext()) yield break;
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            yield return outcomes.Current;
         }
     }
 
