@@ -7,13 +7,13 @@ namespace SaTools.Engine.Rbac;
 /// What the RBAC evaluation reads of the lists it pages (<see cref="KubeApi"/> parses only these fields, see
 /// <see cref="ListFields"/>): each object's name, namespace and uid (the pager's restarts), a ClusterRole's labels
 /// (the aggregation selectors, <see cref="RoleAggregator"/>), the rules, aggregationRule, subjects and roleRef; of a
-/// ServiceAccount, for <see cref="EffectivePermissionReader"/>, only its name and namespace. Everything else of an object
-/// (managedFields, annotations such as kubectl's last-applied-configuration, timestamps) is skipped unbuilt: on a
-/// real cluster that is most of each object, since every write through server-side apply or kubectl apply records
-/// who owns which field ("Server-Side Apply", Field management, in the Kubernetes reference).
+/// ServiceAccount, for <see cref="EffectivePermissionReader"/>, only its name and namespace. Everything else of an
+/// object (managedFields, annotations such as kubectl's last-applied-configuration, timestamps) is skipped unbuilt:
+/// on a real cluster that is most of each object, since every write records which manager owns which field
+/// (kubernetes.io/docs/reference/using-api/server-side-apply, "Field management").
 /// <para>
-/// The audit reads its ServiceAccounts whole (SA01, SA07 and SA10 read more than the name), so this applies to its
-/// RBAC lists only.
+/// The audit reads its ServiceAccounts whole (SA01 reads automountServiceAccountToken, SA07 the uid that
+/// LegacyTokenClassifier compares), so this applies to its RBAC lists only.
 /// </para>
 /// </summary>
 internal static class RbacListFields
