@@ -28,6 +28,18 @@ public static class AuditCheckCatalog
 
     public static IReadOnlyList<string> CheckIds { get; } = Definitions.Select(d => d.CheckId).ToList();
 
+    /// <summary>The checks that run for the ids given (case-insensitive; null or empty: all), in the catalog's order,
+    /// each once.</summary>
+    public static IReadOnlyList<AuditCheckDefinition> Chosen(IReadOnlyCollection<string>? checkIds) =>
+        ChosenChecks(checkIds).Select(c => c.Definition).ToList();
+
+    internal static IReadOnlyList<IAuditCheck> ChosenChecks(IReadOnlyCollection<string>? checkIds)
+    {
+        if (checkIds is not { Count: > 0 }) return Checks;
+        var wanted = new HashSet<string>(checkIds, StringComparer.OrdinalIgnoreCase);
+        return Checks.Where(c => wanted.Contains(c.Definition.CheckId)).ToList();
+    }
+
     public static AuditCheckDefinition? Find(string checkId) =>
         Definitions.FirstOrDefault(d => string.Equals(d.CheckId, checkId, StringComparison.OrdinalIgnoreCase));
 }

@@ -24,9 +24,7 @@ public static class AuditEvaluator
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var wanted = checkIds is { Count: > 0 } ? new HashSet<string>(checkIds, StringComparer.OrdinalIgnoreCase) : null;
-        var checks = AuditCheckCatalog.Checks.Where(c => wanted is null || wanted.Contains(c.Definition.CheckId)).ToList();
-        return InOrder(checks, () => new AuditContext(snapshot, utcNow), namespaceFilter, cancellationToken);
+        return InOrder(AuditCheckCatalog.ChosenChecks(checkIds), () => new AuditContext(snapshot, utcNow), namespaceFilter, cancellationToken);
     }
 
     /// <summary>Whether a finding concerns one of the namespaces the filter accepts (or every namespace).</summary>

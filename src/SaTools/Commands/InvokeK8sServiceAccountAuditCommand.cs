@@ -67,7 +67,7 @@ public sealed class InvokeK8sServiceAccountAuditCommand : K8sCmdletBase
 
         // Each check's findings are written as soon as it and the checks before it are done, while later checks still
         // run (AuditEvaluator.Evaluate); with -Baseline every finding is needed first, to tell what was resolved.
-        var checkCount = AuditCheckCatalog.CheckIds.Count(id => Check is null || Check.Contains(id, StringComparer.OrdinalIgnoreCase));
+        var checkCount = AuditCheckCatalog.Chosen(Check).Count;
         var progress = new ProgressRecord(2, EvaluateActivity, $"{checkCount} checks over {snapshot.ServiceAccountCount} ServiceAccounts, {snapshot.PodCount} pods, {snapshot.SecretCount} Secrets");
         WriteProgress(progress);
         var outcomes = new List<CheckOutcome>(checkCount);
