@@ -86,7 +86,9 @@ public static class AuditEvaluator
         }
     }
 
-    /// <summary>A check's outcome once it is done; its failure thrown as the check threw it.</summary>
+    /// <summary>A check's outcome once it is done; its failure thrown as the check threw it. Once the caller has been
+    /// cancelled no outcome is handed out, not even one that was done meanwhile (Task.Wait returns a task already
+    /// done without looking at the token).</summary>
     private static CheckOutcome Await(Task<CheckOutcome> outcome, CancellationToken cancellationToken)
     {
         try
@@ -97,6 +99,7 @@ public static class AuditEvaluator
         {
             // Rethrown below as the check threw it.
         }
+        cancellationToken.ThrowIfCancellationRequested();
         return outcome.GetAwaiter().GetResult();
     }
 }
