@@ -8,7 +8,8 @@ namespace SaTools.Engine.Api;
 /// KubernetesClient models with every other property left unset: System.Text.Json skips what the contract does
 /// not name (a JsonTypeInfo modifier drops the other properties), so a page of pods is parsed without building
 /// their containers, tolerations, statuses or managedFields. The objects are the library's own types, so the rules
-/// that read them (PodServiceAccount, TokenMountRule...) apply unchanged.
+/// that read them (PodServiceAccount, TokenMountRule...) apply unchanged. The short strings they repeat (namespaces,
+/// kinds, verbs...) are built once (<see cref="PooledStrings"/>).
 /// </summary>
 internal sealed class ListFields
 {
@@ -22,6 +23,7 @@ internal sealed class ListFields
         Options = new JsonSerializerOptions
         {
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { Trim } },
+            Converters = { new PooledStrings() },
         };
     }
 
