@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using SaTools.Engine.Usage;
+using Workload = (string Kind, string? Name);
 
 namespace SaTools.Engine.Audit.Checks;
 
@@ -14,21 +16,40 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
 
     public CheckOutcome Evaluate(AuditContext context)
     {
-        var used = context.Usage.Where(u => !u.UsesDefault).GroupBy(u => (u.Namespace, u.ServiceAccount)).ToList();
-        var findings = new List<AuditFinding>();
-        // Most ServiceAccounts run one workload: those are passed over before any workload name is built or sorted.
-        var shared = used.Where(g =>
+        // One pass over the pods (40,000 at the benchmark's scale), with no lambda per pod: per non-default
+        // ServiceAccount, its first pod's workload and every other workload one of its pods belongs to. Most
+        // ServiceAccounts run one workload and are passed over before any workload name is built or sorted.
+        var usage = context.Usage;
+        var accounts = new Dictionary<(string Namespace, string ServiceAccount), (Workload First, List<Workload>? Others)>();
+        for (var i = 0; i < usage.Count; i++)
         {
-            var first = WorkloadOf(g.First());
-            return g.Any(u => WorkloadOf(u) != first);
+            var pod = usage[i];
+            if (pod.UsesDefault) continue;
+            ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(accounts, (pod.Namespace, pod.ServiceAccount), out var exists);
+            var workload = WorkloadOf(pod);
+            if (!exists) seen.First = workload;
+            else if (workload != seen.First) (seen.Others ??= new()).Add(workload);
+        }
+
+        var shared = new List<(string Namespace, string ServiceAccount)>();
+        foreach (var (key, seen) in accounts)
+        {
+            if (seen.Others is not null) shared.Add(key);
+        }
+        shared.Sort(static (a, b) =>
+        {
+            var order = string.CompareOrdinal(a.Namespace, b.Namespace);
+            return order != 0 ? order : string.CompareOrdinal(a.ServiceAccount, b.ServiceAccount);
         });
-        foreach (var group in shared.OrderBy(g => g.Key.Namespace, StringComparer.Ordinal).ThenBy(g => g.Key.ServiceAccount, StringComparer.Ordinal))
+
+        var findings = new List<AuditFinding>();
+        foreach (var (ns, sa) in shared)
         {
-            var workloads = group
-                .Select(WorkloadOf).Select(w => $"{w.Kind}/{w.Name}")
-                .Distinct(StringComparer.Ordinal).OrderBy(w => w, StringComparer.Ordinal).ToList();
+            var (first, others) = accounts[(ns, sa)];
+            // Each once, in order (several pods of one other workload name it several times).
+            var workloads = new SortedSet<string>(StringComparer.Ordinal) { $"{first.Kind}/{first.Name}" };
+            foreach (var other in others!) workloads.Add($"{other.Kind}/{other.Name}");
             if (workloads.Count < 2) continue;
-            var (ns, sa) = group.Key;
             findings.Add(Definition.Finding("ServiceAccount", ns, sa, sa,
                 $"ServiceAccount {ns}/{sa} runs {workloads.Count} workloads: {string.Join(", ", workloads)}.",
                 string.Join("; ", workloads.Skip(1).Select(w =>
@@ -37,10 +58,10 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
                     return $"kubectl create serviceaccount {name} -n {ns}; kubectl set serviceaccount {w.ToLowerInvariant()} {name} -n {ns}";
                 }))));
         }
-        return new CheckOutcome(Definition, used.Count, findings);
+        return new CheckOutcome(Definition, accounts.Count, findings);
     }
 
     /// <summary>The workload a pod belongs to: its top-level owner, or the pod itself when it has none.</summary>
-    private static (string Kind, string? Name) WorkloadOf(PodUsage pod) =>
+    private static Workload WorkloadOf(PodUsage pod) =>
         pod.OwnerKind is null ? ("Pod", pod.Pod) : (pod.OwnerKind, pod.OwnerName);
 }
