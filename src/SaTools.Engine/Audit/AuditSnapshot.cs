@@ -6,7 +6,8 @@ namespace SaTools.Engine.Audit;
 
 /// <summary>
 /// Everything the audit looks at, read once (from the API or from exported files) and evaluated offline:
-/// namespaces, ServiceAccounts, pods (the few fields the checks read: <see cref="AuditPod"/>) and their owners'
+/// namespaces, ServiceAccounts (from the API, the fields <see cref="AuditServiceAccountFields"/> names), pods (the
+/// few fields the checks read: <see cref="AuditPod"/>) and their owners'
 /// controllers (ReplicaSets, Jobs), Secrets (metadata only: their data is inspected for SA09 while it is read and
 /// dropped at once, with their managedFields) and the RBAC objects.
 /// </summary>

@@ -35,7 +35,7 @@ public sealed class AuditSnapshotReader
         // its pods list, not longer. Each pod is cut down to what the checks read as its page arrives.
         await using var lists = _api.StartLists(cancellationToken);
         var pods = lists.Read(t => _api.ListPodsAsync(null, null, onPage, t, AuditPodFields.Fields), AuditPod.From);
-        var rbac = new RbacSnapshotReader(_api).ReadAsync(includeServiceAccounts: true, onPage, lists.Token);
+        var rbac = new RbacSnapshotReader(_api).ReadAsync(includeServiceAccounts: true, AuditServiceAccountFields.Fields, onPage, lists.Token);
         // The RBAC lists end well before the pods list: what the checks ask of RBAC is answered meanwhile.
         var permissions = PrepareAsync(rbac, lists.Token);
         var namespaces = lists.Read(t => _api.ListNamespacesAsync(null, onPage, t), ns => ns.Metadata?.Name ?? string.Empty);

@@ -12,8 +12,8 @@ namespace SaTools.Engine.Rbac;
 /// on a real cluster that is most of each object, since every write records which manager owns which field
 /// (kubernetes.io/docs/reference/using-api/server-side-apply, "Field management").
 /// <para>
-/// The audit reads its ServiceAccounts whole (SA01 reads automountServiceAccountToken, SA07 the uid that
-/// LegacyTokenClassifier compares), so this applies to its RBAC lists only.
+/// The audit reads a few more fields of its ServiceAccounts (<see cref="Audit.AuditServiceAccountFields"/>), so
+/// this applies to its RBAC lists only.
 /// </para>
 /// </summary>
 internal static class RbacListFields

@@ -18,17 +18,22 @@ public sealed class RbacSnapshotReader
     /// Reads everything. A 403 on any list becomes a <see cref="KubeApiException"/> of kind
     /// <see cref="KubeErrorKind.Forbidden"/> whose message names the permission that is missing.
     /// </summary>
-    public async Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, Action<ListProgress>? onPage, CancellationToken cancellationToken)
+    public Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, Action<ListProgress>? onPage, CancellationToken cancellationToken) =>
+        ReadAsync(includeServiceAccounts, serviceAccountFields: null, onPage, cancellationToken);
+
+    /// <summary>The same, with only <paramref name="serviceAccountFields"/> of each ServiceAccount (null: whole), for
+    /// a caller that reads a few (the audit: <see cref="Audit.AuditServiceAccountFields"/>).</summary>
+    internal async Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, ListFields? serviceAccountFields, Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
         await using var lists = _api.StartLists(cancellationToken);
-        // Only the fields the evaluation and the audit's binding checks read (RbacListFields); ServiceAccounts whole.
+        // Only the fields the evaluation and the audit's binding checks read (RbacListFields).
         var fields = RbacListFields.Fields;
         var clusterRoles = Collect(lists, "clusterroles", "rbac.authorization.k8s.io", t => _api.ListClusterRolesAsync(onPage, t, fields));
         var clusterRoleBindings = Collect(lists, "clusterrolebindings", "rbac.authorization.k8s.io", t => _api.ListClusterRoleBindingsAsync(onPage, t, fields));
         var roles = Collect(lists, "roles", "rbac.authorization.k8s.io", t => _api.ListRolesAsync(null, onPage, t, fields));
         var roleBindings = Collect(lists, "rolebindings", "rbac.authorization.k8s.io", t => _api.ListRoleBindingsAsync(null, onPage, t, fields));
         var serviceAccounts = includeServiceAccounts
-            ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t))
+            ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t, fields: serviceAccountFields))
             : Task.FromResult(new List<V1ServiceAccount>());
         await lists.WhenAllAsync().ConfigureAwait(false);
         return new RbacSnapshot(

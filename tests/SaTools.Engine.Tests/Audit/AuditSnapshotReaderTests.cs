@@ -1,10 +1,12 @@
+using System.Text.Json.Nodes;
 using KubeSandbox;
 using SaTools.Engine.Audit;
 using SaTools.Engine.Connection;
 
 namespace SaTools.Engine.Tests.Audit;
 
-/// <summary>The audit reads one list per kind and nothing else, the pods list (the longest) first on the wire.</summary>
+/// <summary>The audit reads one list per kind and nothing else, the pods list (the longest) first on the wire, and
+/// what it keeps of each object answers as the whole objects do.</summary>
 public sealed class AuditSnapshotReaderTests : IAsyncLifetime
 {
     private SandboxServer _server = null!;
@@ -47,5 +49,28 @@ public sealed class AuditSnapshotReaderTests : IAsyncLifetime
         Assert.All(requests, r => Assert.Equal(("GET", 200), (r.Method, r.Status)));
         Assert.True(snapshot.PodCount > 0);
         Assert.NotNull(snapshot.Permissions);
+    }
+
+    [Fact]
+    public async Task WhatTheReadKeepsGivesTheFindingsOfTheWholeObjects()
+    {
+        using var connection = await ConnectAsync();
+        var read = await new AuditSnapshotReader(connection.Api).ReadAsync(null, default);
+
+        // The same objects whole, as `kubectl get ... -A -o json` exports them for -InputFile: every field the read
+        // leaves unparsed (ListFields: pods', RBAC objects' and ServiceAccounts') is there.
+        string[] kinds = ["namespaces", "pods", "secrets", "serviceaccounts", "replicasets", "jobs", "roles", "rolebindings", "clusterroles", "clusterrolebindings"];
+        var items = new JsonArray(kinds.SelectMany(kind => _server.Store.Snapshot(kind, null, out _)).Select(o => (JsonNode)o.Object).ToArray());
+        var file = Path.Combine(_dir.FullName, "dump.json");
+        File.WriteAllText(file, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = items }.ToJsonString());
+        var whole = AuditManifestLoader.LoadFiles([file]);
+
+        var now = DateTime.UtcNow;
+        string[] Findings(AuditSnapshot snapshot) => AuditEvaluator.Evaluate(snapshot, null, null, now)
+            .SelectMany(o => o.Findings.Select(f => $"{f.CheckId} ({o.Evaluated}) {f.Severity} {f.Kind} {f.Namespace}/{f.Name}: {f.Message} | {f.Remediation}"))
+            .ToArray();
+        var expected = Findings(whole);
+        Assert.Contains(expected, f => f.StartsWith("SA07 ", StringComparison.Ordinal));
+        Assert.Equal(expected, Findings(read));
     }
 }
