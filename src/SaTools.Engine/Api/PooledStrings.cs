@@ -15,7 +15,9 @@ namespace SaTools.Engine.Api;
 /// replaced by an equal one, so the answer is the string System.Text.Json would have built. Slots are replaced
 /// without a lock (a reference write is atomic), so lists parsed side by side share the table; two threads may
 /// both build a value, and one copy is kept. Long values (object names, UIDs, messages) are rarely repeated and are
-/// built as usual; so are escaped values. Secrets are never parsed through this (their data is not a list field).
+/// built as usual; so are escaped values. The table lives as long as the session, so no secret value may enter it:
+/// no Secret list is trimmed (the Secrets are parsed whole, inspected and emptied, <see cref="Audit.AuditSnapshot"/>),
+/// and no trimmed list keeps a field that holds one (a container's env value, an annotation).
 /// </para>
 /// </summary>
 internal sealed class PooledStrings : JsonConverter<string>

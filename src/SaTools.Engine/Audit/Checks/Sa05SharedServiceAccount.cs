@@ -20,7 +20,7 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         // ServiceAccount, its first pod's workload and every other workload one of its pods belongs to. Most
         // ServiceAccounts run one workload and are passed over before any workload name is built or sorted.
         var usage = context.Usage;
-        var accounts = new Dictionary<(string Namespace, string ServiceAccount), (Workload First, List<Workload>? Others)>();
+        var accounts = new Dictionary<(string Namespace, string ServiceAccount), (Workload First, HashSet<Workload>? Others)>();
         for (var i = 0; i < usage.Count; i++)
         {
             var pod = usage[i];
@@ -46,7 +46,7 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         foreach (var (ns, sa) in shared)
         {
             var (first, others) = accounts[(ns, sa)];
-            // Each once, in order (several pods of one other workload name it several times).
+            // In order, and each once ("Kind/Name" of two workloads could read alike).
             var workloads = new SortedSet<string>(StringComparer.Ordinal) { $"{first.Kind}/{first.Name}" };
             foreach (var other in others!) workloads.Add($"{other.Kind}/{other.Name}");
             if (workloads.Count < 2) continue;
