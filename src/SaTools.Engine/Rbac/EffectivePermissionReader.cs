@@ -23,8 +23,6 @@ namespace SaTools.Engine.Rbac;
 /// </summary>
 public sealed class EffectivePermissionReader
 {
-    private const string Group = "rbac.authorization.k8s.io";
-
     private readonly KubeApi _api;
 
     public EffectivePermissionReader(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
@@ -103,15 +101,11 @@ public sealed class EffectivePermissionReader
         Task<RbacSnapshot> indexed;
         await using (var lists = _api.StartLists(cancellationToken))
         {
-            // Started in RbacSnapshotReader's order: the ServiceAccounts take the slot left when the bound is low.
-            // Only the fields the evaluation reads, ServiceAccounts' names included (RbacListFields).
-            var fields = RbacListFields.Fields;
-            var clusterRoles = RbacSnapshotReader.Collect(lists, "clusterroles", Group, t => _api.ListClusterRolesAsync(onPage, t, fields));
-            var clusterRoleBindings = RbacSnapshotReader.Collect(lists, "clusterrolebindings", Group, t => _api.ListClusterRoleBindingsAsync(onPage, t, fields));
-            var roles = RbacSnapshotReader.Collect(lists, "roles", Group, t => _api.ListRolesAsync(null, onPage, t, fields));
-            var roleBindings = RbacSnapshotReader.Collect(lists, "rolebindings", Group, t => _api.ListRoleBindingsAsync(null, onPage, t, fields));
+            // As RbacSnapshotReader starts them: the ServiceAccounts, started after, take the slot left when the bound is low.
+            var rbacLists = RbacSnapshotReader.StartRbacLists(_api, lists, onPage);
             // Each page's accounts are handed out together, once its last one is in (ServiceAccountArrivals.Flush).
-            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t, fields: fields), item =>
+            // Only their names and namespaces are read (RbacListFields).
+            _ = RbacSnapshotReader.ReadEach(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, OnServiceAccountPage, t, fields: RbacListFields.Fields), item =>
             {
                 serviceAccountCount++;
                 if (ServiceAccountRef.From(item) is { } serviceAccount)
@@ -124,7 +118,7 @@ public sealed class EffectivePermissionReader
                     arrivals.Flush();
                 }
             });
-            indexed = IndexWhenReadAsync(clusterRoles, clusterRoleBindings, roles, roleBindings, arrivals, lists.Token);
+            indexed = IndexWhenReadAsync(rbacLists, arrivals, lists.Token);
             try
             {
                 await lists.WhenAllAsync().ConfigureAwait(false);
@@ -152,12 +146,9 @@ public sealed class EffectivePermissionReader
 
     /// <summary>Builds the index once the four RBAC lists are in, then evaluates the accounts that were waiting for it.</summary>
     private static async Task<RbacSnapshot> IndexWhenReadAsync(
-        Task<List<V1ClusterRole>> clusterRoles, Task<List<V1ClusterRoleBinding>> clusterRoleBindings,
-        Task<List<V1Role>> roles, Task<List<V1RoleBinding>> roleBindings, ServiceAccountArrivals arrivals, CancellationToken cancellationToken)
+        RbacSnapshotReader.RbacLists rbacLists, ServiceAccountArrivals arrivals, CancellationToken cancellationToken)
     {
-        var rbac = new RbacSnapshot(
-            await roles.ConfigureAwait(false), await clusterRoles.ConfigureAwait(false), await roleBindings.ConfigureAwait(false),
-            await clusterRoleBindings.ConfigureAwait(false), serviceAccounts: null);
+        var rbac = await rbacLists.SnapshotAsync(serviceAccounts: null).ConfigureAwait(false);
         return await CpuBoundWork.RunAsync(() =>
         {
             cancellationToken.ThrowIfCancellationRequested();

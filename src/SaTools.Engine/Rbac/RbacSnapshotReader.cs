@@ -10,6 +10,8 @@ namespace SaTools.Engine.Rbac;
 /// </summary>
 public sealed class RbacSnapshotReader
 {
+    private const string Group = "rbac.authorization.k8s.io";
+
     private readonly KubeApi _api;
 
     public RbacSnapshotReader(KubeApi api) => _api = api ?? throw new ArgumentNullException(nameof(api));
@@ -26,19 +28,39 @@ public sealed class RbacSnapshotReader
     internal async Task<RbacSnapshot> ReadAsync(bool includeServiceAccounts, ListFields? serviceAccountFields, Action<ListProgress>? onPage, CancellationToken cancellationToken)
     {
         await using var lists = _api.StartLists(cancellationToken);
-        // Only the fields the evaluation and the audit's binding checks read (RbacListFields).
-        var fields = RbacListFields.Fields;
-        var clusterRoles = Collect(lists, "clusterroles", "rbac.authorization.k8s.io", t => _api.ListClusterRolesAsync(onPage, t, fields));
-        var clusterRoleBindings = Collect(lists, "clusterrolebindings", "rbac.authorization.k8s.io", t => _api.ListClusterRoleBindingsAsync(onPage, t, fields));
-        var roles = Collect(lists, "roles", "rbac.authorization.k8s.io", t => _api.ListRolesAsync(null, onPage, t, fields));
-        var roleBindings = Collect(lists, "rolebindings", "rbac.authorization.k8s.io", t => _api.ListRoleBindingsAsync(null, onPage, t, fields));
+        var rbac = StartRbacLists(_api, lists, onPage);
         var serviceAccounts = includeServiceAccounts
             ? Collect(lists, "serviceaccounts", "", t => _api.ListServiceAccountsAsync(null, null, onPage, t, fields: serviceAccountFields))
             : Task.FromResult(new List<V1ServiceAccount>());
         await lists.WhenAllAsync().ConfigureAwait(false);
-        return new RbacSnapshot(
-            await roles.ConfigureAwait(false), await clusterRoles.ConfigureAwait(false), await roleBindings.ConfigureAwait(false),
-            await clusterRoleBindings.ConfigureAwait(false), await serviceAccounts.ConfigureAwait(false));
+        return await rbac.SnapshotAsync(await serviceAccounts.ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <summary>The four RBAC lists being read (<see cref="StartRbacLists"/>).</summary>
+    internal sealed record RbacLists(
+        Task<List<V1ClusterRole>> ClusterRoles, Task<List<V1ClusterRoleBinding>> ClusterRoleBindings,
+        Task<List<V1Role>> Roles, Task<List<V1RoleBinding>> RoleBindings)
+    {
+        /// <summary>The snapshot of the four lists once they are read, with these ServiceAccounts (null: none).</summary>
+        public async Task<RbacSnapshot> SnapshotAsync(IEnumerable<V1ServiceAccount>? serviceAccounts) =>
+            new(await Roles.ConfigureAwait(false), await ClusterRoles.ConfigureAwait(false), await RoleBindings.ConfigureAwait(false),
+                await ClusterRoleBindings.ConfigureAwait(false), serviceAccounts);
+    }
+
+    /// <summary>
+    /// Starts the four RBAC lists on <paramref name="lists"/>, in the order their slots are taken (so a caller's
+    /// longer ServiceAccount list, started after them, takes the slot left when the bound is low), each parsed into
+    /// only the fields the evaluation and the audit's binding checks read (<see cref="RbacListFields"/>). The one
+    /// place both this reader and <see cref="EffectivePermissionReader"/> start them.
+    /// </summary>
+    internal static RbacLists StartRbacLists(KubeApi api, ConcurrentLists lists, Action<ListProgress>? onPage)
+    {
+        var fields = RbacListFields.Fields;
+        return new RbacLists(
+            Collect(lists, "clusterroles", Group, t => api.ListClusterRolesAsync(onPage, t, fields)),
+            Collect(lists, "clusterrolebindings", Group, t => api.ListClusterRoleBindingsAsync(onPage, t, fields)),
+            Collect(lists, "roles", Group, t => api.ListRolesAsync(null, onPage, t, fields)),
+            Collect(lists, "rolebindings", Group, t => api.ListRoleBindingsAsync(null, onPage, t, fields)));
     }
 
     /// <summary>Reads one of the lists whole (<see cref="ReadEach"/>).</summary>
