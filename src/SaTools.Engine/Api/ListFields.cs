@@ -1,4 +1,6 @@
 using System.Text.Json;
+using k8s;
+using k8s.Models;
 using System.Text.Json.Serialization.Metadata;
 
 namespace SaTools.Engine.Api;
@@ -15,10 +17,17 @@ internal sealed class ListFields
 {
     private readonly IReadOnlyDictionary<Type, HashSet<string>> _keep;
 
-    /// <param name="keep">For each model type, the JSON names of the properties to read (the type's
-    /// <c>[JsonPropertyName]</c>s). A type not named keeps every property.</param>
+    /// <param name="keep">For each model type of the items, the JSON names of the properties to read (the type's
+    /// <c>[JsonPropertyName]</c>s). A type not named keeps every property. The list itself and its
+    /// <see cref="V1ListMeta"/> (the continue token, remainingItemCount and resourceVersion the pager reads) are
+    /// always read whole, so they are not named.</param>
     public ListFields(IReadOnlyDictionary<Type, string[]> keep)
     {
+        if (keep.Keys.FirstOrDefault(IsListEnvelope) is { } envelope)
+        {
+            throw new ArgumentException($"{envelope.Name} is a list's envelope, which is always read whole.", nameof(keep));
+        }
+
         _keep = keep.ToDictionary(kv => kv.Key, kv => new HashSet<string>(kv.Value, StringComparer.Ordinal));
         Options = new JsonSerializerOptions
         {
@@ -29,6 +38,10 @@ internal sealed class ListFields
 
     /// <summary>Options that parse only the fields named.</summary>
     public JsonSerializerOptions Options { get; }
+
+    /// <summary>A list type (its metadata and items) or its <see cref="V1ListMeta"/>.</summary>
+    private static bool IsListEnvelope(Type type) =>
+        type == typeof(V1ListMeta) || type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IItems<>));
 
     private void Trim(JsonTypeInfo typeInfo)
     {

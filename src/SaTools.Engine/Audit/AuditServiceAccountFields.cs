@@ -17,8 +17,6 @@ internal static class AuditServiceAccountFields
 {
     public static readonly ListFields Fields = new(new Dictionary<Type, string[]>
     {
-        [typeof(V1ServiceAccountList)] = ["metadata", "items"],
-        [typeof(V1ListMeta)] = ["continue", "remainingItemCount", "resourceVersion"],
         [typeof(V1ServiceAccount)] = ["metadata", "automountServiceAccountToken"],
         [typeof(V1ObjectMeta)] = ["name", "namespace", "uid"],
     });

@@ -20,12 +20,6 @@ internal static class RbacListFields
 {
     public static readonly ListFields Fields = new(new Dictionary<Type, string[]>
     {
-        [typeof(V1RoleList)] = ["metadata", "items"],
-        [typeof(V1ClusterRoleList)] = ["metadata", "items"],
-        [typeof(V1RoleBindingList)] = ["metadata", "items"],
-        [typeof(V1ClusterRoleBindingList)] = ["metadata", "items"],
-        [typeof(V1ServiceAccountList)] = ["metadata", "items"],
-        [typeof(V1ListMeta)] = ["continue", "remainingItemCount", "resourceVersion"],
         [typeof(V1ObjectMeta)] = ["name", "namespace", "uid", "labels"],
         [typeof(V1Role)] = ["metadata", "rules"],
         [typeof(V1ClusterRole)] = ["metadata", "rules", "aggregationRule"],

@@ -16,8 +16,6 @@ internal static class UsagePodFields
     /// starts from these.</summary>
     internal static IReadOnlyDictionary<Type, string[]> Keep => new Dictionary<Type, string[]>
     {
-        [typeof(V1PodList)] = ["metadata", "items"],
-        [typeof(V1ListMeta)] = ["continue", "remainingItemCount", "resourceVersion"],
         [typeof(V1Pod)] = ["metadata", "spec", "status"],
         [typeof(V1ObjectMeta)] = ["name", "namespace", "uid", "labels", "ownerReferences"],
         [typeof(V1OwnerReference)] = ["kind", "name", "controller"],
