@@ -1,5 +1,6 @@
 using k8s.Models;
 using SaTools.Engine.LegacyTokens;
+using SaTools.Engine.Names;
 using SaTools.Engine.Pods;
 using SaTools.Engine.Rbac;
 using SaTools.Engine.Usage;
@@ -39,10 +40,16 @@ internal sealed class AuditContext
         }
         void SortServiceAccounts()
         {
-            serviceAccounts = snapshot.ServiceAccounts
-                .Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name))
-                .OrderBy(sa => sa.Metadata.NamespaceProperty, StringComparer.Ordinal).ThenBy(sa => sa.Metadata.Name, StringComparer.Ordinal)
-                .ToList();
+            serviceAccounts = snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList();
+            // Read from the API they are in the listing order already: checked, not sorted.
+            for (var i = 1; i < serviceAccounts.Count; i++)
+            {
+                if (ServiceAccountOrder.Compare(serviceAccounts[i - 1], serviceAccounts[i]) > 0)
+                {
+                    serviceAccounts = serviceAccounts.Order(ServiceAccountOrder).ToList();
+                    break;
+                }
+            }
             keys = serviceAccounts.Select(Ref).ToHashSet();
         }
         void IndexPods()
@@ -66,6 +73,9 @@ internal sealed class AuditContext
         PodsByKey = pods;
         _secretUsers = new(IndexSecretUsers, LazyThreadSafetyMode.ExecutionAndPublication);
     }
+
+    private static readonly IComparer<V1ServiceAccount> ServiceAccountOrder =
+        ListingOrder.By<V1ServiceAccount>(sa => sa.Metadata.NamespaceProperty, sa => sa.Metadata.Name);
 
     public AuditSnapshot Snapshot { get; }
     public DateTime UtcNow { get; }

@@ -64,7 +64,7 @@ public sealed class LegacyTokenService
         return matching
             .Select(s => LegacyTokenClassifier.Classify(s, sasByNs[s.Metadata?.NamespaceProperty ?? string.Empty],
                 podsByNs[s.Metadata?.NamespaceProperty ?? string.Empty], now))
-            .OrderBy(i => i.Namespace, StringComparer.Ordinal).ThenBy(i => i.Name, StringComparer.Ordinal)
+            .Order(ListingOrder.By<LegacyTokenInfo>(i => i.Namespace, i => i.Name))
             .ToList();
     }
 

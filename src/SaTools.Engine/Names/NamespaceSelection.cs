@@ -28,7 +28,7 @@ public sealed class NamespaceSelection
     }
 
     /// <summary>The namespaces to process, each once: in the order asked for, the namespaces a wildcard (or all
-    /// namespaces) matched in name order. Every one is a valid namespace name.</summary>
+    /// namespaces) matched in the API's order (<see cref="ListingOrder.Namespaces"/>). Every one is a valid namespace name.</summary>
     public IReadOnlyList<string> Targets { get; }
 
     /// <summary>Literal names the user gave that are not in the cluster's namespace list.</summary>
@@ -99,7 +99,7 @@ public sealed class NamespaceSelection
 
         if (allNamespaces && existing is not null)
         {
-            Choose(existing.OrderBy(n => n, StringComparer.Ordinal));
+            Choose(existing.Order(ListingOrder.Namespaces));
         }
         foreach (var pattern in patterns)
         {
@@ -120,7 +120,7 @@ public sealed class NamespaceSelection
                 AddOnce(unverified, pattern.Pattern);
                 continue;
             }
-            var matches = existing.Where(pattern.Matches).OrderBy(n => n, StringComparer.Ordinal).ToList();
+            var matches = existing.Where(pattern.Matches).Order(ListingOrder.Namespaces).ToList();
             if (matches.Count > 0)
             {
                 Choose(matches);

@@ -18,7 +18,7 @@ namespace SaTools.Engine.Rbac;
 /// so a caller writes rows while the pages still arrive.
 /// <para>
 /// Same five lists and requests as <see cref="RbacSnapshotReader"/> (and its 403 message); the answer is the one
-/// <see cref="EffectivePermissions.Evaluate"/> gives for an exported dump, in the same order (namespace, name).
+/// <see cref="EffectivePermissions.Evaluate"/> gives for an exported dump, in the same order (the API's, <see cref="ServiceAccountRef.Order"/>).
 /// </para>
 /// </summary>
 public sealed class EffectivePermissionReader
@@ -44,10 +44,10 @@ public sealed class EffectivePermissionReader
         ReadAsync(new ServiceAccountArrivals(new Evaluation(filter, summarize), evaluateEarly, emit: null), onPage, cancellationToken);
 
     /// <summary>
-    /// Every ServiceAccount, evaluated, in the answer's order (namespace, name), each handed out as soon as no
-    /// account still to come can sort before it: the caller writes rows while the pages arrive. The same lists,
-    /// requests and failures as <see cref="ReadAsync"/>; <paramref name="onRead"/> gets the whole answer (its counts)
-    /// after the last account. Stopping the enumeration early stops the lists.
+    /// Every ServiceAccount, evaluated, in the answer's order (the API's), each handed out as soon as it is
+    /// evaluated: the caller writes rows while the pages arrive. The same lists, requests and failures as
+    /// <see cref="ReadAsync"/>; <paramref name="onRead"/> gets the whole answer (its counts) after the last account.
+    /// Stopping the enumeration early stops the lists.
     /// </summary>
     public async IAsyncEnumerable<ServiceAccountPermissions> StreamAsync(
         PermissionFilter? filter, bool summarize, Action<ListProgress>? onPage, Action<EffectivePermissions>? onRead,

@@ -2,8 +2,8 @@ namespace SaTools.Engine.Rbac;
 
 /// <summary>
 /// The answer to "what may each ServiceAccount do" for one cluster (<see cref="EffectivePermissionReader"/>) or one
-/// exported dump (<see cref="Evaluate"/>): every ServiceAccount, ordered by namespace then name, with its grants
-/// under one filter, and the counts of what was read.
+/// exported dump (<see cref="Evaluate"/>): every ServiceAccount, in the API's listing order, with its grants under
+/// one filter, and the counts of what was read.
 /// </summary>
 public sealed class EffectivePermissions
 {
@@ -25,7 +25,7 @@ public sealed class EffectivePermissions
     /// <summary>The ServiceAccount objects read (<see cref="ServiceAccounts"/> leaves out any without a name).</summary>
     public int ServiceAccountCount { get; }
 
-    /// <summary>Every ServiceAccount, by namespace then name (<see cref="ServiceAccountRef.Order"/>).</summary>
+    /// <summary>Every ServiceAccount, in the API's listing order (<see cref="ServiceAccountRef.Order"/>).</summary>
     public IReadOnlyList<ServiceAccountPermissions> ServiceAccounts { get; }
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class RbacSnapshot
     public int ClusterRoleBindingCount => ClusterRoleBindings.Count;
     public int ServiceAccountCount => ServiceAccountObjects.Count;
 
-    /// <summary>The ServiceAccounts of the snapshot, ordered by namespace then name.</summary>
+    /// <summary>The ServiceAccounts of the snapshot, in the API's listing order (<see cref="ServiceAccountRef.Order"/>).</summary>
     public IReadOnlyList<ServiceAccountRef> ServiceAccounts =>
         ServiceAccountObjects
             .Select(ServiceAccountRef.From)

@@ -7,17 +7,17 @@ namespace SaTools.Engine.Rbac;
 /// handed to the index, and handed out. An account that arrives once the index is ready is evaluated by the list's
 /// thread at once; those that arrived before are evaluated by the index's thread. The lock only decides which of the
 /// two evaluates an account, so each is evaluated exactly once. With <c>emit</c>, accounts are handed out in order
-/// (under the lock, by whichever thread made the next one ready) as soon as no account still to come can precede
-/// them (<see cref="Settled"/>), in batches: a page's worth at a time (<see cref="Flush"/>), so a caller that waits
-/// for rows on another thread wakes once per page, not once per account.
+/// (under the lock, by whichever thread made the next one ready) as soon as they are evaluated: the list comes in the
+/// answer's order (<see cref="Names.ListingOrder"/>, the API's), so no account still to come can precede one that has
+/// arrived. They go out in batches, a page's worth at a time (<see cref="Flush"/>), so a caller that waits for rows on
+/// another thread wakes once per page, not once per account.
 /// </summary>
 internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<ServiceAccountRef, bool>? evaluateEarly, Action<IReadOnlyList<ServiceAccountPermissions>>? emit)
 {
-    // By namespace then name (ServiceAccountRef.Order); changed by the list's thread, read and handed out under the lock.
+    // In the answer's order (ServiceAccountRef.Order); changed by the list's thread, read and handed out under the lock.
     private readonly List<ServiceAccountPermissions> _accounts = new();
     private readonly object _gate = new();
     private bool _indexReady;
-    private ServiceAccountRef? _last;
     private int _emitted;
 
     /// <summary>Every account, in order; complete once the read has ended.</summary>
@@ -31,7 +31,6 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
         lock (_gate)
         {
             _accounts.Insert(PlaceOf(serviceAccount), account);
-            _last = serviceAccount;
             indexReady = _indexReady;
         }
 
@@ -81,8 +80,9 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
         }
     }
 
-    /// <summary>Where an account goes in the order. The server lists by key, "&lt;namespace&gt;/&lt;name&gt;",
-    /// so nearly always at the end; accounts already handed out stay where they are.</summary>
+    /// <summary>Where an account goes in the order: at the end, as the server lists by key. Should a server ever
+    /// list out of that order, an account still goes before those not handed out yet that sort after it; those
+    /// already handed out stay where they are.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int PlaceOf(ServiceAccountRef serviceAccount)
     {
@@ -95,8 +95,7 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
         return place;
     }
 
-    /// <summary>Hands out, in order, the accounts that are evaluated and that no account still to come can
-    /// precede.</summary>
+    /// <summary>Hands out, in order, the accounts that are evaluated (or not to be evaluated early).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void EmitReady()
     {
@@ -111,9 +110,9 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
             while (ready < _accounts.Count)
             {
                 var next = _accounts[ready];
-                if ((!next.IsEvaluated && Early(next)) || !Settled(next.ServiceAccount.Namespace))
+                if (!next.IsEvaluated && Early(next))
                 {
-                    // Its evaluation (by the index's thread) or an account that sorts before it is still to come.
+                    // Its evaluation (by the index's thread) is still to come.
                     break;
                 }
 
@@ -132,41 +131,6 @@ internal sealed class ServiceAccountArrivals(Evaluation evaluation, Func<Service
             emit(_accounts.GetRange(_emitted, end - _emitted));
             _emitted = end;
         }
-    }
-
-    /// <summary>
-    /// Whether every account that sorts before this namespace's accounts has arrived. The list comes in key order
-    /// (staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go lists the range of keys "&lt;namespace&gt;/&lt;name&gt;"),
-    /// which is the answer's order except for a namespace that is this one's prefix followed by a character
-    /// before '/': "app-x/..." is listed before "app/..." but "app" sorts before "app-x". So this namespace's
-    /// accounts wait until the list has passed each such prefix.
-    /// </summary>
-    private bool Settled(string ns)
-    {
-        for (var i = 1; i < ns.Length; i++)
-        {
-            if (ns[i] < '/' && !Passed(ns.AsSpan(0, i)))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>Whether the list is beyond every key "&lt;ns&gt;/...": the last key's "&lt;namespace&gt;/" sorts after "&lt;ns&gt;/".</summary>
-    private bool Passed(ReadOnlySpan<char> ns)
-    {
-        var last = _last!.Namespace.AsSpan();
-        var common = Math.Min(last.Length, ns.Length);
-        var order = last[..common].SequenceCompareTo(ns[..common]);
-        if (order != 0)
-        {
-            return order > 0;
-        }
-
-        // One is the other's prefix (or they are equal: not passed): the shorter goes on with '/'.
-        return last.Length > ns.Length ? last[common] > '/' : last.Length < ns.Length && '/' > ns[common];
     }
 
     private bool Early(ServiceAccountPermissions account) => evaluateEarly is null || evaluateEarly(account.ServiceAccount);

@@ -1,4 +1,5 @@
 using k8s.Models;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Rbac;
 
@@ -40,12 +41,8 @@ public sealed record ServiceAccountRef(string Namespace, string Name)
         return new ServiceAccountRef(rest[..colon].ToString(), rest[(colon + 1)..].ToString());
     }
 
-    /// <summary>The order every listing of ServiceAccounts is given in: by namespace, then name (ordinal).</summary>
-    public static IComparer<ServiceAccountRef> Order { get; } = Comparer<ServiceAccountRef>.Create((a, b) =>
-    {
-        var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
-        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Name, b.Name);
-    });
+    /// <summary>The order every listing of ServiceAccounts is given in: the API server's (<see cref="ListingOrder"/>).</summary>
+    public static IComparer<ServiceAccountRef> Order { get; } = ListingOrder.By<ServiceAccountRef>(sa => sa.Namespace, sa => sa.Name);
 
     /// <summary>The ServiceAccount an API object describes; null for one without a name. A namespace left out
     /// (a dump written without one) is <c>default</c>, as kubectl applies it.</summary>

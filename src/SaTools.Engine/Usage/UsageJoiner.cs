@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SaTools.Engine.Names;
 using SaTools.Engine.Pods;
 
 namespace SaTools.Engine.Usage;
@@ -25,17 +26,13 @@ internal static class UsageJoiner
                 pod.ServiceAccount == PodServiceAccount.DefaultName, pod.AutomountPod, saField, pod.DeclaresTokenVolume,
                 TokenMountRule.Effective(pod.AutomountPod, saField, pod.DeclaresTokenVolume), pod.Phase));
         }
-        // The API lists pods in key order ("namespace/name", k8s.io/apiserver pkg/storage/etcd3), which is already
-        // this order unless one namespace is another's prefix plus '-': 40,000 rows are then only checked, not sorted.
+        // Rows come in the listing order (ListingOrder), in which the API lists pods: 40,000 rows read from it are
+        // only checked, not sorted. Pods of merged dumps may need sorting.
         if (!IsOrdered(rows, ByNamespaceThenPod)) rows.Sort(ByNamespaceThenPod);
         return rows;
     }
 
-    private static int ByNamespaceThenPod(PodUsage a, PodUsage b)
-    {
-        var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
-        return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.Pod, b.Pod);
-    }
+    private static int ByNamespaceThenPod(PodUsage a, PodUsage b) => ListingOrder.Compare(a.Namespace, a.Pod, b.Namespace, b.Pod);
 
     private static bool IsOrdered<T>(List<T> items, Comparison<T> order)
     {
@@ -76,11 +73,7 @@ internal static class UsageJoiner
             rows.Add(new ServiceAccountUsageTotals(ns, name, tally.Exists, tally.Field, tally.Pods.Count, tally.WithToken, tally.Pods,
                 tally.Pods.Count == 0 && name != PodServiceAccount.DefaultName));
         }
-        rows.Sort((a, b) =>
-        {
-            var byNamespace = string.CompareOrdinal(a.Namespace, b.Namespace);
-            return byNamespace != 0 ? byNamespace : string.CompareOrdinal(a.ServiceAccount, b.ServiceAccount);
-        });
+        rows.Sort((a, b) => ListingOrder.Compare(a.Namespace, a.ServiceAccount, b.Namespace, b.ServiceAccount));
         return rows;
     }
 

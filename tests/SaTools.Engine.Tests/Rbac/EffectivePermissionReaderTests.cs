@@ -218,8 +218,8 @@ public sealed class EffectivePermissionReaderTests
         string[] Grants(string ns, string name) =>
             streamed.ServiceAccounts.Single(a => a.ServiceAccount == new ServiceAccountRef(ns, name)).Grants.Select(g => $"{g.BindingName} {g.GrantedVia} {(g.IsMissingRole ? "missing" : string.Join(",", g.Verbs) + " " + string.Join(",", g.Resources))}").ToArray();
 
-        // The server's key order is not the answer's: app before app-x, as the offline evaluation sorts.
-        Assert.Equal(["app", "app-x", "ns-a", "ns-b"], streamed.ServiceAccounts.Select(a => a.ServiceAccount.Namespace).Distinct());
+        // The answer keeps the server's key order, app-x before app, as kubectl get -A prints them.
+        Assert.Equal(["app-x", "app", "ns-a", "ns-b"], streamed.ServiceAccounts.Select(a => a.ServiceAccount.Namespace).Distinct());
         Assert.Equal(["aggregate-to-user User create pods", "missing system:serviceaccounts missing"], Grants("app", "sa-1"));
         Assert.Equal(["read-pods ServiceAccount get pods", "read-pods ServiceAccount get secrets", "missing system:serviceaccounts missing"], Grants("app-x", "sa-2"));
         Assert.Equal(["gone ServiceAccount missing", "missing system:serviceaccounts missing"], Grants("ns-a", "sa-0"));
@@ -303,8 +303,8 @@ public sealed class EffectivePermissionReaderTests
     [Fact]
     public async Task AccountsComeOutWhileTheLastPageIsStillOnTheWireAndStoppingEndsTheLists()
     {
-        // The last page (ns-b) never answers: app's accounts come out, and app-x's once the list has passed app (listed
-        // after app-x, sorted before it). ns-a's wait: a namespace "ns" would be listed after them and sort before.
+        // The last page (ns-b) never answers: every account of the three pages before it comes out, in the server's
+        // order, each evaluated.
         var cluster = new FakeCluster(holdRbac: false) { Hang = ServiceAccounts, HangOffset = 3 * PageSize };
         var seen = new List<string>();
         var started = DateTime.UtcNow;
@@ -313,10 +313,10 @@ public sealed class EffectivePermissionReaderTests
         {
             seen.Add(account.ServiceAccount.ToString());
             Assert.True(account.IsEvaluated);
-            if (seen.Count == 8) break;
+            if (seen.Count == 12) break;
         }
 
-        Assert.Equal(new[] { "app", "app-x" }.SelectMany(ns => Enumerable.Range(0, 4).Select(i => $"{ns}/sa-{i}")), seen);
+        Assert.Equal(new[] { "app-x", "app", "ns-a" }.SelectMany(ns => Enumerable.Range(0, 4).Select(i => $"{ns}/sa-{i}")), seen);
         Assert.True(await cluster.HangReached.WaitAsync(Patience));
         // Leaving the loop stopped the list: its hanging request was cancelled before the enumerator was disposed.
         Assert.Equal(0, cluster.InFlight);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SaTools.Engine.Names;
 using SaTools.Engine.Usage;
 using Workload = (string Kind, string? Name);
 
@@ -36,11 +37,7 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
         {
             if (seen.Others is not null) shared.Add(key);
         }
-        shared.Sort(static (a, b) =>
-        {
-            var order = string.CompareOrdinal(a.Namespace, b.Namespace);
-            return order != 0 ? order : string.CompareOrdinal(a.ServiceAccount, b.ServiceAccount);
-        });
+        shared.Sort(static (a, b) => ListingOrder.Compare(a.Namespace, a.ServiceAccount, b.Namespace, b.ServiceAccount));
 
         var findings = new List<AuditFinding>();
         foreach (var (ns, sa) in shared)

@@ -1,3 +1,5 @@
+using SaTools.Engine.Names;
+
 namespace SaTools.Engine.Audit.Checks;
 
 /// <summary>SA09: a Secret holds cloud credentials (recognised by <see cref="CloudCredentialDetector"/> from key
@@ -10,6 +12,8 @@ internal sealed class Sa09CloudCredentialSecret : IAuditCheck
         "kubernetes.io/docs/concepts/security/secrets-good-practices",
         "Secrets");
 
+    private static readonly IComparer<(string Namespace, string Name)> ByKey = ListingOrder.By<(string Namespace, string Name)>(k => k.Namespace, k => k.Name);
+
     public CheckOutcome Evaluate(AuditContext context)
     {
         if (context.Snapshot.Secrets is not { } secrets)
@@ -17,7 +21,7 @@ internal sealed class Sa09CloudCredentialSecret : IAuditCheck
             return new CheckOutcome(Definition, 0, Array.Empty<AuditFinding>(), "Secrets could not be listed");
         }
         var findings = new List<AuditFinding>();
-        foreach (var ((ns, name), matches) in context.Snapshot.CloudCredentials.OrderBy(kv => kv.Key.Namespace, StringComparer.Ordinal).ThenBy(kv => kv.Key.Name, StringComparer.Ordinal))
+        foreach (var ((ns, name), matches) in context.Snapshot.CloudCredentials.OrderBy(kv => kv.Key, ByKey))
         {
             var clouds = matches.Select(m => m.Cloud).Distinct().ToList();
             var identity = string.Join(" / ", clouds.Select(c => c switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using SaTools.Engine.Names;
 
 namespace SaTools.Engine.Audit.Report;
 
@@ -211,8 +212,7 @@ public static class AuditReportWriter
 
     private static IEnumerable<AuditReportRow> Ordered(IEnumerable<AuditReportRow> rows) => rows
         .OrderByDescending(r => r.Finding.Severity)
-        .ThenBy(r => r.Finding.Namespace, StringComparer.Ordinal)
-        .ThenBy(r => r.Finding.Name, StringComparer.Ordinal);
+        .ThenBy(r => r.Finding, ListingOrder.By<AuditFinding>(f => f.Namespace, f => f.Name));
 
     private static string Badge(AuditSeverity severity) => $"<span class=\"badge sev-{severity}\">{severity}</span>";
 
