@@ -6,8 +6,8 @@ namespace SaTools.Engine.Names;
 /// The order SaTools writes every listing of namespaced objects in (ServiceAccounts, their permissions, pods, usage
 /// rows, audit findings, legacy tokens): the order the API server lists them in, and so the order
 /// <c>kubectl get -A</c> prints. A list is a range read of the storage keys "&lt;namespace&gt;/&lt;name&gt;" in
-/// byte order (k8s.io/apiserver pkg/storage/etcd3/store.go, GetList; the watch cache keeps its store sorted by the
-/// same key, pkg/storage/cacher/store_btree.go).
+/// byte order (k8s.io/apiserver pkg/storage/etcd3/store.go, GetList); a list served from the watch cache comes in
+/// the same order (its BTree store, pkg/storage/cacher/store_btree.go, on by default since 1.32: BtreeWatchCache).
 /// <para>
 /// That is by namespace, then name, except where one namespace is another's prefix followed by a character that
 /// sorts before '/': <c>app-x/...</c> comes before <c>app/...</c> ('-' is 0x2D, '/' 0x2F). Being the API's own
