@@ -309,3 +309,39 @@ Describe 'Ctrl+C' {
         finally { $ps.Dispose() }
     }
 }
+
+Describe 'Listing order' {
+    BeforeAll {
+        # Two namespaces of which one extends the other with '-': the API lists "app-x/..." before "app/..." ('-' sorts
+        # before '/'), so does kubectl get -A, and so must every SaTools listing, whichever way it reads.
+        foreach ($ns in 'app', 'app-x') {
+            & kubectl --kubeconfig $testSandbox.Kubeconfig create namespace $ns | Out-Null
+            if ($LASTEXITCODE -ne 0) { throw "kubectl create namespace $ns failed" }
+        }
+        # Each namespace's default ServiceAccount comes from the sandbox's controller, a moment after the namespace.
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        do {
+            $script:kubectlOrder = @(& kubectl --kubeconfig $testSandbox.Kubeconfig get serviceaccounts -A -o jsonpath='{range .items[*]}{.metadata.namespace}/{.metadata.name}{"\n"}{end}' |
+                Where-Object { $_ })
+            if ($LASTEXITCODE -ne 0) { throw 'kubectl get serviceaccounts -A failed' }
+        } until (@('app/default', 'app-x/default' | Where-Object { $_ -notin $kubectlOrder }).Count -eq 0 -or [DateTime]::UtcNow -gt $deadline)
+    }
+
+    It 'kubectl lists app-x before app' {
+        $kubectlOrder.IndexOf('app-x/default') | Should -BeLessThan $kubectlOrder.IndexOf('app/default')
+    }
+
+    It '<Command> gives kubectl''s order' -ForEach @(
+        @{ Command = 'Get-K8sServiceAccount -AllNamespaces' }
+        @{ Command = 'Get-K8sEffectivePermission -AllNamespaces -Summary' }
+        @{ Command = 'Get-K8sEffectivePermission -Namespace * -Summary' }
+        @{ Command = 'Get-K8sServiceAccountUsage -AllNamespaces -Summary' }
+    ) {
+        $rows = @(& ([scriptblock]::Create($Command)) | ForEach-Object {
+                $name = if ($_.PSObject.Properties['ServiceAccount']) { $_.ServiceAccount } else { $_.Name }
+                "$($_.Namespace)/$name"
+            } | Select-Object -Unique)
+        # The usage summary also names ServiceAccounts that pods use but that do not exist: kept in their place, not compared.
+        @($rows | Where-Object { $_ -in $kubectlOrder }) | Should -Be $kubectlOrder
+    }
+}

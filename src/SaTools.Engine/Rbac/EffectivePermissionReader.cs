@@ -14,8 +14,8 @@ namespace SaTools.Engine.Rbac;
 /// <see cref="RbacIndex"/> is built as soon as the four RBAC lists are in, each ServiceAccount is evaluated as its
 /// page arrives, and those that arrived before the index are evaluated as soon as it is ready (on the index's
 /// thread, beside the ServiceAccount list's): after the last page only that page's accounts remain.
-/// <see cref="StreamAsync"/> also hands each account out as soon as its place in the answer's order is certain,
-/// so a caller writes rows while the pages still arrive.
+/// <see cref="StreamAsync"/> also hands each account out as soon as it is evaluated (the list comes in the answer's
+/// order), so a caller writes rows while the pages still arrive.
 /// <para>
 /// Same five lists and requests as <see cref="RbacSnapshotReader"/> (and its 403 message); the answer is the one
 /// <see cref="EffectivePermissions.Evaluate"/> gives for an exported dump, in the same order (the API's, <see cref="ServiceAccountRef.Order"/>).
@@ -46,7 +46,8 @@ public sealed class EffectivePermissionReader
     /// <summary>
     /// Every ServiceAccount, evaluated, in the answer's order (the API's), each handed out as soon as it is
     /// evaluated: the caller writes rows while the pages arrive. The same lists, requests and failures as
-    /// <see cref="ReadAsync"/>; <paramref name="onRead"/> gets the whole answer (its counts) after the last account.
+    /// <see cref="ReadAsync(PermissionFilter?, bool, Func{ServiceAccountRef, bool}?, Action{ListProgress}?, CancellationToken)"/>;
+    /// <paramref name="onRead"/> gets the whole answer (its counts) after the last account.
     /// Stopping the enumeration early stops the lists.
     /// </summary>
     public async IAsyncEnumerable<ServiceAccountPermissions> StreamAsync(

@@ -7,7 +7,7 @@ namespace SaTools.Commands;
 /// <summary>
 /// Names and namespaces for every SaTools cmdlet, over the engine's one resolver (Engine/Names): a name is checked
 /// by Kubernetes' rule for its kind before any request (<see cref="CheckName"/>), -Namespace is resolved by
-/// <see cref="NamespaceResolver"/> (<see cref="SelectNamespaces"/>), and a namespace that does not exist is
+/// <see cref="NamespaceResolver"/> (<see cref="SelectNamespaces(IReadOnlyCollection{string}, bool, IReadOnlyCollection{string}, bool)"/>), and a namespace that does not exist is
 /// reported once, with the one id <c>&lt;VerbNoun&gt;NamespaceNotFound</c>, whichever way it was found out.
 /// <para>
 /// The -Namespace/-AllNamespaces/-Name convention every cmdlet follows:
@@ -81,7 +81,7 @@ public abstract partial class K8sCmdletBase
         return false;
     }
 
-    /// <summary>The namespaces a -Namespace argument names (see <see cref="SelectNamespaces"/>).</summary>
+    /// <summary>The namespaces a -Namespace argument names (see <see cref="SelectNamespaces(IReadOnlyCollection{string}, bool, IReadOnlyCollection{string}, bool)"/>).</summary>
     protected IReadOnlyList<string> ResolveNamespaces(IEnumerable<string>? namespaces) =>
         SelectNamespaces(namespaces?.ToList(), allNamespaces: false, exclude: null, useConnectionNamespace: true).Targets;
 
@@ -128,7 +128,7 @@ public abstract partial class K8sCmdletBase
         return selection;
     }
 
-    /// <summary>Writes what a selection refused or missed (see <see cref="SelectNamespaces"/>); for a cmdlet that
+    /// <summary>Writes what a selection refused or missed (see <see cref="SelectNamespaces(IReadOnlyCollection{string}, bool, IReadOnlyCollection{string}, bool)"/>); for a cmdlet that
     /// resolves against namespaces it already holds (Get-K8sEffectivePermission's RBAC snapshot).</summary>
     private void ReportSelection(NamespaceSelection selection)
     {

@@ -85,6 +85,10 @@ public sealed class ApiHandler
         string? fault = null;
         Reply reply;
         FaultRule? slow = null;
+        // What the log keeps of this request, as it stands when it is logged (the user and verb are known once
+        // authenticated and parsed; a fault before that logs them as they were).
+        RequestRecord Record(int status) =>
+            new(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", status, sw.Elapsed, userName, fault);
         try
         {
             foreach (var f in _faults.Decide(req.Method, path))
@@ -101,12 +105,12 @@ public sealed class ApiHandler
                         break;
                     case FaultKind.ConnectionReset:
                         fault = Append(fault, "reset");
-                        _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
+                        _log.Add(Record(0));
                         ctx.Abort();
                         return;
                     case FaultKind.TcpReset:
                         fault = Append(fault, "tcp-reset");
-                        _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", 0, sw.Elapsed, userName, fault));
+                        _log.Add(Record(0));
                         ResetConnection(ctx);
                         return;
                     case FaultKind.TooManyRequests:
@@ -161,7 +165,7 @@ public sealed class ApiHandler
         var logged = false;
         void Log()
         {
-            _log.Add(new RequestRecord(DateTimeOffset.UtcNow, verb, req.Method, path, req.QueryString.Value ?? "", reply.Status, sw.Elapsed, userName, fault));
+            _log.Add(Record(reply.Status));
             logged = true;
         }
         try
