@@ -1,5 +1,6 @@
 using k8s.Models;
 using SaTools.Engine.Api;
+using SaTools.Engine.Names;
 using SaTools.Engine.Pods;
 using SaTools.Engine.Rbac;
 using SaTools.Engine.Usage;
@@ -81,7 +82,7 @@ public sealed class WorkloadAutomountService
             .DistinctBy(o => (o.Namespace, o.Kind, o.Name))
             .Select(o => PlanDisable(o, targeted))
             .Where(r => r.Step != WorkloadStep.Omit)
-            .OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Kind).ThenBy(r => r.Name, StringComparer.Ordinal)
+            .OrderBy(r => r.Namespace, ListingOrder.Namespaces).ThenBy(r => r.Kind).ThenBy(r => r.Name, StringComparer.Ordinal)
             .ToList();
         return new WorkloadAutomountPlan { Rows = rows, Unmatched = unmatched };
     }
