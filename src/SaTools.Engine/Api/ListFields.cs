@@ -1,7 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
-using System.Text.Json.Serialization.Metadata;
 
 namespace SaTools.Engine.Api;
 

@@ -40,16 +40,8 @@ internal sealed class AuditContext
         }
         void SortServiceAccounts()
         {
-            serviceAccounts = snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList();
             // Read from the API they are in the listing order already: checked, not sorted.
-            for (var i = 1; i < serviceAccounts.Count; i++)
-            {
-                if (ServiceAccountOrder.Compare(serviceAccounts[i - 1], serviceAccounts[i]) > 0)
-                {
-                    serviceAccounts = serviceAccounts.Order(ServiceAccountOrder).ToList();
-                    break;
-                }
-            }
+            serviceAccounts = ListingOrder.Ordered(snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList(), ServiceAccountOrder);
             keys = serviceAccounts.Select(Ref).ToHashSet();
         }
         void IndexPods()

@@ -50,6 +50,22 @@ internal static class ListingOrder
     /// <summary>Namespaces in the order their objects are listed in (by "&lt;namespace&gt;/"): app-x before app.</summary>
     public static IComparer<string> Namespaces { get; } = Comparer<string>.Create((a, b) => Compare(a, string.Empty, b, string.Empty));
 
+    /// <summary>The items in the listing order: the list itself when it already is (what is read from the API: one
+    /// pass to check, no sort), else a sorted copy (stable: equal keys, which only merged dumps hold, keep their
+    /// order).</summary>
+    public static List<T> Ordered<T>(List<T> items, IComparer<T> order)
+    {
+        for (var i = 1; i < items.Count; i++)
+        {
+            if (order.Compare(items[i - 1], items[i]) > 0)
+            {
+                return items.Order(order).ToList();
+            }
+        }
+
+        return items;
+    }
+
     /// <summary>The order of objects whose namespace and name the two functions give.</summary>
     public static IComparer<T> By<T>(Func<T, string?> namespaceOf, Func<T, string> nameOf) =>
         Comparer<T>.Create((x, y) => Compare(namespaceOf(x), nameOf(x), namespaceOf(y), nameOf(y)));

@@ -26,22 +26,12 @@ internal static class UsageJoiner
                 pod.ServiceAccount == PodServiceAccount.DefaultName, pod.AutomountPod, saField, pod.DeclaresTokenVolume,
                 TokenMountRule.Effective(pod.AutomountPod, saField, pod.DeclaresTokenVolume), pod.Phase));
         }
-        // Rows come in the listing order (ListingOrder), in which the API lists pods: 40,000 rows read from it are
-        // only checked, not sorted. Pods of merged dumps may need sorting.
-        if (!IsOrdered(rows, ByNamespaceThenPod)) rows.Sort(ByNamespaceThenPod);
-        return rows;
+        // Rows come in the listing order, in which the API lists pods: 40,000 rows read from it are only checked,
+        // not sorted. Pods of merged dumps may need sorting.
+        return ListingOrder.Ordered(rows, RowOrder);
     }
 
-    private static int ByNamespaceThenPod(PodUsage a, PodUsage b) => ListingOrder.Compare(a.Namespace, a.Pod, b.Namespace, b.Pod);
-
-    private static bool IsOrdered<T>(List<T> items, Comparison<T> order)
-    {
-        for (var i = 1; i < items.Count; i++)
-        {
-            if (order(items[i - 1], items[i]) > 0) return false;
-        }
-        return true;
-    }
+    private static readonly IComparer<PodUsage> RowOrder = ListingOrder.By<PodUsage>(r => r.Namespace, r => r.Pod);
 
     /// <summary>
     /// One row per ServiceAccount of <paramref name="serviceAccounts"/>, plus one per ServiceAccount a pod names

@@ -41,4 +41,16 @@ public sealed class ListingOrderTests
             Assert.True(expected == Math.Sign(ListingOrder.Compare(nsA, nameA, nsB, nameB)), $"{nsA}/{nameA} against {nsB}/{nameB}");
         }
     }
+
+    [Fact]
+    public void ListsAlreadyInOrderAreKeptAndOthersSortedStably()
+    {
+        var order = ListingOrder.By<(string Ns, string Name, int Seen)>(x => x.Ns, x => x.Name);
+        var listed = new List<(string Ns, string Name, int Seen)> { ("app-x", "a", 0), ("app", "a", 1), ("app", "b", 2) };
+        Assert.Same(listed, ListingOrder.Ordered(listed, order));
+
+        // A merged dump: out of order, and the same key twice (kept in the order it came).
+        var merged = new List<(string Ns, string Name, int Seen)> { ("app", "b", 0), ("app", "a", 1), ("app-x", "a", 2), ("app", "a", 3) };
+        Assert.Equal([("app-x", "a", 2), ("app", "a", 1), ("app", "a", 3), ("app", "b", 0)], ListingOrder.Ordered(merged, order));
+    }
 }
