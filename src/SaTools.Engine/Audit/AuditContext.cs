@@ -10,75 +10,77 @@ namespace SaTools.Engine.Audit;
 /// <summary>
 /// The snapshot prepared once for every check: the per-ServiceAccount RBAC answers (<see cref="AuditPermissions"/>:
 /// grants beyond the baseline, risk level, permission summary), the pod-to-ServiceAccount join with resolved owners
-/// (Engine/Usage), and the indexes the checks look up instead of scanning (pods by name, pods by Secret). Built
-/// before any check runs and only read after (what is computed on first use is thread-safe), so the checks may run
-/// side by side.
+/// (Engine/Usage), and the indexes the checks look up instead of scanning. Each piece is built by the first check
+/// that reads it and then only read (thread-safe), so the checks run side by side and each starts as soon as what it
+/// reads is there: SA01 reads only the ServiceAccounts, so its findings are written while SA02 still joins the pods
+/// (20-90 ms at the benchmark's scale, which every check of pods waits for).
 /// </summary>
 internal sealed class AuditContext
 {
+    private readonly Lazy<(IReadOnlyList<V1ServiceAccount> Sorted, HashSet<ServiceAccountRef> Keys)> _serviceAccounts;
+    private readonly Lazy<PodsJoin> _pods;
+    private readonly Lazy<IReadOnlyList<ServiceAccountUsageTotals>> _usageTotals;
     private readonly Lazy<Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>> _secretUsers;
+
+    /// <summary>The pods in the listing order with their usage rows, at the same index, and the ServiceAccounts'
+    /// facts the join read (the totals read them again).</summary>
+    private sealed record PodsJoin(IReadOnlyList<AuditPod> Pods, IReadOnlyList<PodUsage> Usage, List<ServiceAccountFacts> Accounts);
 
     public AuditContext(AuditSnapshot snapshot, DateTime utcNow)
     {
         Snapshot = snapshot;
         UtcNow = utcNow;
         Permissions = snapshot.Permissions ?? AuditPermissions.Prepare(snapshot.Rbac, CancellationToken.None);
-        var owners = Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
-        IReadOnlyList<PodUsage> usage = [];
-        IReadOnlyList<ServiceAccountUsageTotals> totals = [];
-        List<V1ServiceAccount> serviceAccounts = [];
-        HashSet<ServiceAccountRef> keys = [];
-        Dictionary<(string, string), AuditPod> pods = [];
-        // Three independent pieces, each a pass over tens of thousands of objects (the usage join, the sorted
-        // ServiceAccounts, the pods by name), built side by side: the checks wait for all of them (60-70 ms one after
-        // the other at the benchmark's scale, 40-46 ms side by side on two cores).
-        void JoinPods()
-        {
-            var accounts = snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
-            usage = UsageJoiner.Join(snapshot.Pods.Select(p => p.Facts), accounts, owners);
-            totals = UsageJoiner.Summarize(usage, accounts);
-        }
-        void SortServiceAccounts()
-        {
-            // Read from the API they are in the listing order already: checked, not sorted.
-            serviceAccounts = ListingOrder.Ordered(snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList(), ServiceAccountOrder);
-            keys = serviceAccounts.Select(Ref).ToHashSet();
-        }
-        void IndexPods()
-        {
-            // The first pod of a namespace and name, as the list served it.
-            pods = new Dictionary<(string, string), AuditPod>(snapshot.Pods.Count);
-            foreach (var pod in snapshot.Pods) pods.TryAdd((pod.Namespace, pod.Name), pod);
-        }
-        try
-        {
-            Parallel.Invoke(JoinPods, SortServiceAccounts, IndexPods);
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        Usage = usage;
-        UsageTotals = totals;
-        ServiceAccounts = serviceAccounts;
-        ServiceAccountKeys = keys;
-        PodsByKey = pods;
-        _secretUsers = new(IndexSecretUsers, LazyThreadSafetyMode.ExecutionAndPublication);
+        Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
+        const LazyThreadSafetyMode once = LazyThreadSafetyMode.ExecutionAndPublication;
+        _serviceAccounts = new(SortServiceAccounts, once);
+        _pods = new(JoinPods, once);
+        _usageTotals = new(() => UsageJoiner.Summarize(_pods.Value.Usage, _pods.Value.Accounts), once);
+        _secretUsers = new(IndexSecretUsers, once);
+    }
+
+    private (IReadOnlyList<V1ServiceAccount>, HashSet<ServiceAccountRef>) SortServiceAccounts()
+    {
+        // Read from the API they are in the listing order already: checked, not sorted.
+        var sorted = ListingOrder.Ordered(Snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList(), ServiceAccountOrder);
+        return (sorted, sorted.Select(Ref).ToHashSet());
+    }
+
+    private PodsJoin JoinPods()
+    {
+        // Read from the API the pods are in the listing order (checked, not sorted), and the join keeps the order of
+        // the pods it is given (UsageJoiner.Join: one row per pod), so Usage[i] is the row of Pods[i] and a check
+        // needs no index of the pods by name.
+        var pods = ListingOrder.Ordered(Snapshot.Pods, PodOrder);
+        var accounts = Snapshot.ServiceAccounts.Select(ServiceAccountFacts.From).OfType<ServiceAccountFacts>().ToList();
+        var usage = UsageJoiner.Join(pods.Select(p => p.Facts), accounts, Owners);
+        return new PodsJoin(pods, usage, accounts);
     }
 
     private static readonly IComparer<V1ServiceAccount> ServiceAccountOrder =
         ListingOrder.By<V1ServiceAccount>(sa => sa.Metadata.NamespaceProperty, sa => sa.Metadata.Name);
+
+    private static readonly IComparer<AuditPod> PodOrder = ListingOrder.By<AuditPod>(p => p.Namespace, p => p.Name);
 
     public AuditSnapshot Snapshot { get; }
     public DateTime UtcNow { get; }
     /// <summary>The RBAC answers per ServiceAccount, prepared by the reader while pods were still arriving, or here.</summary>
     public AuditPermissions Permissions { get; }
     public OwnerResolver Owners { get; }
-    public IReadOnlyList<PodUsage> Usage { get; }
-    public IReadOnlyList<ServiceAccountUsageTotals> UsageTotals { get; }
-    public IReadOnlyList<V1ServiceAccount> ServiceAccounts { get; }
-    public IReadOnlySet<ServiceAccountRef> ServiceAccountKeys { get; }
-    public IReadOnlyDictionary<(string, string), AuditPod> PodsByKey { get; }
+
+    /// <summary>One row per pod (the usage join), in the listing order.</summary>
+    public IReadOnlyList<PodUsage> Usage => _pods.Value.Usage;
+
+    /// <summary>The pod of each <see cref="Usage"/> row, at the same index.</summary>
+    public IReadOnlyList<AuditPod> UsagePods => _pods.Value.Pods;
+
+    /// <summary>One row per ServiceAccount, as Get-K8sServiceAccountUsage -Summary gives them.</summary>
+    public IReadOnlyList<ServiceAccountUsageTotals> UsageTotals => _usageTotals.Value;
+
+    /// <summary>The named ServiceAccounts, in the listing order.</summary>
+    public IReadOnlyList<V1ServiceAccount> ServiceAccounts => _serviceAccounts.Value.Sorted;
+
+    public IReadOnlySet<ServiceAccountRef> ServiceAccountKeys => _serviceAccounts.Value.Keys;
 
     public static ServiceAccountRef Ref(V1ServiceAccount sa) => new(sa.Metadata.NamespaceProperty ?? string.Empty, sa.Metadata.Name);
 

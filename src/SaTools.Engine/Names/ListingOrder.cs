@@ -53,7 +53,7 @@ internal static class ListingOrder
     /// <summary>The items in the listing order: the list itself when it already is (what is read from the API: one
     /// pass to check, no sort), else a sorted copy (stable: equal keys, which only merged dumps hold, keep their
     /// order).</summary>
-    public static List<T> Ordered<T>(List<T> items, IComparer<T> order)
+    public static IReadOnlyList<T> Ordered<T>(IReadOnlyList<T> items, IComparer<T> order)
     {
         for (var i = 1; i < items.Count; i++)
         {

@@ -13,9 +13,11 @@ public sealed class AuditEvaluatorTests
 
         public volatile bool Started;
         public volatile bool Ended;
+        public volatile bool OnPoolThread;
 
         public CheckOutcome Evaluate(AuditContext context)
         {
+            OnPoolThread = Thread.CurrentThread.IsThreadPoolThread;
             Started = true;
             try
             {
@@ -107,5 +109,27 @@ public sealed class AuditEvaluatorTests
         Assert.False(check.Started);
         Assert.Single(outcomes);
         Assert.True(check.Started);
+    }
+
+    [Fact]
+    public void ChecksRunOnThreadsOfTheirOwnOnePerCoreInTheCatalogsOrder()
+    {
+        // The lists' last I/O continuations need pool threads: a check holding one for tens of milliseconds would make
+        // them wait, and a busy pool would make the checks wait. As many checks as cores run at once, the first first.
+        using var gate = new ManualResetEventSlim();
+        var checks = Enumerable.Range(1, Environment.ProcessorCount + 2).Select(i => new FakeCheck($"SA{i:D2}", gate)).ToList();
+
+        using var outcomes = Run(checks).GetEnumerator();
+        var first = Task.Run(outcomes.MoveNext);
+        Assert.True(SpinWait.SpinUntil(() => checks.Count(c => c.Started) == Environment.ProcessorCount, TimeSpan.FromSeconds(10)));
+        Thread.Sleep(100);
+        Assert.Equal(Enumerable.Repeat(true, Environment.ProcessorCount).Concat([false, false]), checks.Select(c => c.Started));
+
+        gate.Set();
+        Assert.True(first.Result);
+        while (outcomes.MoveNext())
+        {
+        }
+        Assert.All(checks, c => Assert.False(c.OnPoolThread));
     }
 }

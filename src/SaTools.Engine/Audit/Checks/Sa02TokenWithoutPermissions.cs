@@ -19,10 +19,12 @@ internal sealed class Sa02TokenWithoutPermissions : IAuditCheck
     public CheckOutcome Evaluate(AuditContext context)
     {
         var findings = new List<AuditFinding>();
-        foreach (var row in context.Usage)
+        var usage = context.Usage;
+        var pods = context.UsagePods;
+        for (var i = 0; i < usage.Count; i++)
         {
-            if (!context.PodsByKey.TryGetValue((row.Namespace, row.Pod), out var pod)) continue;
-            var apiVolume = pod.ApiServerTokenVolume;
+            var row = usage[i];
+            var apiVolume = pods[i].ApiServerTokenVolume;
             if (!TokenMountRule.Effective(row.AutomountPod, row.AutomountServiceAccount, apiVolume)) continue;
             var sa = new Rbac.ServiceAccountRef(row.Namespace, row.ServiceAccount);
             if (context.BeyondBaseline(sa).Count > 0) continue;

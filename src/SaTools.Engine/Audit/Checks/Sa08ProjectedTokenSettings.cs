@@ -17,11 +17,15 @@ internal sealed class Sa08ProjectedTokenSettings : IAuditCheck
     public CheckOutcome Evaluate(AuditContext context)
     {
         var findings = new List<AuditFinding>();
-        foreach (var row in context.Usage)
+        var usage = context.Usage;
+        var pods = context.UsagePods;
+        for (var i = 0; i < usage.Count; i++)
         {
-            if (!context.PodsByKey.TryGetValue((row.Namespace, row.Pod), out var pod)) continue;
+            var row = usage[i];
+            var declared = pods[i].DeclaredTokenProjections;
+            if (declared.Count == 0) continue;
             var problems = new List<string>();
-            foreach (var (volume, projection) in pod.DeclaredTokenProjections)
+            foreach (var (volume, projection) in declared)
             {
                 var reasons = new List<string>();
                 if (string.IsNullOrEmpty(projection.Audience)) reasons.Add("no audience (the API server's own)");
