@@ -6,7 +6,7 @@ namespace SaTools.Completion;
 
 /// <summary>
 /// Completes -Namespace (and -Scope, -ExcludeNamespace) with the cluster's namespaces, on the connection the
-/// command line names (<see cref="ClusterCompletion"/>: two seconds at most, cached for a minute, silent on any failure).
+/// command line names (<see cref="ClusterCompletion"/>: two seconds of waiting at most, a slower answer kept for the next Tab, cached for a minute, silent on any failure).
 /// </summary>
 internal sealed class NamespaceCompleter : IArgumentCompleter
 {

@@ -7,8 +7,8 @@ namespace SaTools.Completion;
 
 /// <summary>
 /// Completes -ServiceAccount with the ServiceAccounts of the namespace on the command line (-Namespace, else the
-/// connection's namespace), as <see cref="NamespaceCompleter"/> does: two seconds at most, cached for a minute,
-/// silent on any failure.
+/// connection's namespace), as <see cref="NamespaceCompleter"/> does: two seconds of waiting at most, a slower
+/// answer kept for the next Tab, cached for a minute, silent on any failure.
 /// </summary>
 internal sealed class ServiceAccountCompleter : IArgumentCompleter
 {
