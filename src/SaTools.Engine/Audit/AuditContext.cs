@@ -108,11 +108,11 @@ internal sealed class AuditContext
         var users = new Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>();
         foreach (var pod in Snapshot.Pods)
         {
-            if (pod.Name.Length == 0) continue;
+            if (pod.Mounting is not { } mounting) continue;
             foreach (var name in pod.SecretNames)
             {
                 if (!users.TryGetValue((pod.Namespace, name), out var list)) users[(pod.Namespace, name)] = list = new();
-                list.Add(new LegacyTokenCleanerRules.MountingPod(pod.Name, pod.Created));
+                list.Add(mounting);
             }
         }
         return users;

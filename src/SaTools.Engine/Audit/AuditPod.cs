@@ -9,12 +9,13 @@ namespace SaTools.Engine.Audit;
 /// <summary>
 /// What the audit keeps of one pod, taken from it as its page arrives (or as a file is loaded), so 40,000 pods cost
 /// a few megabytes instead of hundreds: the usage join's <see cref="PodFacts"/> (SA02, SA03, SA05, SA10 read the
-/// join) and the three things only the audit's checks read. They sit beside PodFacts rather than in it because
+/// join) and the four things only the audit's checks read. They sit beside PodFacts rather than in it because
 /// Get-K8sServiceAccountUsage needs none of them, and reading containers' environment for it would slow the
 /// usage list's parse (<see cref="AuditPodFields"/> reads them for the audit alone).
 /// </summary>
 /// <param name="Facts">The pod as the usage join sees it.</param>
-/// <param name="Created">metadata.creationTimestamp (UTC): SA07 dates the pods that mount a legacy token.</param>
+/// <param name="Mounting">The pod as SA07 dates it when it mounts a legacy token (its name and creation time:
+/// <see cref="LegacyTokenCleanerRules.MountingPod.From"/>); null for a pod without a name.</param>
 /// <param name="ApiServerTokenVolume">A projected serviceAccountToken without an audience, which the API server
 /// accepts (<see cref="TokenMountRule.DeclaresApiServerTokenVolume(V1Pod)"/>): SA02.</param>
 /// <param name="DeclaredTokenProjections">The token projections the pod's author declared
@@ -23,7 +24,7 @@ namespace SaTools.Engine.Audit;
 /// SA07 finds the pods that mount a legacy token here.</param>
 internal sealed record AuditPod(
     PodFacts Facts,
-    DateTime? Created,
+    LegacyTokenCleanerRules.MountingPod? Mounting,
     bool ApiServerTokenVolume,
     IReadOnlyList<(string Volume, V1ServiceAccountTokenProjection Projection)> DeclaredTokenProjections,
     IReadOnlyList<string> SecretNames)
@@ -39,7 +40,7 @@ internal sealed record AuditPod(
         var secrets = SecretReferences.ReferencedNames(pod);
         return new AuditPod(
             PodFacts.From(pod),
-            pod.Metadata?.CreationTimestamp?.ToUniversalTime(),
+            LegacyTokenCleanerRules.MountingPod.From(pod),
             TokenMountRule.DeclaresApiServerTokenVolume(pod),
             TokenMountRule.DeclaredTokenProjections(pod),
             secrets.Count <= 1 ? secrets : secrets.Distinct(StringComparer.Ordinal).ToArray());

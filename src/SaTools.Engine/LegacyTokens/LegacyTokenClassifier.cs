@@ -24,8 +24,9 @@ internal static class LegacyTokenClassifier
     {
         var name = secret.Metadata?.Name ?? string.Empty;
         var mountingPods = podsInNamespace
-            .Where(p => SecretReferences.PodReferences(p, name) && !string.IsNullOrEmpty(p.Metadata?.Name))
-            .Select(p => new LegacyTokenCleanerRules.MountingPod(p.Metadata!.Name, p.Metadata.CreationTimestamp?.ToUniversalTime()));
+            .Where(p => SecretReferences.PodReferences(p, name))
+            .Select(LegacyTokenCleanerRules.MountingPod.From)
+            .OfType<LegacyTokenCleanerRules.MountingPod>();
         return Classify(secret, serviceAccountsInNamespace, mountingPods, now, unusedPeriod);
     }
 

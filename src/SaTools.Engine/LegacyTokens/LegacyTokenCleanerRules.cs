@@ -1,3 +1,5 @@
+using k8s.Models;
+
 namespace SaTools.Engine.LegacyTokens;
 
 /// <summary>Who put the <c>kubernetes.io/legacy-token-invalid-since</c> label on a legacy token Secret.</summary>
@@ -37,8 +39,15 @@ public enum LegacyTokenInvalidator
 /// </summary>
 public static class LegacyTokenCleanerRules
 {
-    /// <summary>One pod that mounts the Secret, with its creation time.</summary>
-    public sealed record MountingPod(string Name, DateTime? Created);
+    /// <summary>One pod that mounts the Secret, with its creation time (UTC).</summary>
+    public sealed record MountingPod(string Name, DateTime? Created)
+    {
+        /// <summary>The one way a pod becomes a <see cref="MountingPod"/>, for the legacy-token cmdlets (from the pods
+        /// they list) and the audit (<see cref="Audit.AuditPod"/>, as each pod arrives); null for a pod without a
+        /// name, which no one can look up.</summary>
+        internal static MountingPod? From(V1Pod pod) =>
+            pod.Metadata?.Name is { Length: > 0 } name ? new MountingPod(name, pod.Metadata.CreationTimestamp?.ToUniversalTime()) : null;
+    }
 
     /// <summary>Who set the invalid-since label, and the evidence when it was set by hand (empty otherwise).</summary>
     public static (LegacyTokenInvalidator By, IReadOnlyList<string> Evidence) WhoInvalidated(

@@ -41,7 +41,7 @@ public class AuditPodTests
 
     /// <summary>Every field of the record, lists by content.</summary>
     private static string Describe(AuditPod pod) =>
-        $"{pod.Facts} | {pod.Created:O} | {pod.ApiServerTokenVolume} | " +
+        $"{pod.Facts} | {pod.Mounting?.Created:O} | {pod.ApiServerTokenVolume} | " +
         string.Join(",", pod.DeclaredTokenProjections.Select(p => $"{p.Volume}:{p.Projection.Audience}:{p.Projection.ExpirationSeconds}")) + " | " +
         string.Join(",", pod.SecretNames);
 
@@ -61,8 +61,8 @@ public class AuditPodTests
         var web = pods[0];
         Assert.Equal(("shop", "web-5d8f7-abcde", "web", "ReplicaSet", "5d8f7"),
             (web.Namespace, web.Name, web.Facts.ServiceAccount, web.Facts.ControllerKind, web.Facts.PodTemplateHash));
-        Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), web.Created);
-        Assert.Equal(DateTimeKind.Utc, web.Created!.Value.Kind);
+        Assert.Equal(new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc), web.Mounting?.Created);
+        Assert.Equal(DateTimeKind.Utc, web.Mounting!.Created!.Value.Kind);
         // SA02: the admission plugin's volume has no audience, so the API server accepts its token.
         Assert.True(web.ApiServerTokenVolume);
         // SA08: the admission plugin's volume is not the author's declaration.
