@@ -32,20 +32,19 @@ internal sealed class Sa05SharedServiceAccount : IAuditCheck
             else if (workload != seen.First) (seen.Others ??= new()).Add(workload);
         }
 
-        var shared = new List<(string Namespace, string ServiceAccount)>();
-        foreach (var (key, seen) in accounts)
+        var shared = new List<(string Namespace, string ServiceAccount, Workload First, HashSet<Workload> Others)>();
+        foreach (var ((ns, sa), seen) in accounts)
         {
-            if (seen.Others is not null) shared.Add(key);
+            if (seen.Others is { } others) shared.Add((ns, sa, seen.First, others));
         }
         shared.Sort(static (a, b) => ListingOrder.Compare(a.Namespace, a.ServiceAccount, b.Namespace, b.ServiceAccount));
 
         var findings = new List<AuditFinding>();
-        foreach (var (ns, sa) in shared)
+        foreach (var (ns, sa, first, others) in shared)
         {
-            var (first, others) = accounts[(ns, sa)];
             // In order, and each once ("Kind/Name" of two workloads could read alike).
             var workloads = new SortedSet<string>(StringComparer.Ordinal) { $"{first.Kind}/{first.Name}" };
-            foreach (var other in others!) workloads.Add($"{other.Kind}/{other.Name}");
+            foreach (var other in others) workloads.Add($"{other.Kind}/{other.Name}");
             if (workloads.Count < 2) continue;
             findings.Add(Definition.Finding("ServiceAccount", ns, sa, sa,
                 $"ServiceAccount {ns}/{sa} runs {workloads.Count} workloads: {string.Join(", ", workloads)}.",
