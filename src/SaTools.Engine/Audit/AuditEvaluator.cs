@@ -71,7 +71,7 @@ public static class AuditEvaluator
         // first outcomes are done first and no more checks run than there are cores (the caller writes the findings
         // meanwhile). On the thread pool (Parallel.ForEach before), timed in the benchmark on two cores, the twelve
         // checks ran one after another on one thread in three runs of six and on up to seven threads at once in the
-        // others, where SA02, whose findings every later check's wait for, took up to 150 ms against 30-80 ms
+        // others, where SA02, which every later check's findings wait behind, took up to 150 ms against 30-80 ms
         // alone. CpuBoundWork says why long work stays off the pool.
         var workers = Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, Math.Max(1, checks.Count)))
             .Select(_ => Task.Factory.StartNew(TakeChecksInTurn, CancellationToken.None,
