@@ -17,7 +17,8 @@ namespace SaTools.Engine.Audit;
 /// </summary>
 internal sealed class AuditContext
 {
-    private readonly Lazy<(IReadOnlyList<V1ServiceAccount> Sorted, HashSet<ServiceAccountRef> Keys)> _serviceAccounts;
+    private readonly Lazy<IReadOnlyList<V1ServiceAccount>> _serviceAccounts;
+    private readonly Lazy<HashSet<ServiceAccountRef>> _serviceAccountKeys;
     private readonly Lazy<PodsJoin> _pods;
     private readonly Lazy<IReadOnlyList<ServiceAccountUsageTotals>> _usageTotals;
     private readonly Lazy<Dictionary<(string Namespace, string Secret), List<LegacyTokenCleanerRules.MountingPod>>> _secretUsers;
@@ -34,17 +35,15 @@ internal sealed class AuditContext
         Owners = new OwnerResolver(snapshot.ReplicaSetOwners, snapshot.JobOwners);
         const LazyThreadSafetyMode once = LazyThreadSafetyMode.ExecutionAndPublication;
         _serviceAccounts = new(SortServiceAccounts, once);
+        _serviceAccountKeys = new(() => ServiceAccounts.Select(Ref).ToHashSet(), once);
         _pods = new(JoinPods, once);
         _usageTotals = new(() => UsageJoiner.Summarize(_pods.Value.Usage, _pods.Value.Accounts), once);
         _secretUsers = new(IndexSecretUsers, once);
     }
 
-    private (IReadOnlyList<V1ServiceAccount>, HashSet<ServiceAccountRef>) SortServiceAccounts()
-    {
-        // Read from the API they are in the listing order already: checked, not sorted.
-        var sorted = ListingOrder.Ordered(Snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList(), ServiceAccountOrder);
-        return (sorted, sorted.Select(Ref).ToHashSet());
-    }
+    // Read from the API they are in the listing order already: checked, not sorted.
+    private IReadOnlyList<V1ServiceAccount> SortServiceAccounts() =>
+        ListingOrder.Ordered(Snapshot.ServiceAccounts.Where(sa => !string.IsNullOrEmpty(sa.Metadata?.Name)).ToList(), ServiceAccountOrder);
 
     private PodsJoin JoinPods()
     {
@@ -78,9 +77,10 @@ internal sealed class AuditContext
     public IReadOnlyList<ServiceAccountUsageTotals> UsageTotals => _usageTotals.Value;
 
     /// <summary>The named ServiceAccounts, in the listing order.</summary>
-    public IReadOnlyList<V1ServiceAccount> ServiceAccounts => _serviceAccounts.Value.Sorted;
+    public IReadOnlyList<V1ServiceAccount> ServiceAccounts => _serviceAccounts.Value;
 
-    public IReadOnlySet<ServiceAccountRef> ServiceAccountKeys => _serviceAccounts.Value.Keys;
+    /// <summary>The named ServiceAccounts' keys (SA11 looks subjects up here).</summary>
+    public IReadOnlySet<ServiceAccountRef> ServiceAccountKeys => _serviceAccountKeys.Value;
 
     public static ServiceAccountRef Ref(V1ServiceAccount sa) => new(sa.Metadata.NamespaceProperty ?? string.Empty, sa.Metadata.Name);
 
